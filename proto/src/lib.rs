@@ -1,0 +1,13 @@
+//! The wire contract of eastwest, generated from `proto/eastwest/**.proto`.
+//!
+//! Generated types stop at the gRPC layer of each service: domain code never sees them.
+
+/// `eastwest.registry.v1`: actors, pairings and activities.
+pub mod registry {
+    pub mod v1 {
+        tonic::include_proto!("eastwest.registry.v1");
+    }
+}
+
+/// Encoded `FileDescriptorSet` of every eastwest proto, for server reflection.
+pub const FILE_DESCRIPTOR_SET: &[u8] = tonic::include_file_descriptor_set!("eastwest_descriptor");

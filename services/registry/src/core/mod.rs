@@ -1,0 +1,319 @@
+//! The registry's use cases over any [`Store`]: each write reads what it depends on, builds one
+//! transaction that expects those reads to be unchanged, and starts again on conflict. Referential
+//! checks and index updates therefore land atomically with the record they concern.
+//!
+//! References are counted (`rc/…` keys): a record that names an actor or pairing increments its
+//! count in the same transaction, and a delete expects the count to be absent. A create racing a
+//! delete thus always conflicts with it, and no dangling reference can be committed.
+
+mod activities;
+mod actors;
+pub mod keys;
+pub mod paging;
+mod pairings;
+
+use std::collections::BTreeMap;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+use crate::domain::model::{Actor, Micros, Pairing, Stored};
+use crate::error::{RegistryError, Result};
+use crate::store::{Expect, Key, Outcome, Scan, Store, StoreError, Txn, Versioned};
+
+pub use paging::{DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE};
+
+/// How often a write is attempted before contention is reported as ABORTED.
+const MAX_ATTEMPTS: usize = 64;
+/// Deepest parent chain of actors or of pairings.
+pub const MAX_DEPTH: usize = 32;
+/// Most names in one batch get.
+pub const MAX_BATCH: usize = 1_000;
+
+pub struct Registry<S> {
+    store: S,
+}
+
+/// One page of a listing.
+#[derive(Debug, Clone)]
+pub struct Page<T> {
+    pub items: Vec<Stored<T>>,
+    pub next_page_token: String,
+}
+
+pub(crate) fn now_micros() -> Micros {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| i64::try_from(d.as_micros()).unwrap_or(i64::MAX))
+        .unwrap_or(0)
+}
+
+pub(crate) fn etag(revision: u64) -> String {
+    revision.to_string()
+}
+
+fn to_json<T: Serialize>(record: &T) -> Result<Vec<u8>> {
+    serde_json::to_vec(record).map_err(|e| StoreError::Corrupt(format!("encoding a record: {e}")).into())
+}
+
+fn from_json<T: DeserializeOwned>(key: &[u8], value: &[u8]) -> Result<T> {
+    serde_json::from_slice(value).map_err(|e| {
+        StoreError::Corrupt(format!("record {:?} does not decode: {e}", String::from_utf8_lossy(key))).into()
+    })
+}
+
+fn contention(resource: &str) -> RegistryError {
+    RegistryError::Aborted(format!("{resource} is being changed by many requests at once; retry"))
+}
+
+/// ABORTED unless `given` is empty or equals the current etag.
+fn check_etag(resource: &str, given: &str, current: u64) -> Result<()> {
+    if given.is_empty() || given == etag(current) {
+        Ok(())
+    } else {
+        Err(RegistryError::Aborted(format!(
+            "etag {given:?} of {resource} is stale: it has changed since it was read; read it again and retry"
+        )))
+    }
+}
+
+/// A record with a parent of its own kind.
+trait Parented: DeserializeOwned {
+    const KIND: &'static str;
+    fn key_of(id: &str) -> Key;
+    fn name_of(id: &str) -> String;
+    fn parent(&self) -> Option<&str>;
+}
+
+impl Parented for Actor {
+    const KIND: &'static str = "actor";
+    fn key_of(id: &str) -> Key {
+        keys::actor(id)
+    }
+    fn name_of(id: &str) -> String {
+        crate::domain::names::actor_name(id)
+    }
+    fn parent(&self) -> Option<&str> {
+        self.parent.as_deref()
+    }
+}
+
+impl Parented for Pairing {
+    const KIND: &'static str = "pairing";
+    fn key_of(id: &str) -> Key {
+        keys::pairing(id)
+    }
+    fn name_of(id: &str) -> String {
+        crate::domain::names::pairing_name(id)
+    }
+    fn parent(&self) -> Option<&str> {
+        self.parent.as_deref()
+    }
+}
+
+impl<S: Store> Registry<S> {
+    pub fn new(store: S) -> Self {
+        Self { store }
+    }
+
+    pub fn store(&self) -> &S {
+        &self.store
+    }
+
+    async fn load<T: DeserializeOwned>(&self, key: Key) -> Result<Option<(T, u64)>> {
+        match self.store.get(key.clone()).await? {
+            Some(Versioned { revision, value }) => Ok(Some((from_json(&key, &value)?, revision))),
+            None => Ok(None),
+        }
+    }
+
+    /// Applies a planned write, planning again on conflict. `plan` reads and returns the
+    /// transaction plus what to hand back once it commits.
+    async fn commit_with_retry<T>(
+        &self,
+        resource: &str,
+        mut plan: impl AsyncFnMut() -> Result<(Txn, T)>,
+    ) -> Result<(T, u64)> {
+        for _ in 0..MAX_ATTEMPTS {
+            let (txn, value) = plan().await?;
+            match self.store.commit(txn).await? {
+                Outcome::Committed { revision } => return Ok((value, revision)),
+                Outcome::Conflict => tokio::task::yield_now().await,
+            }
+        }
+        Err(contention(resource))
+    }
+
+    /// Adds the reference-count changes to `txn`, expecting each count to be unchanged.
+    async fn adjust_refs(&self, txn: &mut Txn, deltas: BTreeMap<Key, i64>) -> Result<()> {
+        for (key, delta) in deltas {
+            if delta == 0 {
+                continue;
+            }
+            let current = self.store.get(key.clone()).await?;
+            let (count, expect) = match &current {
+                Some(v) => (decode_count(&key, &v.value)?, Expect::Revision(v.revision)),
+                None => (0, Expect::Absent),
+            };
+            txn.expect(key.clone(), expect);
+            let next = count.saturating_add_signed(delta);
+            if next == 0 {
+                if current.is_some() {
+                    txn.delete(key);
+                }
+            } else {
+                txn.put(key, next.to_be_bytes().to_vec());
+            }
+        }
+        Ok(())
+    }
+
+    /// How many records name the one counted at `key`, and the expectation that pins that count.
+    async fn ref_count(&self, key: Key) -> Result<(u64, Expect)> {
+        match self.store.get(key.clone()).await? {
+            Some(v) => Ok((decode_count(&key, &v.value)?, Expect::Revision(v.revision))),
+            None => Ok((0, Expect::Absent)),
+        }
+    }
+
+    /// Reads `start` and its ancestors, expecting each to stay unchanged in `txn`. Fails if
+    /// `start` is missing (NOT_FOUND at `field`), if the chain reaches `child` (a cycle), or if
+    /// the chain is deeper than [`MAX_DEPTH`].
+    async fn check_ancestry<T: Parented>(
+        &self,
+        txn: &mut Txn,
+        field: &str,
+        start: &str,
+        child: Option<&str>,
+    ) -> Result<T> {
+        let Some((first, rev)) = self.load::<T>(T::key_of(start)).await? else {
+            return Err(RegistryError::not_found_at(field, T::name_of(start)));
+        };
+        txn.expect(T::key_of(start), Expect::Revision(rev));
+        let cycle = || {
+            let child = child.unwrap_or_default();
+            RegistryError::precondition(
+                T::name_of(child),
+                format!(
+                    "{field}: making {} the parent of {} would create a cycle",
+                    T::name_of(start),
+                    T::name_of(child)
+                ),
+            )
+        };
+        let mut chain = vec![start.to_string()];
+        let mut next = first.parent().map(str::to_string);
+        loop {
+            if child.is_some_and(|c| chain.iter().any(|id| id == c)) {
+                return Err(cycle());
+            }
+            // A repeat means the stored chain already loops; stop rather than spin.
+            let Some(id) = next.filter(|id| !chain.contains(id)) else { break };
+            if chain.len() >= MAX_DEPTH {
+                return Err(RegistryError::precondition(
+                    T::name_of(start),
+                    format!("{field}: the {} hierarchy would be deeper than {MAX_DEPTH} levels", T::KIND),
+                ));
+            }
+            let Some((record, rev)) = self.load::<T>(T::key_of(&id)).await? else { break };
+            txn.expect(T::key_of(&id), Expect::Revision(rev));
+            next = record.parent().map(str::to_string);
+            chain.push(id);
+        }
+        Ok(first)
+    }
+
+    /// Pages through `prefix`. Index entries (`record_prefix` set) point at `record_prefix + id`;
+    /// otherwise the scanned values are the records. `accept` filters what the index cannot.
+    async fn list<T: DeserializeOwned>(
+        &self,
+        query: ListQuery<'_>,
+        accept: impl Fn(&T, &[u8]) -> bool,
+    ) -> Result<Page<T>> {
+        let ListQuery { prefix, record_prefix, filter, page_size, page_token } = query;
+        let mut after = paging::decode(filter, page_token)?;
+        let mut items: Vec<(Key, Stored<T>)> = Vec::with_capacity(page_size + 1);
+        let chunk = (page_size + 1).max(if record_prefix.is_some() { 64 } else { 1 });
+        'scan: loop {
+            let batch = self.store.scan(Scan { prefix: prefix.clone(), start_after: after.clone(), limit: chunk }).await?;
+            let exhausted = batch.len() < chunk;
+            let records: Vec<(Key, Option<Versioned>)> = match record_prefix {
+                None => batch.into_iter().map(|(k, v)| (k, Some(v))).collect(),
+                Some(rp) => {
+                    let record_keys: Vec<Key> = batch
+                        .iter()
+                        .map(|(k, _)| [rp.as_bytes(), keys::last_segment(k)].concat())
+                        .collect();
+                    let found = self.store.get_many(record_keys).await?;
+                    batch.into_iter().map(|(k, _)| k).zip(found).collect()
+                }
+            };
+            for (scan_key, record) in records {
+                after = Some(scan_key.clone());
+                // An index entry always has its record: both are written in one transaction.
+                let Some(Versioned { revision, value }) = record else { continue };
+                let decoded: T = from_json(&scan_key, &value)?;
+                if !accept(&decoded, &scan_key) {
+                    continue;
+                }
+                items.push((scan_key, Stored { record: decoded, etag: etag(revision) }));
+                if items.len() > page_size {
+                    break 'scan;
+                }
+            }
+            if exhausted {
+                break;
+            }
+        }
+        let next_page_token = if items.len() > page_size {
+            items.truncate(page_size);
+            items.last().map(|(k, _)| paging::encode(filter, k)).unwrap_or_default()
+        } else {
+            String::new()
+        };
+        Ok(Page { items: items.into_iter().map(|(_, s)| s).collect(), next_page_token })
+    }
+}
+
+/// What a listing scans and how it pages.
+struct ListQuery<'a> {
+    prefix: Key,
+    record_prefix: Option<&'static str>,
+    filter: &'a str,
+    page_size: usize,
+    page_token: &'a str,
+}
+
+fn decode_count(key: &[u8], value: &[u8]) -> Result<u64> {
+    let bytes: [u8; 8] = value.try_into().map_err(|_| {
+        StoreError::Corrupt(format!("reference count {:?} is not 8 bytes", String::from_utf8_lossy(key)))
+    })?;
+    Ok(u64::from_be_bytes(bytes))
+}
+
+/// +1 for each key in `added`, -1 for each in `removed`.
+fn ref_deltas(added: impl IntoIterator<Item = Key>, removed: impl IntoIterator<Item = Key>) -> BTreeMap<Key, i64> {
+    let mut deltas = BTreeMap::new();
+    for k in added {
+        *deltas.entry(k).or_insert(0) += 1;
+    }
+    for k in removed {
+        *deltas.entry(k).or_insert(0) -= 1;
+    }
+    deltas
+}
+
+/// Replaces one set of index entries by another in `txn`, leaving shared ones alone.
+fn reindex(txn: &mut Txn, old: Vec<Key>, new: Vec<Key>, value: &[u8]) {
+    for k in &old {
+        if !new.contains(k) {
+            txn.delete(k.clone());
+        }
+    }
+    for k in new {
+        if !old.contains(&k) {
+            txn.put(k, value.to_vec());
+        }
+    }
+}

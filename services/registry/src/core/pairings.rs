@@ -1,0 +1,322 @@
+//! Pairing use cases, and the one-round-trip snapshot the evaluation service reads.
+
+use std::collections::BTreeMap;
+
+use crate::domain::codes::parse_region_prefix;
+use crate::domain::model::{
+    Activity, Actor, Leadership, Pairing, PairingLevel, PairingSnapshot, PairingState, Side, Stored,
+};
+use crate::domain::names::{ID_RULE, actor_name, is_valid_id, new_id, pairing_name};
+use crate::domain::pairing::PairingDraft;
+use crate::error::{RegistryError, Result};
+use crate::store::{Expect, Scan, Store, Txn};
+
+use super::{
+    ListQuery, MAX_BATCH, Page, Registry, check_etag, etag, from_json, keys, now_micros, ref_deltas, reindex,
+    to_json,
+};
+
+/// Filters of ListPairings; every filter that is set must match.
+#[derive(Debug, Clone, Default)]
+pub struct PairingFilter {
+    /// Actor id on either side.
+    pub actor: Option<String>,
+    pub level: Option<PairingLevel>,
+    pub leadership: Option<Leadership>,
+    pub state: Option<PairingState>,
+    /// Parent pairing id.
+    pub parent: Option<String>,
+    pub region_code_prefix: Option<String>,
+}
+
+/// Every actor reference of a pairing with the request field that makes it.
+fn actor_references(p: &Pairing) -> Vec<(String, &str)> {
+    let mut refs = vec![("pairing.east".to_string(), p.east.as_str()), ("pairing.west".to_string(), p.west.as_str())];
+    refs.extend(p.participants.iter().enumerate().map(|(i, x)| (format!("pairing.participants[{i}].actor"), x.actor.as_str())));
+    refs.extend(
+        p.responsibilities.iter().enumerate().map(|(i, r)| (format!("pairing.responsibilities[{i}].party"), r.party.as_str())),
+    );
+    refs.extend(
+        p.goals
+            .iter()
+            .enumerate()
+            .filter_map(|(i, g)| g.responsible.as_deref().map(|a| (format!("pairing.goals[{i}].responsible"), a))),
+    );
+    refs
+}
+
+/// The smallest of the pairing's region codes that starts with `prefix`: a listing by region
+/// returns the pairing only at that index entry, so a pairing whose two regions both match
+/// appears once.
+fn first_matching_region<'a>(p: &'a Pairing, prefix: &str) -> Option<&'a str> {
+    [p.east_region_code.as_str(), p.west_region_code.as_str()].into_iter().filter(|r| r.starts_with(prefix)).min()
+}
+
+impl<S: Store> Registry<S> {
+    /// Loads every actor the pairing names, expecting each to stay unchanged, checks that east is
+    /// an EAST actor and west a WEST one, and copies their region codes into the pairing.
+    async fn check_named_actors(&self, txn: &mut Txn, pairing: &mut Pairing) -> Result<()> {
+        let refs = actor_references(pairing);
+        let ids = pairing.named_actors();
+        let found = self.store.get_many(ids.iter().map(|id| keys::actor(id)).collect()).await?;
+        let mut actors: BTreeMap<&str, Actor> = BTreeMap::new();
+        for (id, value) in ids.iter().zip(found) {
+            let Some(value) = value else {
+                let field = refs.iter().find(|(_, r)| r == id).map(|(f, _)| f.clone()).unwrap_or_default();
+                return Err(RegistryError::not_found_at(field, actor_name(id)));
+            };
+            txn.expect(keys::actor(id), Expect::Revision(value.revision));
+            actors.insert(id, from_json(&keys::actor(id), &value.value)?);
+        }
+        for (field, id, side) in [("pairing.east", &pairing.east, Side::East), ("pairing.west", &pairing.west, Side::West)] {
+            let actor = actors.get(id.as_str()).ok_or_else(|| RegistryError::not_found_at(field, actor_name(id)))?;
+            if actor.side != side {
+                return Err(RegistryError::precondition(
+                    actor_name(id),
+                    format!("{field}: {} is on the {:?} side; a pairing's {field} must be a {side:?} actor", actor_name(id), actor.side),
+                ));
+            }
+        }
+        pairing.east_region_code = actors.get(pairing.east.as_str()).map(|a| a.region_code.clone()).unwrap_or_default();
+        pairing.west_region_code = actors.get(pairing.west.as_str()).map(|a| a.region_code.clone()).unwrap_or_default();
+        Ok(())
+    }
+
+    pub async fn create_pairing(&self, draft: PairingDraft, id: Option<String>) -> Result<Stored<Pairing>> {
+        let valid = draft.validate("pairing")?;
+        let id = match id {
+            Some(id) if !is_valid_id(&id) => return Err(RegistryError::invalid("pairing_id", ID_RULE)),
+            Some(id) => id,
+            None => new_id(),
+        };
+        let name = pairing_name(&id);
+        let now = now_micros();
+        let template = valid.into_pairing(id.clone(), now, now);
+        let (pairing, revision) = self
+            .commit_with_retry(&name, async || {
+                let mut pairing = template.clone();
+                let mut txn = Txn::default();
+                if self.store.get(keys::pairing(&id)).await?.is_some() {
+                    return Err(RegistryError::AlreadyExists { resource: name.clone(), detail: None });
+                }
+                txn.expect(keys::pairing(&id), Expect::Absent);
+                self.check_named_actors(&mut txn, &mut pairing).await?;
+                let mut added: Vec<_> = pairing.named_actors().iter().map(|a| keys::actor_refs(a)).collect();
+                if let Some(parent) = &pairing.parent {
+                    self.check_ancestry::<Pairing>(&mut txn, "pairing.parent", parent, Some(&id)).await?;
+                    added.push(keys::pairing_refs(parent));
+                }
+                self.adjust_refs(&mut txn, ref_deltas(added, [])).await?;
+                for k in keys::pairing_index(&pairing) {
+                    txn.put(k, id.as_bytes().to_vec());
+                }
+                txn.put(keys::pairing(&id), to_json(&pairing)?);
+                Ok((txn, pairing))
+            })
+            .await?;
+        Ok(Stored { record: pairing, etag: etag(revision) })
+    }
+
+    pub async fn get_pairing(&self, id: &str) -> Result<Stored<Pairing>> {
+        match self.load::<Pairing>(keys::pairing(id)).await? {
+            Some((record, rev)) => Ok(Stored { record, etag: etag(rev) }),
+            None => Err(RegistryError::not_found(pairing_name(id))),
+        }
+    }
+
+    pub async fn batch_get_pairings(&self, ids: &[String]) -> Result<Vec<Stored<Pairing>>> {
+        if ids.len() > MAX_BATCH {
+            return Err(RegistryError::invalid("names", format!("must have at most {MAX_BATCH} names")));
+        }
+        let found = self.store.get_many(ids.iter().map(|id| keys::pairing(id)).collect()).await?;
+        ids.iter()
+            .zip(found)
+            .enumerate()
+            .map(|(i, (id, v))| match v {
+                Some(v) => Ok(Stored { record: from_json(&keys::pairing(id), &v.value)?, etag: etag(v.revision) }),
+                None => Err(RegistryError::not_found_at(format!("names[{i}]"), pairing_name(id))),
+            })
+            .collect()
+    }
+
+    pub async fn list_pairings(
+        &self,
+        filter: &PairingFilter,
+        page_size: usize,
+        page_token: &str,
+    ) -> Result<Page<Pairing>> {
+        if let Some(prefix) = &filter.region_code_prefix
+            && let Err(e) = parse_region_prefix(prefix)
+        {
+            return Err(RegistryError::invalid("region_code_prefix", e.to_string()));
+        }
+        let region = filter.region_code_prefix.as_deref();
+        // The most selective index drives the scan; the rest filter the records it yields.
+        let prefix = if let Some(parent) = &filter.parent {
+            keys::pairings_by_parent(parent)
+        } else if let Some(actor) = &filter.actor {
+            keys::pairings_by_actor(actor)
+        } else if let Some(region) = region {
+            keys::pairings_by_region(region)
+        } else if let Some(level) = filter.level {
+            keys::pairings_by_level(&keys::tag(&level))
+        } else if let Some(leadership) = filter.leadership {
+            keys::pairings_by_leadership(&keys::tag(&leadership))
+        } else if let Some(state) = filter.state {
+            keys::pairings_by_state(&keys::tag(&state))
+        } else {
+            keys::PAIRINGS.as_bytes().to_vec()
+        };
+        let by_region = filter.parent.is_none() && filter.actor.is_none() && region.is_some();
+        let record_prefix = (prefix != keys::PAIRINGS.as_bytes()).then_some(keys::PAIRINGS);
+        let canonical = format!("pairings {filter:?}");
+        let query = ListQuery { prefix, record_prefix, filter: &canonical, page_size, page_token };
+        self.list(query, |p: &Pairing, scan_key| {
+            let region_ok = match region {
+                None => true,
+                Some(prefix) if by_region => {
+                    first_matching_region(p, prefix).map(str::as_bytes) == Some(keys::region_of_index_key(scan_key))
+                }
+                Some(prefix) => first_matching_region(p, prefix).is_some(),
+            };
+            region_ok
+                && filter.parent.as_ref().is_none_or(|x| p.parent.as_ref() == Some(x))
+                && filter.actor.as_ref().is_none_or(|x| &p.east == x || &p.west == x)
+                && filter.level.is_none_or(|x| p.level == x)
+                && filter.leadership.is_none_or(|x| p.leadership == x)
+                && filter.state.is_none_or(|x| p.state == x)
+        })
+        .await
+    }
+
+    pub async fn update_pairing(
+        &self,
+        id: &str,
+        given_etag: &str,
+        draft: PairingDraft,
+        fields: &[&str],
+    ) -> Result<Stored<Pairing>> {
+        let name = pairing_name(id);
+        let (pairing, revision) = self
+            .commit_with_retry(&name, async || {
+                let Some((current, rev)) = self.load::<Pairing>(keys::pairing(id)).await? else {
+                    return Err(RegistryError::not_found(name.clone()));
+                };
+                check_etag(&name, given_etag, rev)?;
+                let mut merged = PairingDraft::from_pairing(&current);
+                merged.apply(draft.clone(), fields);
+                let mut updated = merged.validate("pairing")?.into_pairing(id.to_string(), current.create_time, now_micros());
+
+                let mut txn = Txn::default();
+                txn.expect(keys::pairing(id), Expect::Revision(rev));
+                self.check_named_actors(&mut txn, &mut updated).await?;
+                let mut added: Vec<_> = updated.named_actors().iter().map(|a| keys::actor_refs(a)).collect();
+                let mut removed: Vec<_> = current.named_actors().iter().map(|a| keys::actor_refs(a)).collect();
+                if updated.parent != current.parent {
+                    if let Some(parent) = &updated.parent {
+                        self.check_ancestry::<Pairing>(&mut txn, "pairing.parent", parent, Some(id)).await?;
+                    }
+                    added.extend(updated.parent.as_deref().map(keys::pairing_refs));
+                    removed.extend(current.parent.as_deref().map(keys::pairing_refs));
+                }
+                self.adjust_refs(&mut txn, ref_deltas(added, removed)).await?;
+                reindex(&mut txn, keys::pairing_index(&current), keys::pairing_index(&updated), id.as_bytes());
+                txn.put(keys::pairing(id), to_json(&updated)?);
+                Ok((txn, updated))
+            })
+            .await?;
+        Ok(Stored { record: pairing, etag: etag(revision) })
+    }
+
+    /// Deletes a pairing. Child pairings always block it; activities block it unless `force`,
+    /// which deletes them in the same transaction.
+    pub async fn delete_pairing(&self, id: &str, given_etag: &str, force: bool) -> Result<()> {
+        let name = pairing_name(id);
+        self.commit_with_retry(&name, async || {
+            let Some((current, rev)) = self.load::<Pairing>(keys::pairing(id)).await? else {
+                return Err(RegistryError::not_found(name.clone()));
+            };
+            check_etag(&name, given_etag, rev)?;
+            let (count, pinned) = self.ref_count(keys::pairing_refs(id)).await?;
+            let mut txn = Txn::default();
+            let mut removed: Vec<_> = current.named_actors().iter().map(|a| keys::actor_refs(a)).collect();
+            if count > 0 {
+                let children = self.store.scan(Scan { prefix: keys::pairings_by_parent(id), start_after: None, limit: 3 }).await?;
+                if !children.is_empty() {
+                    let names: Vec<String> =
+                        children.iter().map(|(k, _)| pairing_name(&String::from_utf8_lossy(keys::last_segment(k)))).collect();
+                    return Err(RegistryError::precondition(
+                        name.clone(),
+                        format!("{name} has child pairings ({}); delete or re-parent them first", names.join(", ")),
+                    ));
+                }
+                let activities = self.all_activities(id).await?;
+                if !force {
+                    return Err(RegistryError::precondition(
+                        name.clone(),
+                        format!("{name} has {} activities; delete them first, or set force to delete them with it", activities.len()),
+                    ));
+                }
+                for (activity, _) in &activities {
+                    txn.delete(keys::activity(id, &activity.id));
+                    removed.push(keys::actor_refs(&activity.actor));
+                }
+            }
+            txn.expect(keys::pairing(id), Expect::Revision(rev));
+            txn.expect(keys::pairing_refs(id), pinned);
+            if count > 0 {
+                txn.delete(keys::pairing_refs(id));
+            }
+            removed.extend(current.parent.as_deref().map(keys::pairing_refs));
+            self.adjust_refs(&mut txn, ref_deltas([], removed)).await?;
+            for k in keys::pairing_index(&current) {
+                txn.delete(k);
+            }
+            txn.delete(keys::pairing(id));
+            Ok((txn, ()))
+        })
+        .await?;
+        Ok(())
+    }
+
+    /// Every activity of a pairing, in id order, with revisions.
+    pub(super) async fn all_activities(&self, pairing: &str) -> Result<Vec<(Activity, u64)>> {
+        let prefix = keys::activities_of(pairing);
+        let mut out = Vec::new();
+        let mut after = None;
+        loop {
+            let batch = self.store.scan(Scan { prefix: prefix.clone(), start_after: after.take(), limit: 1024 }).await?;
+            let exhausted = batch.len() < 1024;
+            for (k, v) in &batch {
+                out.push((from_json(k, &v.value)?, v.revision));
+            }
+            after = batch.last().map(|(k, _)| k.clone());
+            if exhausted {
+                return Ok(out);
+            }
+        }
+    }
+
+    /// The pairing, every actor it or its activities name (by name), and all its activities.
+    /// Each record is read as last committed; records written while the snapshot is taken may
+    /// show either their old or their new state.
+    pub async fn get_pairing_snapshot(&self, id: &str) -> Result<PairingSnapshot> {
+        let pairing = self.get_pairing(id).await?;
+        let activities = self.all_activities(id).await?;
+        let mut actor_ids = pairing.record.named_actors();
+        actor_ids.extend(activities.iter().map(|(a, _)| a.actor.clone()));
+        actor_ids.sort();
+        actor_ids.dedup();
+        let found = self.store.get_many(actor_ids.iter().map(|a| keys::actor(a)).collect()).await?;
+        let mut actors = Vec::with_capacity(found.len());
+        for (id, value) in actor_ids.iter().zip(found) {
+            // Reference counting keeps named actors alive; a miss here is a write that raced us.
+            if let Some(v) = value {
+                actors.push(Stored { record: from_json(&keys::actor(id), &v.value)?, etag: etag(v.revision) });
+            }
+        }
+        let activities =
+            activities.into_iter().map(|(record, rev)| Stored { record, etag: etag(rev) }).collect();
+        Ok(PairingSnapshot { pairing, actors, activities })
+    }
+}

@@ -1,0 +1,204 @@
+//! What a client may say about an actor, and the rules it must meet.
+
+use super::codes::{parse_credit_code, parse_region_code};
+use super::mask::MaskSpec;
+use super::model::{Actor, ActorCategory, Labels, Side};
+use super::validate::{self as rules, Violations};
+
+/// An actor as a client described it: every field still to be checked.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ActorDraft {
+    pub display_name: String,
+    pub category: Option<ActorCategory>,
+    pub side: Option<Side>,
+    pub region_code: String,
+    /// Empty when absent.
+    pub credit_code: String,
+    /// Parent actor id.
+    pub parent: Option<String>,
+    pub description: String,
+    pub labels: Labels,
+}
+
+pub const ACTOR_MASK: MaskSpec = MaskSpec {
+    mutable: &[
+        "category",
+        "credit_code",
+        "description",
+        "display_name",
+        "labels",
+        "parent",
+        "region_code",
+        "side",
+    ],
+    output_only: &["name", "credit_code_check", "create_time", "update_time", "etag"],
+};
+
+impl ActorDraft {
+    pub fn from_actor(a: &Actor) -> Self {
+        Self {
+            display_name: a.display_name.clone(),
+            category: Some(a.category),
+            side: Some(a.side),
+            region_code: a.region_code.clone(),
+            credit_code: a.credit_code.clone().unwrap_or_default(),
+            parent: a.parent.clone(),
+            description: a.description.clone(),
+            labels: a.labels.clone(),
+        }
+    }
+
+    /// Copies the fields a resolved mask names from `other` into `self`.
+    pub fn apply(&mut self, other: ActorDraft, fields: &[&str]) {
+        let ActorDraft { display_name, category, side, region_code, credit_code, parent, description, labels } =
+            other;
+        for field in fields {
+            match *field {
+                "display_name" => self.display_name = display_name.clone(),
+                "category" => self.category = category,
+                "side" => self.side = side,
+                "region_code" => self.region_code = region_code.clone(),
+                "credit_code" => self.credit_code = credit_code.clone(),
+                "parent" => self.parent = parent.clone(),
+                "description" => self.description = description.clone(),
+                "labels" => self.labels = labels.clone(),
+                _ => {}
+            }
+        }
+    }
+
+    /// Checks every rule; `prefix` is the request field holding the actor, e.g. `actor`.
+    pub fn validate(&self, prefix: &str) -> Result<ValidActor, Violations> {
+        let mut v = Violations::new();
+        let f = |name: &str| format!("{prefix}.{name}");
+        rules::check_text(&mut v, &f("display_name"), &self.display_name, rules::NAME);
+        rules::check_text(&mut v, &f("description"), &self.description, rules::DESCRIPTION);
+        rules::check_labels(&mut v, &f("labels"), &self.labels);
+        if self.category.is_none() {
+            v.add(f("category"), "is required");
+        }
+        if self.side.is_none() {
+            v.add(f("side"), "is required (EAST or WEST)");
+        }
+        if self.region_code.is_empty() {
+            v.add(f("region_code"), "is required (GB/T 2260, 6 digits)");
+        } else if let Err(e) = parse_region_code(&self.region_code) {
+            v.add(f("region_code"), e.to_string());
+        }
+        if !self.credit_code.is_empty() {
+            if self.category == Some(ActorCategory::Individual) {
+                v.add(
+                    f("credit_code"),
+                    "must be empty for an INDIVIDUAL: the registry stores no personal identification numbers",
+                );
+            } else if let Err(e) = parse_credit_code(&self.credit_code) {
+                v.add(f("credit_code"), e.to_string());
+            }
+        }
+        match (self.category, self.side) {
+            (Some(category), Some(side)) if v.is_empty() => Ok(ValidActor {
+                display_name: self.display_name.trim().to_string(),
+                category,
+                side,
+                region_code: self.region_code.clone(),
+                credit_code: (!self.credit_code.is_empty()).then(|| self.credit_code.clone()),
+                parent: self.parent.clone(),
+                description: self.description.clone(),
+                labels: self.labels.clone(),
+            }),
+            _ => Err(v),
+        }
+    }
+}
+
+/// An actor that meets every rule that needs no other record.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ValidActor {
+    pub display_name: String,
+    pub category: ActorCategory,
+    pub side: Side,
+    pub region_code: String,
+    pub credit_code: Option<String>,
+    pub parent: Option<String>,
+    pub description: String,
+    pub labels: Labels,
+}
+
+impl ValidActor {
+    pub fn into_actor(self, id: String, create_time: i64, update_time: i64) -> Actor {
+        let ValidActor { display_name, category, side, region_code, credit_code, parent, description, labels } =
+            self;
+        Actor {
+            id,
+            display_name,
+            category,
+            side,
+            region_code,
+            credit_code,
+            parent,
+            description,
+            labels,
+            create_time,
+            update_time,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn draft() -> ActorDraft {
+        ActorDraft {
+            display_name: "广东省人民政府".into(),
+            category: Some(ActorCategory::GovernmentBody),
+            side: Some(Side::East),
+            region_code: "440000".into(),
+            ..Default::default()
+        }
+    }
+
+    fn fields(err: Violations) -> Vec<String> {
+        err.into_list().into_iter().map(|v| v.field).collect()
+    }
+
+    #[test]
+    fn a_complete_draft_is_valid() {
+        let valid = draft().validate("actor").expect("valid");
+        assert_eq!(valid.credit_code, None);
+    }
+
+    #[test]
+    fn every_missing_field_is_reported_at_once() {
+        let err = ActorDraft::default().validate("actor").unwrap_err();
+        assert_eq!(fields(err), ["actor.display_name", "actor.category", "actor.side", "actor.region_code"]);
+    }
+
+    #[test]
+    fn individuals_never_carry_a_credit_code() {
+        let mut d = draft();
+        d.category = Some(ActorCategory::Individual);
+        d.credit_code = "91350100M000100Y43".into();
+        assert_eq!(fields(d.validate("actor").unwrap_err()), ["actor.credit_code"]);
+    }
+
+    #[test]
+    fn a_checksum_mismatch_is_accepted() {
+        let mut d = draft();
+        d.credit_code = "91350100M000100Y44".into();
+        assert!(d.validate("actor").is_ok());
+        d.credit_code = "91350100M000100Y4".into();
+        assert_eq!(fields(d.validate("actor").unwrap_err()), ["actor.credit_code"]);
+    }
+
+    #[test]
+    fn apply_copies_only_masked_fields() {
+        let mut base = draft();
+        let mut other = ActorDraft { display_name: "new".into(), description: "d".into(), ..Default::default() };
+        other.side = Some(Side::West);
+        base.apply(other, &["display_name"]);
+        assert_eq!(base.display_name, "new");
+        assert_eq!(base.side, Some(Side::East));
+        assert_eq!(base.description, "");
+    }
+}

@@ -1,0 +1,79 @@
+//! Resource names (`actors/{id}`, `pairings/{id}`, `pairings/{id}/activities/{id}`) and ids.
+
+/// Longest id, in characters.
+pub const MAX_ID_CHARS: usize = 63;
+
+/// Ids are 1 to 63 of `[a-z0-9-]`.
+pub fn is_valid_id(id: &str) -> bool {
+    !id.is_empty()
+        && id.len() <= MAX_ID_CHARS
+        && id.bytes().all(|b| matches!(b, b'a'..=b'z' | b'0'..=b'9' | b'-'))
+}
+
+pub const ID_RULE: &str = "must match [a-z0-9-]{1,63}";
+
+/// A fresh server-chosen id: a UUIDv7, so that ids sort roughly by creation time.
+pub fn new_id() -> String {
+    uuid::Uuid::now_v7().to_string()
+}
+
+pub fn actor_name(id: &str) -> String {
+    format!("actors/{id}")
+}
+
+pub fn pairing_name(id: &str) -> String {
+    format!("pairings/{id}")
+}
+
+pub fn activity_name(pairing: &str, id: &str) -> String {
+    format!("pairings/{pairing}/activities/{id}")
+}
+
+fn single_segment<'a>(name: &'a str, collection: &str) -> Option<&'a str> {
+    name.strip_prefix(collection)?.strip_prefix('/').filter(|id| is_valid_id(id))
+}
+
+/// The id in `actors/{id}`.
+pub fn parse_actor_name(name: &str) -> Result<&str, String> {
+    single_segment(name, "actors")
+        .ok_or_else(|| format!("must be an actor name actors/{{id}} with the id {ID_RULE}, got {name:?}"))
+}
+
+/// The id in `pairings/{id}`.
+pub fn parse_pairing_name(name: &str) -> Result<&str, String> {
+    single_segment(name, "pairings").ok_or_else(|| {
+        format!("must be a pairing name pairings/{{id}} with the id {ID_RULE}, got {name:?}")
+    })
+}
+
+/// The pairing id and activity id in `pairings/{p}/activities/{a}`.
+pub fn parse_activity_name(name: &str) -> Result<(&str, &str), String> {
+    let err = || {
+        format!(
+            "must be an activity name pairings/{{id}}/activities/{{id}} with ids that {ID_RULE}, got {name:?}"
+        )
+    };
+    let rest = name.strip_prefix("pairings/").ok_or_else(err)?;
+    let (pairing, activity) = rest.split_once("/activities/").ok_or_else(err)?;
+    if is_valid_id(pairing) && is_valid_id(activity) { Ok((pairing, activity)) } else { Err(err()) }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_round_trip_and_reject_junk() {
+        assert_eq!(parse_actor_name(&actor_name("gd-gov")), Ok("gd-gov"));
+        assert_eq!(parse_pairing_name(&pairing_name("js-sn")), Ok("js-sn"));
+        assert_eq!(parse_activity_name(&activity_name("js-sn", "a1")), Ok(("js-sn", "a1")));
+        for bad in ["actors/", "actors/Upper", "actor/x", "actors/x/y", "pairings/x", ""] {
+            assert!(parse_actor_name(bad).is_err(), "{bad}");
+        }
+        assert!(parse_activity_name("pairings/p/activities/").is_err());
+        assert!(parse_activity_name("pairings/p/activities/a/b").is_err());
+        assert!(is_valid_id(&"a".repeat(63)));
+        assert!(!is_valid_id(&"a".repeat(64)));
+        assert!(is_valid_id(&new_id()));
+    }
+}
