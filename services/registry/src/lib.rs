@@ -6,4 +6,7 @@
 pub mod core;
 pub mod domain;
 pub mod error;
+pub mod grpc;
+pub mod server;
 pub mod store;
+pub mod telemetry;

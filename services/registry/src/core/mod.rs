@@ -6,11 +6,37 @@
 //! count in the same transaction, and a delete expects the count to be absent. A create racing a
 //! delete thus always conflicts with it, and no dangling reference can be committed.
 
-mod activities;
-mod actors;
+/// Applies a planned write, planning again on conflict. `$plan` reads what the write depends on
+/// and evaluates to the transaction and the value to hand back once it commits; it may return
+/// early with an error. Evaluates to that value and the commit's revision.
+///
+/// A macro rather than a function taking an async closure: such closures borrowing the request
+/// cannot yet be proven `Send`, which tonic's handlers require.
+macro_rules! with_retry {
+    ($self:ident, $resource:expr, $plan:block) => {{
+        let mut committed = None;
+        for _ in 0..$crate::core::MAX_ATTEMPTS {
+            let (txn, value) = $plan;
+            match $self.store.commit(txn).await? {
+                $crate::store::Outcome::Committed { revision } => {
+                    committed = Some((value, revision));
+                    break;
+                }
+                $crate::store::Outcome::Conflict => tokio::task::yield_now().await,
+            }
+        }
+        match committed {
+            Some(done) => done,
+            None => return Err($crate::core::contention($resource)),
+        }
+    }};
+}
+
+pub mod activities;
+pub mod actors;
 pub mod keys;
 pub mod paging;
-mod pairings;
+pub mod pairings;
 
 use std::collections::BTreeMap;
 use std::time::{SystemTime, UNIX_EPOCH};
@@ -20,12 +46,12 @@ use serde::de::DeserializeOwned;
 
 use crate::domain::model::{Actor, Micros, Pairing, Stored};
 use crate::error::{RegistryError, Result};
-use crate::store::{Expect, Key, Outcome, Scan, Store, StoreError, Txn, Versioned};
+use crate::store::{Expect, Key, Scan, Store, StoreError, Txn, Versioned};
 
 pub use paging::{DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE};
 
 /// How often a write is attempted before contention is reported as ABORTED.
-const MAX_ATTEMPTS: usize = 64;
+pub(crate) const MAX_ATTEMPTS: usize = 64;
 /// Deepest parent chain of actors or of pairings.
 pub const MAX_DEPTH: usize = 32;
 /// Most names in one batch get.
@@ -54,17 +80,24 @@ pub(crate) fn etag(revision: u64) -> String {
 }
 
 fn to_json<T: Serialize>(record: &T) -> Result<Vec<u8>> {
-    serde_json::to_vec(record).map_err(|e| StoreError::Corrupt(format!("encoding a record: {e}")).into())
+    serde_json::to_vec(record)
+        .map_err(|e| StoreError::Corrupt(format!("encoding a record: {e}")).into())
 }
 
 fn from_json<T: DeserializeOwned>(key: &[u8], value: &[u8]) -> Result<T> {
     serde_json::from_slice(value).map_err(|e| {
-        StoreError::Corrupt(format!("record {:?} does not decode: {e}", String::from_utf8_lossy(key))).into()
+        StoreError::Corrupt(format!(
+            "record {:?} does not decode: {e}",
+            String::from_utf8_lossy(key)
+        ))
+        .into()
     })
 }
 
-fn contention(resource: &str) -> RegistryError {
-    RegistryError::Aborted(format!("{resource} is being changed by many requests at once; retry"))
+pub(crate) fn contention(resource: &str) -> RegistryError {
+    RegistryError::Aborted(format!(
+        "{resource} is being changed by many requests at once; retry"
+    ))
 }
 
 /// ABORTED unless `given` is empty or equals the current etag.
@@ -126,23 +159,6 @@ impl<S: Store> Registry<S> {
             Some(Versioned { revision, value }) => Ok(Some((from_json(&key, &value)?, revision))),
             None => Ok(None),
         }
-    }
-
-    /// Applies a planned write, planning again on conflict. `plan` reads and returns the
-    /// transaction plus what to hand back once it commits.
-    async fn commit_with_retry<T>(
-        &self,
-        resource: &str,
-        mut plan: impl AsyncFnMut() -> Result<(Txn, T)>,
-    ) -> Result<(T, u64)> {
-        for _ in 0..MAX_ATTEMPTS {
-            let (txn, value) = plan().await?;
-            match self.store.commit(txn).await? {
-                Outcome::Committed { revision } => return Ok((value, revision)),
-                Outcome::Conflict => tokio::task::yield_now().await,
-            }
-        }
-        Err(contention(resource))
     }
 
     /// Adds the reference-count changes to `txn`, expecting each count to be unchanged.
@@ -209,14 +225,21 @@ impl<S: Store> Registry<S> {
                 return Err(cycle());
             }
             // A repeat means the stored chain already loops; stop rather than spin.
-            let Some(id) = next.filter(|id| !chain.contains(id)) else { break };
+            let Some(id) = next.filter(|id| !chain.contains(id)) else {
+                break;
+            };
             if chain.len() >= MAX_DEPTH {
                 return Err(RegistryError::precondition(
                     T::name_of(start),
-                    format!("{field}: the {} hierarchy would be deeper than {MAX_DEPTH} levels", T::KIND),
+                    format!(
+                        "{field}: the {} hierarchy would be deeper than {MAX_DEPTH} levels",
+                        T::KIND
+                    ),
                 ));
             }
-            let Some((record, rev)) = self.load::<T>(T::key_of(&id)).await? else { break };
+            let Some((record, rev)) = self.load::<T>(T::key_of(&id)).await? else {
+                break;
+            };
             txn.expect(T::key_of(&id), Expect::Revision(rev));
             next = record.parent().map(str::to_string);
             chain.push(id);
@@ -231,12 +254,25 @@ impl<S: Store> Registry<S> {
         query: ListQuery<'_>,
         accept: impl Fn(&T, &[u8]) -> bool,
     ) -> Result<Page<T>> {
-        let ListQuery { prefix, record_prefix, filter, page_size, page_token } = query;
+        let ListQuery {
+            prefix,
+            record_prefix,
+            filter,
+            page_size,
+            page_token,
+        } = query;
         let mut after = paging::decode(filter, page_token)?;
         let mut items: Vec<(Key, Stored<T>)> = Vec::with_capacity(page_size + 1);
         let chunk = (page_size + 1).max(if record_prefix.is_some() { 64 } else { 1 });
         'scan: loop {
-            let batch = self.store.scan(Scan { prefix: prefix.clone(), start_after: after.clone(), limit: chunk }).await?;
+            let batch = self
+                .store
+                .scan(Scan {
+                    prefix: prefix.clone(),
+                    start_after: after.clone(),
+                    limit: chunk,
+                })
+                .await?;
             let exhausted = batch.len() < chunk;
             let records: Vec<(Key, Option<Versioned>)> = match record_prefix {
                 None => batch.into_iter().map(|(k, v)| (k, Some(v))).collect(),
@@ -252,12 +288,20 @@ impl<S: Store> Registry<S> {
             for (scan_key, record) in records {
                 after = Some(scan_key.clone());
                 // An index entry always has its record: both are written in one transaction.
-                let Some(Versioned { revision, value }) = record else { continue };
+                let Some(Versioned { revision, value }) = record else {
+                    continue;
+                };
                 let decoded: T = from_json(&scan_key, &value)?;
                 if !accept(&decoded, &scan_key) {
                     continue;
                 }
-                items.push((scan_key, Stored { record: decoded, etag: etag(revision) }));
+                items.push((
+                    scan_key,
+                    Stored {
+                        record: decoded,
+                        etag: etag(revision),
+                    },
+                ));
                 if items.len() > page_size {
                     break 'scan;
                 }
@@ -268,11 +312,17 @@ impl<S: Store> Registry<S> {
         }
         let next_page_token = if items.len() > page_size {
             items.truncate(page_size);
-            items.last().map(|(k, _)| paging::encode(filter, k)).unwrap_or_default()
+            items
+                .last()
+                .map(|(k, _)| paging::encode(filter, k))
+                .unwrap_or_default()
         } else {
             String::new()
         };
-        Ok(Page { items: items.into_iter().map(|(_, s)| s).collect(), next_page_token })
+        Ok(Page {
+            items: items.into_iter().map(|(_, s)| s).collect(),
+            next_page_token,
+        })
     }
 }
 
@@ -287,13 +337,19 @@ struct ListQuery<'a> {
 
 fn decode_count(key: &[u8], value: &[u8]) -> Result<u64> {
     let bytes: [u8; 8] = value.try_into().map_err(|_| {
-        StoreError::Corrupt(format!("reference count {:?} is not 8 bytes", String::from_utf8_lossy(key)))
+        StoreError::Corrupt(format!(
+            "reference count {:?} is not 8 bytes",
+            String::from_utf8_lossy(key)
+        ))
     })?;
     Ok(u64::from_be_bytes(bytes))
 }
 
 /// +1 for each key in `added`, -1 for each in `removed`.
-fn ref_deltas(added: impl IntoIterator<Item = Key>, removed: impl IntoIterator<Item = Key>) -> BTreeMap<Key, i64> {
+fn ref_deltas(
+    added: impl IntoIterator<Item = Key>,
+    removed: impl IntoIterator<Item = Key>,
+) -> BTreeMap<Key, i64> {
     let mut deltas = BTreeMap::new();
     for k in added {
         *deltas.entry(k).or_insert(0) += 1;

@@ -39,7 +39,10 @@ impl ActivityDraft {
             v.add(f("kind"), "is required: an activity kind");
         }
         if self.direction.is_none() {
-            v.add(f("direction"), "is required: EAST_TO_WEST, WEST_TO_EAST or JOINT");
+            v.add(
+                f("direction"),
+                "is required: EAST_TO_WEST, WEST_TO_EAST or JOINT",
+            );
         }
         if self.date.is_none() {
             v.add(f("date"), "is required: YYYY-MM-DD");
@@ -50,23 +53,30 @@ impl ActivityDraft {
         if self.people < 0 {
             v.add(f("people"), "must not be negative");
         }
-        rules::check_text(&mut v, &f("description"), &self.description, rules::DESCRIPTION);
+        rules::check_text(
+            &mut v,
+            &f("description"),
+            &self.description,
+            rules::DESCRIPTION,
+        );
         rules::check_labels(&mut v, &f("labels"), &self.labels);
         match (&self.actor, self.form, self.kind, self.direction, self.date) {
-            (Some(actor), Some(form), Some(kind), Some(direction), Some(date)) if v.is_empty() => Ok(Activity {
-                pairing: pairing.to_string(),
-                id: id.to_string(),
-                actor: actor.clone(),
-                form,
-                kind,
-                direction,
-                date,
-                amount_fen: self.amount_fen,
-                people: self.people,
-                description: self.description.clone(),
-                labels: self.labels.clone(),
-                create_time,
-            }),
+            (Some(actor), Some(form), Some(kind), Some(direction), Some(date)) if v.is_empty() => {
+                Ok(Activity {
+                    pairing: pairing.to_string(),
+                    id: id.to_string(),
+                    actor: actor.clone(),
+                    form,
+                    kind,
+                    direction,
+                    date,
+                    amount_fen: self.amount_fen,
+                    people: self.people,
+                    description: self.description.clone(),
+                    labels: self.labels.clone(),
+                    create_time,
+                })
+            }
             _ => Err(v),
         }
     }
@@ -78,9 +88,18 @@ mod tests {
 
     #[test]
     fn negative_amounts_and_missing_enums_are_reported_together() {
-        let d = ActivityDraft { amount_fen: -1, people: -2, ..Default::default() };
-        let fields: Vec<String> =
-            d.validate("activity", "p", "a", 0).unwrap_err().into_list().into_iter().map(|v| v.field).collect();
+        let d = ActivityDraft {
+            amount_fen: -1,
+            people: -2,
+            ..Default::default()
+        };
+        let fields: Vec<String> = d
+            .validate("activity", "p", "a", 0)
+            .unwrap_err()
+            .into_list()
+            .into_iter()
+            .map(|v| v.field)
+            .collect();
         assert_eq!(
             fields,
             [

@@ -8,7 +8,6 @@ use std::future::Future;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Weak};
 
-
 use tokio::sync::{Notify, watch};
 
 #[derive(Debug, Clone, Default)]
@@ -51,7 +50,9 @@ impl GroupFlush {
                     continue;
                 }
                 // Hold the target only while flushing so that dropping the store closes it.
-                let Some(store) = target.upgrade() else { return };
+                let Some(store) = target.upgrade() else {
+                    return;
+                };
                 let result = flush(store).await;
                 group.flushed.send_modify(|state| match result {
                     Ok(()) => state.done = state.done.max(target_ticket),
@@ -68,13 +69,19 @@ impl GroupFlush {
         let mut rx = self.flushed.subscribe();
         self.wake.notify_one();
         let state = rx
-            .wait_for(|s| s.done >= ticket || s.failure.as_ref().is_some_and(|(upto, _)| *upto >= ticket))
+            .wait_for(|s| {
+                s.done >= ticket || s.failure.as_ref().is_some_and(|(upto, _)| *upto >= ticket)
+            })
             .await
             .map_err(|_| "the store is closing".to_string())?;
         if state.done >= ticket {
             Ok(())
         } else {
-            Err(state.failure.as_ref().map(|(_, e)| e.clone()).unwrap_or_default())
+            Err(state
+                .failure
+                .as_ref()
+                .map(|(_, e)| e.clone())
+                .unwrap_or_default())
         }
     }
 

@@ -1,0 +1,262 @@
+//! Shared helpers: a real registry server on 127.0.0.1 with a real sled directory, clients, and
+//! builders for valid records.
+#![allow(dead_code)]
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use eastwest_proto::registry::v1 as pb;
+use eastwest_proto::registry::v1::registry_service_client::RegistryServiceClient;
+use eastwest_registry::server::{ServeOptions, serve};
+use eastwest_registry::store::{SledConfig, SledStore};
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+use tonic::transport::Channel;
+use tonic_types::StatusExt;
+
+pub type Client = RegistryServiceClient<Channel>;
+
+/// A registry server running in this process on an ephemeral port.
+pub struct TestRegistry {
+    pub addr: SocketAddr,
+    pub dir: PathBuf,
+    _tempdir: Option<tempfile::TempDir>,
+    stop: Option<oneshot::Sender<()>>,
+    task: Option<JoinHandle<anyhow::Result<()>>>,
+}
+
+impl TestRegistry {
+    pub async fn start() -> Self {
+        let tempdir = tempfile::tempdir().expect("tempdir");
+        let dir = tempdir.path().join("registry");
+        let mut me = Self::start_in(&dir).await;
+        me._tempdir = Some(tempdir);
+        me
+    }
+
+    /// Starts a server on an existing data directory (for restarts).
+    pub async fn start_in(dir: &Path) -> Self {
+        let store = SledStore::open(&SledConfig {
+            path: dir.to_path_buf(),
+            cache_capacity_bytes: 16 << 20,
+        })
+        .expect("open store");
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
+        let addr = listener.local_addr().expect("addr");
+        let (stop, stopped) = oneshot::channel::<()>();
+        let options = ServeOptions {
+            drain_timeout: Duration::from_secs(5),
+        };
+        let task = tokio::spawn(serve(listener, store, options, async {
+            let _ = stopped.await;
+        }));
+        Self {
+            addr,
+            dir: dir.to_path_buf(),
+            _tempdir: None,
+            stop: Some(stop),
+            task: Some(task),
+        }
+    }
+
+    pub async fn client(&self) -> Client {
+        connect(self.addr).await
+    }
+
+    pub fn url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// Stops the server and waits until it has drained and flushed; the tempdir is kept.
+    pub async fn stop(mut self) -> Option<tempfile::TempDir> {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(task) = self.task.take() {
+            task.await.expect("server task").expect("server result");
+        }
+        self._tempdir.take()
+    }
+}
+
+pub async fn connect(addr: SocketAddr) -> Client {
+    let endpoint = tonic::transport::Endpoint::from_shared(format!("http://{addr}"))
+        .expect("endpoint")
+        .connect_timeout(Duration::from_secs(5));
+    for _ in 0..100 {
+        if let Ok(channel) = endpoint.connect().await {
+            return RegistryServiceClient::new(channel);
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("registry at {addr} never accepted a connection");
+}
+
+/// The fields named by the BadRequest details of an INVALID_ARGUMENT status.
+pub fn violated_fields(status: &tonic::Status) -> Vec<String> {
+    assert_eq!(status.code(), tonic::Code::InvalidArgument, "{status:?}");
+    let details = status.get_error_details();
+    let bad = details
+        .bad_request()
+        .expect("INVALID_ARGUMENT carries BadRequest details");
+    bad.field_violations
+        .iter()
+        .map(|v| v.field.clone())
+        .collect()
+}
+
+pub fn assert_violation(status: &tonic::Status, field: &str) {
+    let fields = violated_fields(status);
+    assert!(
+        fields.iter().any(|f| f == field),
+        "expected a violation on {field}, got {fields:?} ({})",
+        status.message()
+    );
+}
+
+pub fn assert_code(
+    result: Result<impl std::fmt::Debug, tonic::Status>,
+    code: tonic::Code,
+) -> tonic::Status {
+    match result {
+        Ok(v) => panic!("expected {code:?}, got Ok({v:?})"),
+        Err(s) => {
+            assert_eq!(s.code(), code, "{}", s.message());
+            s
+        }
+    }
+}
+
+pub fn actor(display_name: &str, side: pb::Side, region_code: &str) -> pb::Actor {
+    pb::Actor {
+        display_name: display_name.into(),
+        category: pb::ActorCategory::GovernmentBody as i32,
+        side: side as i32,
+        region_code: region_code.into(),
+        ..Default::default()
+    }
+}
+
+pub async fn create_actor(client: &mut Client, id: &str, actor: pb::Actor) -> pb::Actor {
+    client
+        .create_actor(pb::CreateActorRequest {
+            actor: Some(actor),
+            actor_id: id.into(),
+        })
+        .await
+        .unwrap_or_else(|s| panic!("create actors/{id}: {s:?}"))
+        .into_inner()
+}
+
+pub async fn east(client: &mut Client, id: &str) -> pb::Actor {
+    create_actor(
+        client,
+        id,
+        actor(&format!("east {id}"), pb::Side::East, "320000"),
+    )
+    .await
+}
+
+pub async fn west(client: &mut Client, id: &str) -> pb::Actor {
+    create_actor(
+        client,
+        id,
+        actor(&format!("west {id}"), pb::Side::West, "610000"),
+    )
+    .await
+}
+
+pub fn pairing(title: &str, east: &str, west: &str) -> pb::Pairing {
+    pb::Pairing {
+        title: title.into(),
+        east: format!("actors/{east}"),
+        west: format!("actors/{west}"),
+        level: pb::PairingLevel::Province as i32,
+        leadership: pb::Leadership::GovernmentLed as i32,
+        state: pb::PairingState::Active as i32,
+        ..Default::default()
+    }
+}
+
+pub async fn create_pairing(client: &mut Client, id: &str, pairing: pb::Pairing) -> pb::Pairing {
+    client
+        .create_pairing(pb::CreatePairingRequest {
+            pairing: Some(pairing),
+            pairing_id: id.into(),
+        })
+        .await
+        .unwrap_or_else(|s| panic!("create pairings/{id}: {s:?}"))
+        .into_inner()
+}
+
+pub fn activity(actor: &str) -> pb::Activity {
+    pb::Activity {
+        actor: format!("actors/{actor}"),
+        form: pb::CooperationForm::Employment as i32,
+        kind: pb::ActivityKind::Employment as i32,
+        direction: pb::FlowDirection::EastToWest as i32,
+        date: "2021-06-30".into(),
+        amount_fen: 0,
+        people: 42,
+        ..Default::default()
+    }
+}
+
+pub async fn create_activity(
+    client: &mut Client,
+    pairing: &str,
+    id: &str,
+    activity: pb::Activity,
+) -> pb::Activity {
+    client
+        .create_activity(pb::CreateActivityRequest {
+            parent: format!("pairings/{pairing}"),
+            activity: Some(activity),
+            activity_id: id.into(),
+        })
+        .await
+        .unwrap_or_else(|s| panic!("create activity {id}: {s:?}"))
+        .into_inner()
+}
+
+/// Follows page tokens to the end, returning every actor name in order.
+pub async fn all_actor_names(
+    client: &mut Client,
+    mut request: pb::ListActorsRequest,
+) -> Vec<String> {
+    let mut names = Vec::new();
+    loop {
+        let page = client
+            .list_actors(request.clone())
+            .await
+            .expect("list actors")
+            .into_inner();
+        names.extend(page.actors.into_iter().map(|a| a.name));
+        if page.next_page_token.is_empty() {
+            return names;
+        }
+        request.page_token = page.next_page_token;
+    }
+}
+
+pub async fn all_pairing_names(
+    client: &mut Client,
+    mut request: pb::ListPairingsRequest,
+) -> Vec<String> {
+    let mut names = Vec::new();
+    loop {
+        let page = client
+            .list_pairings(request.clone())
+            .await
+            .expect("list pairings")
+            .into_inner();
+        names.extend(page.pairings.into_iter().map(|p| p.name));
+        if page.next_page_token.is_empty() {
+            return names;
+        }
+        request.page_token = page.next_page_token;
+    }
+}
