@@ -30,6 +30,7 @@ stop_server() {
   server_pid=""
 }
 
+# shellcheck disable=SC2317  # invoked by the EXIT trap
 cleanup() {
   stop_server || true
   rm -rf "$work"

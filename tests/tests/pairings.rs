@@ -106,7 +106,8 @@ async fn invalid_pairings_name_the_field() {
     let server = TestRegistry::start().await;
     let mut c = server.client().await;
     seed_actors(&mut c).await;
-    let cases: Vec<(&str, Box<dyn Fn(&mut pb::Pairing)>)> = vec![
+    type Edit = Box<dyn Fn(&mut pb::Pairing)>;
+    let cases: Vec<(&str, Edit)> = vec![
         ("pairing.title", Box::new(|p| p.title.clear())),
         ("pairing.level", Box::new(|p| p.level = 0)),
         ("pairing.leadership", Box::new(|p| p.leadership = 42)),

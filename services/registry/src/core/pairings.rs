@@ -96,12 +96,20 @@ impl<S: Store> Registry<S> {
                 .get(id.as_str())
                 .ok_or_else(|| RegistryError::not_found_at(field, actor_name(id)))?;
             if actor.side != side {
+                let wire = |s: Side| {
+                    if s == Side::East {
+                        "SIDE_EAST"
+                    } else {
+                        "SIDE_WEST"
+                    }
+                };
                 return Err(RegistryError::precondition(
                     actor_name(id),
                     format!(
-                        "{field}: {} is on the {:?} side; a pairing's {field} must be a {side:?} actor",
+                        "{field}: {} is a {} actor; {field} must name a {} actor",
                         actor_name(id),
-                        actor.side
+                        wire(actor.side),
+                        wire(side)
                     ),
                 ));
             }

@@ -33,15 +33,21 @@ impl ActivityDraft {
             v.add(f("actor"), "is required: the actor who acted, actors/{id}");
         }
         if self.form.is_none() {
-            v.add(f("form"), "is required: a cooperation form");
+            v.add(
+                f("form"),
+                "is required: a CooperationForm other than COOPERATION_FORM_UNSPECIFIED",
+            );
         }
         if self.kind.is_none() {
-            v.add(f("kind"), "is required: an activity kind");
+            v.add(
+                f("kind"),
+                "is required: an ActivityKind other than ACTIVITY_KIND_UNSPECIFIED",
+            );
         }
         if self.direction.is_none() {
             v.add(
                 f("direction"),
-                "is required: EAST_TO_WEST, WEST_TO_EAST or JOINT",
+                "is required: FLOW_DIRECTION_EAST_TO_WEST, FLOW_DIRECTION_WEST_TO_EAST or FLOW_DIRECTION_JOINT",
             );
         }
         if self.date.is_none() {

@@ -94,13 +94,19 @@ impl ActorDraft {
         );
         rules::check_labels(&mut v, &f("labels"), &self.labels);
         if self.category.is_none() {
-            v.add(f("category"), "is required");
+            v.add(
+                f("category"),
+                "is required: an ActorCategory other than ACTOR_CATEGORY_UNSPECIFIED",
+            );
         }
         if self.side.is_none() {
-            v.add(f("side"), "is required (EAST or WEST)");
+            v.add(f("side"), "is required: SIDE_EAST or SIDE_WEST");
         }
         if self.region_code.is_empty() {
-            v.add(f("region_code"), "is required (GB/T 2260, 6 digits)");
+            v.add(
+                f("region_code"),
+                "is required: a GB/T 2260 region code of 6 digits",
+            );
         } else if let Err(e) = parse_region_code(&self.region_code) {
             v.add(f("region_code"), e.to_string());
         }

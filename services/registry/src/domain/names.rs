@@ -12,7 +12,9 @@ pub fn is_valid_id(id: &str) -> bool {
             .all(|b| matches!(b, b'a'..=b'z' | b'0'..=b'9' | b'-'))
 }
 
-pub const ID_RULE: &str = "must match [a-z0-9-]{1,63}";
+const ID_CHARS: &str = "1 to 63 characters a-z, 0-9 and -";
+
+pub const ID_RULE: &str = "must be 1 to 63 characters of a-z, 0-9 and -";
 
 /// A fresh server-chosen id: a UUIDv7, so that ids sort roughly by creation time.
 pub fn new_id() -> String {
@@ -40,14 +42,14 @@ fn single_segment<'a>(name: &'a str, collection: &str) -> Option<&'a str> {
 /// The id in `actors/{id}`.
 pub fn parse_actor_name(name: &str) -> Result<&str, String> {
     single_segment(name, "actors").ok_or_else(|| {
-        format!("must be an actor name actors/{{id}} with the id {ID_RULE}, got {name:?}")
+        format!("must be an actor name, actors/{{id}} with an id of {ID_CHARS}; got {name:?}")
     })
 }
 
 /// The id in `pairings/{id}`.
 pub fn parse_pairing_name(name: &str) -> Result<&str, String> {
     single_segment(name, "pairings").ok_or_else(|| {
-        format!("must be a pairing name pairings/{{id}} with the id {ID_RULE}, got {name:?}")
+        format!("must be a pairing name, pairings/{{id}} with an id of {ID_CHARS}; got {name:?}")
     })
 }
 
@@ -55,7 +57,7 @@ pub fn parse_pairing_name(name: &str) -> Result<&str, String> {
 pub fn parse_activity_name(name: &str) -> Result<(&str, &str), String> {
     let err = || {
         format!(
-            "must be an activity name pairings/{{id}}/activities/{{id}} with ids that {ID_RULE}, got {name:?}"
+            "must be an activity name, pairings/{{id}}/activities/{{id}} with ids of {ID_CHARS}; got {name:?}"
         )
     };
     let rest = name.strip_prefix("pairings/").ok_or_else(err)?;

@@ -212,20 +212,35 @@ impl PairingDraft {
             rules::DESCRIPTION,
         );
         rules::check_labels(&mut v, &f("labels"), &self.labels);
-        require(&mut v, &f("east"), &self.east, "an EAST actor, actors/{id}");
-        require(&mut v, &f("west"), &self.west, "a WEST actor, actors/{id}");
-        require(&mut v, &f("level"), &self.level, "a pairing level");
+        require(
+            &mut v,
+            &f("east"),
+            &self.east,
+            "an actor on SIDE_EAST, actors/{id}",
+        );
+        require(
+            &mut v,
+            &f("west"),
+            &self.west,
+            "an actor on SIDE_WEST, actors/{id}",
+        );
+        require(
+            &mut v,
+            &f("level"),
+            &self.level,
+            "a PairingLevel other than PAIRING_LEVEL_UNSPECIFIED",
+        );
         require(
             &mut v,
             &f("leadership"),
             &self.leadership,
-            "GOVERNMENT_LED, MARKET_LED or SOCIETY_LED",
+            "LEADERSHIP_GOVERNMENT_LED, LEADERSHIP_MARKET_LED or LEADERSHIP_SOCIETY_LED",
         );
         require(
             &mut v,
             &f("state"),
             &self.state,
-            "PLANNED, ACTIVE, SUSPENDED or CLOSED",
+            "a PairingState other than PAIRING_STATE_UNSPECIFIED",
         );
         if let (Some(start), Some(end)) = (self.start_date, self.end_date)
             && start > end
@@ -325,7 +340,7 @@ fn check_participants(
         if roles.is_empty() {
             v.add(
                 format!("{at}.roles"),
-                "must name at least one of FUNDING, ACCOUNTABLE, EXTENDING, IMPLEMENTING",
+                "must name at least one ParticipantRole (PARTICIPANT_ROLE_FUNDING, _ACCOUNTABLE, _EXTENDING or _IMPLEMENTING)",
             );
         }
         match &p.actor {
@@ -391,7 +406,12 @@ fn check_responsibilities(
             &r.party,
             "the actor that holds the duty, actors/{id}",
         );
-        require(v, &format!("{at}.status"), &r.status, "OPEN or DONE");
+        require(
+            v,
+            &format!("{at}.status"),
+            &r.status,
+            "RESPONSIBILITY_STATUS_OPEN or RESPONSIBILITY_STATUS_DONE",
+        );
         if let (Some(party), Some(status)) = (&r.party, r.status) {
             out.push(Responsibility {
                 id,
@@ -425,7 +445,12 @@ fn check_goals(v: &mut Violations, field: &str, items: &[GoalDraft]) -> Vec<Goal
             &g.beneficiary,
             rules::OPTIONAL_TEXT,
         );
-        require(v, &format!("{at}.form"), &g.form, "a cooperation form");
+        require(
+            v,
+            &format!("{at}.form"),
+            &g.form,
+            "a CooperationForm other than COOPERATION_FORM_UNSPECIFIED",
+        );
         for (name, value) in [
             ("baseline", g.baseline),
             ("target", g.target),

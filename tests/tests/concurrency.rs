@@ -1,0 +1,305 @@
+//! Races between clients: lost updates, dangling references and cycles must never appear.
+
+mod common;
+
+use std::collections::BTreeSet;
+
+use common::*;
+use eastwest_proto::registry::v1 as pb;
+use tonic::Code;
+
+fn mask(paths: &[&str]) -> Option<prost_types::FieldMask> {
+    Some(prost_types::FieldMask {
+        paths: paths.iter().map(|p| p.to_string()).collect(),
+    })
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn of_many_updates_with_one_etag_exactly_one_wins() {
+    let server = TestRegistry::start().await;
+    let mut c = server.client().await;
+    for round in 0..5 {
+        let id = format!("raced-{round}");
+        let created = east(&mut c, &id).await;
+        let mut tasks = Vec::new();
+        for i in 0..12 {
+            let mut client = server.client().await;
+            let update = pb::Actor {
+                name: created.name.clone(),
+                etag: created.etag.clone(),
+                display_name: format!("writer {i}"),
+                ..Default::default()
+            };
+            tasks.push(tokio::spawn(async move {
+                client
+                    .update_actor(pb::UpdateActorRequest {
+                        actor: Some(update),
+                        update_mask: mask(&["display_name"]),
+                    })
+                    .await
+            }));
+        }
+        let mut winners = Vec::new();
+        for task in tasks {
+            match task.await.expect("task") {
+                Ok(actor) => winners.push(actor.into_inner().display_name),
+                Err(status) => assert_eq!(status.code(), Code::Aborted, "{}", status.message()),
+            }
+        }
+        assert_eq!(winners.len(), 1, "exactly one update wins: {winners:?}");
+        let stored = c
+            .get_actor(pb::GetActorRequest {
+                name: created.name.clone(),
+            })
+            .await
+            .expect("get")
+            .into_inner();
+        assert_eq!(
+            stored.display_name, winners[0],
+            "the stored value is the winner's"
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn racing_pairing_updates_with_one_etag_have_one_winner() {
+    let server = TestRegistry::start().await;
+    let mut c = server.client().await;
+    east(&mut c, "e").await;
+    west(&mut c, "w").await;
+    let created = create_pairing(&mut c, "p", pairing("p", "e", "w")).await;
+    let mut tasks = Vec::new();
+    for i in 0..10 {
+        let mut client = server.client().await;
+        let update = pb::Pairing {
+            name: created.name.clone(),
+            etag: created.etag.clone(),
+            title: format!("t{i}"),
+            ..Default::default()
+        };
+        tasks.push(tokio::spawn(async move {
+            client
+                .update_pairing(pb::UpdatePairingRequest {
+                    pairing: Some(update),
+                    update_mask: mask(&["title"]),
+                })
+                .await
+        }));
+    }
+    let mut ok = 0;
+    for t in tasks {
+        match t.await.expect("task") {
+            Ok(_) => ok += 1,
+            Err(s) => assert_eq!(s.code(), Code::Aborted),
+        }
+    }
+    assert_eq!(ok, 1);
+}
+
+/// Creates that name an actor race a delete of that actor. Whatever interleaving happens, no
+/// committed record may name an actor that is gone.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn concurrent_creates_and_deletes_never_leave_a_dangling_reference() {
+    let server = TestRegistry::start().await;
+    let mut c = server.client().await;
+    west(&mut c, "w").await;
+    east(&mut c, "anchor").await;
+    create_pairing(&mut c, "base", pairing("base", "anchor", "w")).await;
+    for round in 0..8 {
+        let target = format!("target-{round}");
+        east(&mut c, &target).await;
+        let mut tasks = Vec::new();
+        for i in 0..6 {
+            let mut client = server.client().await;
+            let target = target.clone();
+            tasks.push(tokio::spawn(async move {
+                if i % 2 == 0 {
+                    let id = format!("r{round}-p{i}");
+                    let result = client
+                        .create_pairing(pb::CreatePairingRequest {
+                            pairing: Some(pairing(&id, &target, "w")),
+                            pairing_id: id.clone(),
+                        })
+                        .await;
+                    result.map(|_| ())
+                } else {
+                    let id = format!("r{round}-a{i}");
+                    client
+                        .create_activity(pb::CreateActivityRequest {
+                            parent: "pairings/base".into(),
+                            activity: Some(activity(&target)),
+                            activity_id: id,
+                        })
+                        .await
+                        .map(|_| ())
+                }
+            }));
+        }
+        let mut deleter = server.client().await;
+        let name = format!("actors/{target}");
+        let delete = tokio::spawn(async move {
+            for _ in 0..50 {
+                match deleter
+                    .delete_actor(pb::DeleteActorRequest {
+                        name: name.clone(),
+                        etag: String::new(),
+                    })
+                    .await
+                {
+                    Ok(_) => return true,
+                    Err(s) if s.code() == Code::FailedPrecondition || s.code() == Code::Aborted => {
+                        tokio::task::yield_now().await
+                    }
+                    Err(s) => panic!("unexpected {s:?}"),
+                }
+            }
+            false
+        });
+        let mut created = 0;
+        for t in tasks {
+            match t.await.expect("task") {
+                Ok(()) => created += 1,
+                Err(s) => assert!(matches!(s.code(), Code::NotFound | Code::Aborted), "{s:?}"),
+            }
+        }
+        if delete.await.expect("deleter") {
+            // Records that name the actor are never deleted here, so a successful delete means
+            // every create lost the race.
+            assert_eq!(
+                created, 0,
+                "round {round}: the actor was deleted although {created} record(s) name it"
+            );
+        }
+    }
+    // Every reference in the registry must resolve.
+    let actors: BTreeSet<String> = all_actor_names(&mut c, pb::ListActorsRequest::default())
+        .await
+        .into_iter()
+        .collect();
+    for name in all_pairing_names(&mut c, pb::ListPairingsRequest::default()).await {
+        let p = c
+            .get_pairing(pb::GetPairingRequest { name: name.clone() })
+            .await
+            .expect("pairing")
+            .into_inner();
+        assert!(
+            actors.contains(&p.east) && actors.contains(&p.west),
+            "{name} names a deleted actor"
+        );
+    }
+    let snap = c
+        .get_pairing_snapshot(pb::GetPairingSnapshotRequest {
+            name: "pairings/base".into(),
+        })
+        .await
+        .expect("snap")
+        .into_inner();
+    for a in &snap.activities {
+        assert!(
+            actors.contains(&a.actor),
+            "{} names deleted {}",
+            a.name,
+            a.actor
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn racing_reparents_cannot_build_a_cycle() {
+    let server = TestRegistry::start().await;
+    let mut c = server.client().await;
+    for round in 0..10 {
+        let (a, b) = (format!("a{round}"), format!("b{round}"));
+        east(&mut c, &a).await;
+        east(&mut c, &b).await;
+        let mut c1 = server.client().await;
+        let mut c2 = server.client().await;
+        let (na, nb) = (format!("actors/{a}"), format!("actors/{b}"));
+        let t1 = {
+            let (na, nb) = (na.clone(), nb.clone());
+            tokio::spawn(async move {
+                let u = pb::Actor {
+                    name: na,
+                    parent: nb,
+                    ..Default::default()
+                };
+                c1.update_actor(pb::UpdateActorRequest {
+                    actor: Some(u),
+                    update_mask: mask(&["parent"]),
+                })
+                .await
+            })
+        };
+        let t2 = {
+            let (na, nb) = (na.clone(), nb.clone());
+            tokio::spawn(async move {
+                let u = pb::Actor {
+                    name: nb,
+                    parent: na,
+                    ..Default::default()
+                };
+                c2.update_actor(pb::UpdateActorRequest {
+                    actor: Some(u),
+                    update_mask: mask(&["parent"]),
+                })
+                .await
+            })
+        };
+        let r1 = t1.await.expect("t1");
+        let r2 = t2.await.expect("t2");
+        assert!(
+            r1.is_ok() != r2.is_ok(),
+            "exactly one re-parent succeeds: {r1:?} {r2:?}"
+        );
+        let pa = c
+            .get_actor(pb::GetActorRequest { name: na.clone() })
+            .await
+            .expect("a")
+            .into_inner()
+            .parent;
+        let pb_ = c
+            .get_actor(pb::GetActorRequest { name: nb.clone() })
+            .await
+            .expect("b")
+            .into_inner()
+            .parent;
+        assert!(!(pa == nb && pb_ == na), "cycle committed");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn many_concurrent_writers_all_land() {
+    let server = TestRegistry::start().await;
+    let mut tasks = Vec::new();
+    for w in 0..16 {
+        let mut client = server.client().await;
+        tasks.push(tokio::spawn(async move {
+            for i in 0..20 {
+                let id = format!("w{w:02}-{i:02}");
+                client
+                    .create_actor(pb::CreateActorRequest {
+                        actor: Some(actor(&id, pb::Side::East, "320000")),
+                        actor_id: id.clone(),
+                    })
+                    .await
+                    .expect("create");
+            }
+        }));
+    }
+    for t in tasks {
+        t.await.expect("writer");
+    }
+    let mut c = server.client().await;
+    assert_eq!(
+        all_actor_names(
+            &mut c,
+            pb::ListActorsRequest {
+                page_size: 1000,
+                ..Default::default()
+            }
+        )
+        .await
+        .len(),
+        320
+    );
+}
