@@ -9,5 +9,7 @@ pub mod registry {
     }
 }
 
+pub mod convert;
+
 /// Encoded `FileDescriptorSet` of every eastwest proto, for server reflection.
 pub const FILE_DESCRIPTOR_SET: &[u8] = tonic::include_file_descriptor_set!("eastwest_descriptor");

@@ -3,9 +3,9 @@
 
 pub mod activity;
 pub mod actor;
-pub mod codes;
 pub mod mask;
-pub mod model;
-pub mod names;
 pub mod pairing;
 pub mod validate;
+
+// The shared vocabulary and records, under the names this crate has always used.
+pub use eastwest_domain::{codes, model, names};

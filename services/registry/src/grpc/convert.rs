@@ -4,139 +4,28 @@
 //! Going in, a value the domain cannot represent (an unknown enum number, a malformed name or
 //! date) becomes a field violation; the domain then checks the rules.
 
-use chrono::NaiveDate;
+use eastwest_proto::convert::{self as wire, UnknownEnumValue};
 use eastwest_proto::registry::v1 as pb;
-use prost_types::Timestamp;
 
 use crate::domain::activity::ActivityDraft;
 use crate::domain::actor::ActorDraft;
-use crate::domain::codes::CreditCodeCheck;
-use crate::domain::model::{
-    Activity, ActivityKind, Actor, ActorCategory, CooperationForm, FlowDirection, Goal, Labels,
-    Leadership, Micros, Pairing, PairingLevel, PairingSnapshot, PairingState, Participant,
-    ParticipantRole, Responsibility, ResponsibilityStatus, Scope, Side, Stored,
-};
-use crate::domain::names::{
-    activity_name, actor_name, pairing_name, parse_actor_name, parse_pairing_name,
-};
+use crate::domain::model::Scope;
+use crate::domain::names::{parse_actor_name, parse_pairing_name};
 use crate::domain::pairing::{GoalDraft, PairingDraft, ParticipantDraft, ResponsibilityDraft};
 use crate::domain::validate::{Violations, parse_date};
 
-/// Maps a wire enum and a domain enum both ways. Both matches are exhaustive.
-macro_rules! enum_map {
-    ($into_domain:ident, $into_wire:ident, $pb:ident, $dom:ident, [$($p:ident <=> $d:ident),* $(,)?]) => {
-        /// `None` for UNSPECIFIED; a violation for a number the contract does not define.
-        pub fn $into_domain(v: &mut Violations, field: &str, raw: i32) -> Option<$dom> {
-            match pb::$pb::try_from(raw) {
-                Ok(pb::$pb::Unspecified) => None,
-                $(Ok(pb::$pb::$p) => Some($dom::$d),)*
-                Err(_) => {
-                    v.add(field, format!("{raw} is not a value of {}", stringify!($pb)));
-                    None
-                }
-            }
-        }
+pub use wire::{activity_out, actor_out, pairing_out, snapshot_out};
 
-        pub fn $into_wire(value: $dom) -> pb::$pb {
-            match value {
-                $($dom::$d => pb::$pb::$p,)*
-            }
-        }
-    };
-}
-
-enum_map!(category_in, category_out, ActorCategory, ActorCategory, [
-    GovernmentBody <=> GovernmentBody,
-    PublicInstitution <=> PublicInstitution,
-    StateOwnedEnterprise <=> StateOwnedEnterprise,
-    PeoplesOrganization <=> PeoplesOrganization,
-    SocialOrganization <=> SocialOrganization,
-    PrivateEnterprise <=> PrivateEnterprise,
-    Individual <=> Individual,
-]);
-enum_map!(side_in, side_out, Side, Side, [East <=> East, West <=> West]);
-enum_map!(level_in, level_out, PairingLevel, PairingLevel, [
-    Province <=> Province,
-    Prefecture <=> Prefecture,
-    County <=> County,
-    Town <=> Town,
-    Village <=> Village,
-    EnterpriseVillage <=> EnterpriseVillage,
-    SocialOrgVillage <=> SocialOrgVillage,
-    School <=> School,
-    Hospital <=> Hospital,
-]);
-enum_map!(leadership_in, leadership_out, Leadership, Leadership, [
-    GovernmentLed <=> GovernmentLed,
-    MarketLed <=> MarketLed,
-    SocietyLed <=> SocietyLed,
-]);
-enum_map!(form_in, form_out, CooperationForm, CooperationForm, [
-    Industry <=> Industry,
-    Education <=> Education,
-    Employment <=> Employment,
-    Consumption <=> Consumption,
-    Health <=> Health,
-    Talent <=> Talent,
-    Other <=> Other,
-]);
-enum_map!(state_in, state_out, PairingState, PairingState, [
-    Planned <=> Planned,
-    Active <=> Active,
-    Suspended <=> Suspended,
-    Closed <=> Closed,
-]);
-enum_map!(role_in, role_out, ParticipantRole, ParticipantRole, [
-    Funding <=> Funding,
-    Accountable <=> Accountable,
-    Extending <=> Extending,
-    Implementing <=> Implementing,
-]);
-enum_map!(status_in, status_out, ResponsibilityStatus, ResponsibilityStatus, [Open <=> Open, Done <=> Done]);
-enum_map!(kind_in, kind_out, ActivityKind, ActivityKind, [
-    Funds <=> Funds,
-    Investment <=> Investment,
-    Donation <=> Donation,
-    Purchase <=> Purchase,
-    Employment <=> Employment,
-    Training <=> Training,
-    PersonnelExchange <=> PersonnelExchange,
-    JointMeeting <=> JointMeeting,
-    Other <=> Other,
-]);
-enum_map!(direction_in, direction_out, FlowDirection, FlowDirection, [
-    EastToWest <=> EastToWest,
-    WestToEast <=> WestToEast,
-    Joint <=> Joint,
-]);
-
-fn credit_check_out(check: CreditCodeCheck) -> pb::CreditCodeCheck {
-    match check {
-        CreditCodeCheck::Valid => pb::CreditCodeCheck::Valid,
-        CreditCodeCheck::ChecksumMismatch => pb::CreditCodeCheck::ChecksumMismatch,
-        CreditCodeCheck::Absent => pb::CreditCodeCheck::Absent,
-    }
-}
-
-fn timestamp(micros: Micros) -> Option<Timestamp> {
-    let nanos = i32::try_from(micros.rem_euclid(1_000_000) * 1_000).unwrap_or(0);
-    Some(Timestamp {
-        seconds: micros.div_euclid(1_000_000),
-        nanos,
+/// An enum value from the wire: UNSPECIFIED is `None`, an undefined number a violation.
+pub fn wire_enum<T>(
+    v: &mut Violations,
+    field: &str,
+    parsed: Result<Option<T>, UnknownEnumValue>,
+) -> Option<T> {
+    parsed.unwrap_or_else(|e| {
+        v.add(field, e.to_string());
+        None
     })
-}
-
-fn date_out(date: Option<NaiveDate>) -> String {
-    date.map(|d| d.format("%Y-%m-%d").to_string())
-        .unwrap_or_default()
-}
-
-fn labels_in(labels: std::collections::HashMap<String, String>) -> Labels {
-    labels.into_iter().collect()
-}
-
-fn labels_out(labels: Labels) -> std::collections::HashMap<String, String> {
-    labels.into_iter().collect()
 }
 
 /// An optional actor reference: empty is `None`, a malformed name a violation.
@@ -188,13 +77,17 @@ pub fn actor_draft(v: &mut Violations, prefix: &str, actor: pb::Actor) -> ActorD
     } = actor;
     ActorDraft {
         display_name,
-        category: category_in(v, &format!("{prefix}.category"), category),
-        side: side_in(v, &format!("{prefix}.side"), side),
+        category: wire_enum(
+            v,
+            &format!("{prefix}.category"),
+            wire::category_in(category),
+        ),
+        side: wire_enum(v, &format!("{prefix}.side"), wire::side_in(side)),
         region_code,
         credit_code,
         parent: actor_ref(v, &format!("{prefix}.parent"), &parent),
         description,
-        labels: labels_in(labels),
+        labels: wire::labels_in(labels),
     }
 }
 
@@ -214,39 +107,6 @@ pub fn actor_fields_set(a: &pb::Actor) -> Vec<String> {
         .filter(|(_, on)| *on)
         .map(|(f, _)| f.to_string())
         .collect()
-}
-
-pub fn actor_out(stored: Stored<Actor>) -> pb::Actor {
-    let Stored { record, etag } = stored;
-    let credit_code_check = credit_check_out(record.credit_code_check()) as i32;
-    let Actor {
-        id,
-        display_name,
-        category,
-        side,
-        region_code,
-        credit_code,
-        parent,
-        description,
-        labels,
-        create_time,
-        update_time,
-    } = record;
-    pb::Actor {
-        name: actor_name(&id),
-        display_name,
-        category: category_out(category) as i32,
-        side: side_out(side) as i32,
-        region_code,
-        credit_code: credit_code.unwrap_or_default(),
-        credit_code_check,
-        parent: parent.map(|p| actor_name(&p)).unwrap_or_default(),
-        description,
-        labels: labels_out(labels),
-        create_time: timestamp(create_time),
-        update_time: timestamp(update_time),
-        etag,
-    }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -283,7 +143,7 @@ pub fn pairing_draft(v: &mut Violations, prefix: &str, pairing: pb::Pairing) -> 
         .enumerate()
         .filter_map(|(i, &raw)| {
             let field = format!("{prefix}.forms[{i}]");
-            let form = form_in(v, &field, raw);
+            let form = wire_enum(v, &field, wire::form_in(raw));
             if form.is_none() && raw == 0 {
                 v.add(field, "must not be COOPERATION_FORM_UNSPECIFIED");
             }
@@ -313,7 +173,7 @@ pub fn pairing_draft(v: &mut Violations, prefix: &str, pairing: pb::Pairing) -> 
                 .enumerate()
                 .filter_map(|(j, &raw)| {
                     let field = format!("{at}.roles[{j}]");
-                    let role = role_in(v, &field, raw);
+                    let role = wire_enum(v, &field, wire::role_in(raw));
                     if role.is_none() && raw == 0 {
                         v.add(field, "must not be PARTICIPANT_ROLE_UNSPECIFIED");
                     }
@@ -343,7 +203,7 @@ pub fn pairing_draft(v: &mut Violations, prefix: &str, pairing: pb::Pairing) -> 
                 party: actor_ref(v, &format!("{at}.party"), &party),
                 duty,
                 due_date: parse_date(v, &format!("{at}.due_date"), &due_date),
-                status: status_in(v, &format!("{at}.status"), status),
+                status: wire_enum(v, &format!("{at}.status"), wire::status_in(status)),
             }
         })
         .collect();
@@ -367,7 +227,7 @@ pub fn pairing_draft(v: &mut Violations, prefix: &str, pairing: pb::Pairing) -> 
             GoalDraft {
                 id,
                 indicator,
-                form: form_in(v, &format!("{at}.form"), form),
+                form: wire_enum(v, &format!("{at}.form"), wire::form_in(form)),
                 unit,
                 baseline,
                 target,
@@ -382,11 +242,11 @@ pub fn pairing_draft(v: &mut Violations, prefix: &str, pairing: pb::Pairing) -> 
         title,
         east: actor_ref(v, &f("east"), &east),
         west: actor_ref(v, &f("west"), &west),
-        level: level_in(v, &f("level"), level),
+        level: wire_enum(v, &f("level"), wire::level_in(level)),
         parent: pairing_ref(v, &f("parent"), &parent),
-        leadership: leadership_in(v, &f("leadership"), leadership),
+        leadership: wire_enum(v, &f("leadership"), wire::leadership_in(leadership)),
         forms,
-        state: state_in(v, &f("state"), state),
+        state: wire_enum(v, &f("state"), wire::state_in(state)),
         start_date: parse_date(v, &f("start_date"), &start_date),
         end_date: parse_date(v, &f("end_date"), &end_date),
         scope: scope.unwrap_or_default(),
@@ -394,7 +254,7 @@ pub fn pairing_draft(v: &mut Violations, prefix: &str, pairing: pb::Pairing) -> 
         responsibilities,
         goals,
         description,
-        labels: labels_in(labels),
+        labels: wire::labels_in(labels),
     }
 }
 
@@ -423,118 +283,6 @@ pub fn pairing_fields_set(p: &pb::Pairing) -> Vec<String> {
         .collect()
 }
 
-pub fn pairing_out(stored: Stored<Pairing>) -> pb::Pairing {
-    let Stored { record, etag } = stored;
-    let Pairing {
-        id,
-        title,
-        east,
-        west,
-        level,
-        parent,
-        leadership,
-        forms,
-        state,
-        start_date,
-        end_date,
-        scope,
-        participants,
-        responsibilities,
-        goals,
-        description,
-        labels,
-        east_region_code,
-        west_region_code,
-        create_time,
-        update_time,
-    } = record;
-    let Scope {
-        statement,
-        in_scope,
-        out_of_scope,
-    } = scope;
-    pb::Pairing {
-        name: pairing_name(&id),
-        title,
-        east: actor_name(&east),
-        west: actor_name(&west),
-        level: level_out(level) as i32,
-        parent: parent.map(|p| pairing_name(&p)).unwrap_or_default(),
-        leadership: leadership_out(leadership) as i32,
-        forms: forms.into_iter().map(|f| form_out(f) as i32).collect(),
-        state: state_out(state) as i32,
-        start_date: date_out(start_date),
-        end_date: date_out(end_date),
-        scope: Some(pb::Scope {
-            statement,
-            in_scope,
-            out_of_scope,
-        }),
-        participants: participants
-            .into_iter()
-            .map(|Participant { actor, roles }| pb::Participant {
-                actor: actor_name(&actor),
-                roles: roles.into_iter().map(|r| role_out(r) as i32).collect(),
-            })
-            .collect(),
-        responsibilities: responsibilities
-            .into_iter()
-            .map(
-                |Responsibility {
-                     id,
-                     party,
-                     duty,
-                     due_date,
-                     status,
-                 }| pb::Responsibility {
-                    id,
-                    party: actor_name(&party),
-                    duty,
-                    due_date: date_out(due_date),
-                    status: status_out(status) as i32,
-                },
-            )
-            .collect(),
-        goals: goals
-            .into_iter()
-            .map(
-                |Goal {
-                     id,
-                     indicator,
-                     form,
-                     unit,
-                     baseline,
-                     target,
-                     actual,
-                     due_date,
-                     beneficiary,
-                     responsible,
-                 }| {
-                    pb::Goal {
-                        id,
-                        indicator,
-                        form: form_out(form) as i32,
-                        unit,
-                        baseline,
-                        target,
-                        actual,
-                        due_date: date_out(due_date),
-                        beneficiary,
-                        responsible: responsible.map(|r| actor_name(&r)).unwrap_or_default(),
-                    }
-                },
-            )
-            .collect(),
-        description,
-        labels: labels_out(labels),
-        create_time: timestamp(create_time),
-        update_time: timestamp(update_time),
-        etag,
-        east_region_code,
-        west_region_code,
-    }
-}
-
 // ---------------------------------------------------------------------------------------------
 // Activities
 
@@ -556,93 +304,24 @@ pub fn activity_draft(v: &mut Violations, prefix: &str, activity: pb::Activity) 
     let f = |name: &str| format!("{prefix}.{name}");
     ActivityDraft {
         actor: actor_ref(v, &f("actor"), &actor),
-        form: form_in(v, &f("form"), form),
-        kind: kind_in(v, &f("kind"), kind),
-        direction: direction_in(v, &f("direction"), direction),
+        form: wire_enum(v, &f("form"), wire::form_in(form)),
+        kind: wire_enum(v, &f("kind"), wire::kind_in(kind)),
+        direction: wire_enum(v, &f("direction"), wire::direction_in(direction)),
         date: parse_date(v, &f("date"), &date),
         amount_fen,
         people,
         description,
-        labels: labels_in(labels),
-    }
-}
-
-pub fn activity_out(stored: Stored<Activity>) -> pb::Activity {
-    let Stored { record, etag } = stored;
-    let Activity {
-        pairing,
-        id,
-        actor,
-        form,
-        kind,
-        direction,
-        date,
-        amount_fen,
-        people,
-        description,
-        labels,
-        create_time,
-    } = record;
-    pb::Activity {
-        name: activity_name(&pairing, &id),
-        actor: actor_name(&actor),
-        form: form_out(form) as i32,
-        kind: kind_out(kind) as i32,
-        direction: direction_out(direction) as i32,
-        date: date_out(Some(date)),
-        amount_fen,
-        people,
-        description,
-        labels: labels_out(labels),
-        create_time: timestamp(create_time),
-        etag,
-    }
-}
-
-pub fn snapshot_out(snapshot: PairingSnapshot) -> pb::PairingSnapshot {
-    let PairingSnapshot {
-        pairing,
-        actors,
-        activities,
-    } = snapshot;
-    pb::PairingSnapshot {
-        pairing: Some(pairing_out(pairing)),
-        actors: actors.into_iter().map(actor_out).collect(),
-        activities: activities.into_iter().map(activity_out).collect(),
+        labels: wire::labels_in(labels),
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn timestamps_split_micros_exactly() {
-        assert_eq!(
-            timestamp(1_500_000),
-            Some(Timestamp {
-                seconds: 1,
-                nanos: 500_000_000
-            })
-        );
-        assert_eq!(
-            timestamp(-1),
-            Some(Timestamp {
-                seconds: -1,
-                nanos: 999_999_000
-            })
-        );
-    }
-
-    #[test]
-    fn unknown_enum_numbers_are_violations_and_unspecified_is_absent() {
-        let mut v = Violations::new();
-        assert_eq!(side_in(&mut v, "side", 0), None);
-        assert!(v.is_empty());
-        assert_eq!(side_in(&mut v, "side", 99), None);
-        assert_eq!(v.list()[0].field, "side");
-        assert_eq!(side_in(&mut v, "side", 2), Some(Side::West));
-    }
+    use crate::domain::model::{
+        Activity, ActivityKind, CooperationForm, FlowDirection, Labels, Stored,
+    };
+    use chrono::NaiveDate;
 
     #[test]
     fn an_activity_round_trips_through_the_wire_type() {
@@ -668,5 +347,14 @@ mod tests {
         let draft = activity_draft(&mut v, "activity", wire);
         assert!(v.is_empty());
         assert_eq!(draft.validate("activity", "js-sn", "a1", 0), Ok(activity));
+    }
+
+    #[test]
+    fn undefined_enum_numbers_become_violations() {
+        let mut v = Violations::new();
+        assert_eq!(wire_enum(&mut v, "side", wire::side_in(0)), None);
+        assert!(v.is_empty());
+        assert_eq!(wire_enum(&mut v, "side", wire::side_in(99)), None);
+        assert_eq!(v.list()[0].field, "side");
     }
 }

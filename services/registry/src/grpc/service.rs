@@ -184,8 +184,12 @@ impl<S: Store> RegistryService for RegistryApi<S> {
         } = request.into_inner();
         let mut v = Violations::new();
         let filter = ActorFilter {
-            category: convert::category_in(&mut v, "category", category),
-            side: convert::side_in(&mut v, "side", side),
+            category: convert::wire_enum(
+                &mut v,
+                "category",
+                eastwest_proto::convert::category_in(category),
+            ),
+            side: convert::wire_enum(&mut v, "side", eastwest_proto::convert::side_in(side)),
             region_code_prefix: optional_id(region_code_prefix),
         };
         reject(v, || None)?;
@@ -297,9 +301,13 @@ impl<S: Store> RegistryService for RegistryApi<S> {
         let mut v = Violations::new();
         let filter = PairingFilter {
             actor: convert::actor_ref(&mut v, "actor", &actor),
-            level: convert::level_in(&mut v, "level", level),
-            leadership: convert::leadership_in(&mut v, "leadership", leadership),
-            state: convert::state_in(&mut v, "state", state),
+            level: convert::wire_enum(&mut v, "level", eastwest_proto::convert::level_in(level)),
+            leadership: convert::wire_enum(
+                &mut v,
+                "leadership",
+                eastwest_proto::convert::leadership_in(leadership),
+            ),
+            state: convert::wire_enum(&mut v, "state", eastwest_proto::convert::state_in(state)),
             parent: convert::pairing_ref(&mut v, "parent", &parent),
             region_code_prefix: optional_id(region_code_prefix),
         };

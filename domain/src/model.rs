@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use super::codes::{CreditCodeCheck, check_credit_code};
+use crate::codes::{CreditCodeCheck, check_credit_code};
 
 /// Microseconds since the Unix epoch, UTC.
 pub type Micros = i64;
