@@ -4,7 +4,10 @@
 use std::{env, fs, path::PathBuf};
 
 const PROTO_ROOT: &str = "eastwest";
-const FILES: &[&str] = &["eastwest/registry/v1/registry.proto"];
+const FILES: &[&str] = &[
+    "eastwest/registry/v1/registry.proto",
+    "eastwest/evaluation/v1/evaluation.proto",
+];
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     // tonic-prost-build 0.14 does not print this itself; without it, edits to a .proto are ignored.

@@ -9,4 +9,3 @@ pub mod error;
 pub mod grpc;
 pub mod server;
 pub mod store;
-pub mod telemetry;

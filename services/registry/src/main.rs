@@ -6,9 +6,10 @@ use std::time::Duration;
 
 use anyhow::Context;
 use clap::Parser;
-use eastwest_registry::server::{ServeOptions, serve, shutdown_signal};
+use eastwest_registry::server::{ServeOptions, serve};
 use eastwest_registry::store::{SledConfig, SledStore};
-use eastwest_registry::telemetry::{self, LogFormat};
+use eastwest_runtime::shutdown_signal;
+use eastwest_runtime::telemetry::{self, LogFormat};
 
 /// The registry of East-West Collaboration: actors, pairings and activities, over gRPC.
 #[derive(Debug, Parser)]

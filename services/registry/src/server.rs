@@ -5,10 +5,10 @@ use std::future::Future;
 use std::sync::Arc;
 use std::time::Duration;
 
-use eastwest_proto::registry::v1::registry_service_server::RegistryServiceServer;
+use eastwest_proto::registry::v1::registry_service_server::{RegistryServiceServer, SERVICE_NAME};
+use eastwest_runtime::serve::{base_router, serve_until, set_health};
 use tokio::net::TcpListener;
-use tokio_stream::wrappers::TcpListenerStream;
-use tonic::transport::Server;
+use tonic_health::ServingStatus;
 
 use crate::core::Registry;
 use crate::grpc::RegistryApi;
@@ -42,90 +42,22 @@ pub async fn serve<S: Store>(
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<()> {
     let registry = Arc::new(Registry::new(store));
-    let (health, health_service) = tonic_health::server::health_reporter();
-    health
-        .set_serving::<RegistryServiceServer<RegistryApi<S>>>()
-        .await;
-    health
-        .set_service_status("", tonic_health::ServingStatus::Serving)
-        .await;
-
-    let reflection_v1 = tonic_reflection::server::Builder::configure()
-        .register_encoded_file_descriptor_set(eastwest_proto::FILE_DESCRIPTOR_SET)
-        .register_encoded_file_descriptor_set(tonic_health::pb::FILE_DESCRIPTOR_SET)
-        .build_v1()?;
-    let reflection_v1alpha = tonic_reflection::server::Builder::configure()
-        .register_encoded_file_descriptor_set(eastwest_proto::FILE_DESCRIPTOR_SET)
-        .register_encoded_file_descriptor_set(tonic_health::pb::FILE_DESCRIPTOR_SET)
-        .build_v1alpha()?;
+    let (health, router) = base_router(&[eastwest_proto::FILE_DESCRIPTOR_SET])?;
+    set_health(&health, &[SERVICE_NAME], ServingStatus::Serving).await;
     let registry_service = RegistryServiceServer::new(RegistryApi::new(Arc::clone(&registry)))
         .max_decoding_message_size(MAX_REQUEST_BYTES)
         .max_encoding_message_size(MAX_RESPONSE_BYTES);
-
-    let (stop_accepting, stopped) = tokio::sync::oneshot::channel::<()>();
-    let router = Server::builder()
-        .trace_fn(|request| {
-            tracing::info_span!("grpc", method = %request.uri().path(), resource = tracing::field::Empty)
-        })
-        .add_service(health_service)
-        .add_service(reflection_v1)
-        .add_service(reflection_v1alpha)
-        .add_service(registry_service);
-    let local = listener.local_addr()?;
-    let server = tokio::spawn(router.serve_with_incoming_shutdown(
-        TcpListenerStream::new(listener),
-        async {
-            let _ = stopped.await;
-        },
-    ));
-    tracing::info!(%local, "registry serving");
-
-    shutdown.await;
-    tracing::info!("shutting down: NOT_SERVING, draining in-flight requests");
-    health
-        .set_not_serving::<RegistryServiceServer<RegistryApi<S>>>()
-        .await;
-    health
-        .set_service_status("", tonic_health::ServingStatus::NotServing)
-        .await;
-    let _ = stop_accepting.send(());
-    match tokio::time::timeout(options.drain_timeout, server).await {
-        Ok(Ok(Ok(()))) => tracing::info!("drained"),
-        Ok(Ok(Err(e))) => tracing::error!(error = %e, "server failed"),
-        Ok(Err(e)) => tracing::error!(error = %e, "server task failed"),
-        Err(_) => {
-            tracing::warn!(timeout = ?options.drain_timeout, "drain timed out; abandoning in-flight requests")
-        }
-    }
+    let router = router.add_service(registry_service);
+    serve_until(
+        router,
+        listener,
+        &health,
+        &[SERVICE_NAME],
+        options.drain_timeout,
+        shutdown,
+    )
+    .await?;
     registry.store().flush().await?;
     tracing::info!("store flushed; bye");
     Ok(())
-}
-
-/// Completes on SIGINT or SIGTERM.
-pub async fn shutdown_signal() {
-    let ctrl_c = async {
-        if let Err(e) = tokio::signal::ctrl_c().await {
-            tracing::error!(error = %e, "cannot listen for SIGINT");
-            std::future::pending::<()>().await;
-        }
-    };
-    #[cfg(unix)]
-    let terminate = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut s) => {
-                s.recv().await;
-            }
-            Err(e) => {
-                tracing::error!(error = %e, "cannot listen for SIGTERM");
-                std::future::pending::<()>().await;
-            }
-        }
-    };
-    #[cfg(not(unix))]
-    let terminate = std::future::pending::<()>();
-    tokio::select! {
-        () = ctrl_c => {},
-        () = terminate => {},
-    }
 }

@@ -1,0 +1,76 @@
+//! The serving skeleton every service shares: health, reflection, a tracing span per request, and
+//! a designed shutdown (NOT_SERVING, stop accepting, drain under a deadline).
+
+use std::future::Future;
+use std::time::Duration;
+
+use tokio::net::TcpListener;
+use tokio_stream::wrappers::TcpListenerStream;
+use tonic::transport::Server;
+use tonic::transport::server::Router;
+use tonic_health::ServingStatus;
+use tonic_health::server::HealthReporter;
+
+/// A router that already serves grpc.health.v1 and server reflection (v1 and v1alpha) for the
+/// given encoded descriptor sets, and opens a span per request with its method and resource.
+pub fn base_router(descriptor_sets: &[&'static [u8]]) -> anyhow::Result<(HealthReporter, Router)> {
+    let (reporter, health) = tonic_health::server::health_reporter();
+    let mut v1 = tonic_reflection::server::Builder::configure()
+        .register_encoded_file_descriptor_set(tonic_health::pb::FILE_DESCRIPTOR_SET);
+    let mut v1alpha = tonic_reflection::server::Builder::configure()
+        .register_encoded_file_descriptor_set(tonic_health::pb::FILE_DESCRIPTOR_SET);
+    for set in descriptor_sets {
+        v1 = v1.register_encoded_file_descriptor_set(set);
+        v1alpha = v1alpha.register_encoded_file_descriptor_set(set);
+    }
+    let router = Server::builder()
+        .trace_fn(|request| {
+            tracing::info_span!("grpc", method = %request.uri().path(), resource = tracing::field::Empty)
+        })
+        .add_service(health)
+        .add_service(v1.build_v1()?)
+        .add_service(v1alpha.build_v1alpha()?);
+    Ok((reporter, router))
+}
+
+/// Sets every named service, and the server as a whole (`""`), to `status`.
+pub async fn set_health(reporter: &HealthReporter, services: &[&str], status: ServingStatus) {
+    for service in services.iter().copied().chain([""]) {
+        reporter.set_service_status(service, status).await;
+    }
+}
+
+/// Serves until `shutdown` completes; then reports NOT_SERVING for `services`, stops accepting,
+/// and gives in-flight requests `drain_timeout` to finish before abandoning them.
+pub async fn serve_until(
+    router: Router,
+    listener: TcpListener,
+    reporter: &HealthReporter,
+    services: &[&str],
+    drain_timeout: Duration,
+    shutdown: impl Future<Output = ()>,
+) -> anyhow::Result<()> {
+    let (stop_accepting, stopped) = tokio::sync::oneshot::channel::<()>();
+    let local = listener.local_addr()?;
+    let server = tokio::spawn(router.serve_with_incoming_shutdown(
+        TcpListenerStream::new(listener),
+        async {
+            let _ = stopped.await;
+        },
+    ));
+    tracing::info!(%local, "serving");
+
+    shutdown.await;
+    tracing::info!("shutting down: NOT_SERVING, draining in-flight requests");
+    set_health(reporter, services, ServingStatus::NotServing).await;
+    let _ = stop_accepting.send(());
+    match tokio::time::timeout(drain_timeout, server).await {
+        Ok(Ok(Ok(()))) => tracing::info!("drained"),
+        Ok(Ok(Err(e))) => tracing::error!(error = %e, "server failed"),
+        Ok(Err(e)) => tracing::error!(error = %e, "server task failed"),
+        Err(_) => {
+            tracing::warn!(timeout = ?drain_timeout, "drain timed out; abandoning in-flight requests")
+        }
+    }
+    Ok(())
+}
