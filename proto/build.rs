@@ -4,10 +4,7 @@
 use std::{env, fs, path::PathBuf};
 
 const PROTO_ROOT: &str = "eastwest";
-const FILES: &[&str] = &[
-    "eastwest/registry/v1/registry.proto",
-    "eastwest/evaluation/v1/evaluation.proto",
-];
+const FILES: &[&str] = &["eastwest/registry/v1/registry.proto", "eastwest/evaluation/v1/evaluation.proto"];
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     // tonic-prost-build 0.14 does not print this itself; without it, edits to a .proto are ignored.
@@ -15,14 +12,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     let descriptors = protox::compile(FILES, ["."])?;
     let out_dir = PathBuf::from(env::var("OUT_DIR")?);
-    fs::write(
-        out_dir.join("eastwest_descriptor.bin"),
-        prost::Message::encode_to_vec(&descriptors),
-    )?;
+    fs::write(out_dir.join("eastwest_descriptor.bin"), prost::Message::encode_to_vec(&descriptors))?;
 
-    tonic_prost_build::configure()
-        .build_client(true)
-        .build_server(true)
-        .compile_fds(descriptors)?;
+    tonic_prost_build::configure().build_client(true).build_server(true).compile_fds(descriptors)?;
     Ok(())
 }

@@ -5,9 +5,7 @@
 const CREDIT_CODE_CHARS: &[u8; 31] = b"0123456789ABCDEFGHJKLMNPQRTUWXY";
 
 /// Weights of positions 1 to 17: 3^i mod 31.
-const CREDIT_CODE_WEIGHTS: [u32; 17] = [
-    1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28,
-];
+const CREDIT_CODE_WEIGHTS: [u32; 17] = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28];
 
 /// What the check character says about a well-formed credit code.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -26,17 +24,12 @@ pub enum CreditCodeError {
     Length(usize),
     #[error("character {position} ({found:?}) is not one of 0-9A-HJ-NPQRTUWXY")]
     Symbol { position: usize, found: char },
-    #[error(
-        "positions 3 to 8 are the registering authority's region code and must be digits; position {0} is not"
-    )]
+    #[error("positions 3 to 8 are the registering authority's region code and must be digits; position {0} is not")]
     RegionDigits(usize),
 }
 
 fn credit_symbol_value(c: u8) -> Option<u32> {
-    CREDIT_CODE_CHARS
-        .iter()
-        .position(|&s| s == c)
-        .and_then(|i| u32::try_from(i).ok())
+    CREDIT_CODE_CHARS.iter().position(|&s| s == c).and_then(|i| u32::try_from(i).ok())
 }
 
 /// Checks the form of a credit code (not its check character).
@@ -84,8 +77,7 @@ pub fn check_credit_code(code: &str) -> CreditCodeCheck {
 const PROVINCE_PREFIXES: &[&str] = &[
     "11", "12", "13", "14", "15", // 北京 天津 河北 山西 内蒙古
     "21", "22", "23", // 辽宁 吉林 黑龙江
-    "31", "32", "33", "34", "35", "36",
-    "37", // 上海 江苏 浙江 安徽 福建 江西 山东
+    "31", "32", "33", "34", "35", "36", "37", // 上海 江苏 浙江 安徽 福建 江西 山东
     "41", "42", "43", "44", "45", "46", // 河南 湖北 湖南 广东 广西 海南
     "50", "51", "52", "53", "54", // 重庆 四川 贵州 云南 西藏
     "61", "62", "63", "64", "65", // 陕西 甘肃 青海 宁夏 新疆
@@ -144,12 +136,7 @@ mod tests {
     #[test]
     fn published_codes_pass_the_check() {
         // The org-id.guide examples for CN-USCI, and one computed by hand in the domain notes.
-        for code in [
-            "G1610000713522976L",
-            "G1330000MCW06863XQ",
-            "G11100007178352756",
-            "91350100M000100Y43",
-        ] {
+        for code in ["G1610000713522976L", "G1330000MCW06863XQ", "G11100007178352756", "91350100M000100Y43"] {
             assert_eq!(parse_credit_code(code), Ok(()), "{code}");
             assert_eq!(check_credit_code(code), CreditCodeCheck::Valid, "{code}");
         }
@@ -165,24 +152,9 @@ mod tests {
     #[test]
     fn malformed_codes_are_rejected_with_the_reason() {
         assert_eq!(parse_credit_code("9135"), Err(CreditCodeError::Length(4)));
-        assert_eq!(
-            parse_credit_code("91350100M000100YI3"),
-            Err(CreditCodeError::Symbol {
-                position: 17,
-                found: 'I'
-            })
-        );
-        assert_eq!(
-            parse_credit_code("9135A100M000100Y43"),
-            Err(CreditCodeError::RegionDigits(5))
-        );
-        assert_eq!(
-            parse_credit_code("91350100m000100Y43"),
-            Err(CreditCodeError::Symbol {
-                position: 9,
-                found: 'm'
-            })
-        );
+        assert_eq!(parse_credit_code("91350100M000100YI3"), Err(CreditCodeError::Symbol { position: 17, found: 'I' }));
+        assert_eq!(parse_credit_code("9135A100M000100Y43"), Err(CreditCodeError::RegionDigits(5)));
+        assert_eq!(parse_credit_code("91350100m000100Y43"), Err(CreditCodeError::Symbol { position: 9, found: 'm' }));
         assert_eq!(check_credit_code(""), CreditCodeCheck::Absent);
     }
 
@@ -191,14 +163,8 @@ mod tests {
         assert_eq!(parse_region_code("520100"), Ok(()));
         assert_eq!(parse_region_code("52010"), Err(RegionCodeError::Malformed));
         assert_eq!(parse_region_code("52010a"), Err(RegionCodeError::Malformed));
-        assert_eq!(
-            parse_region_code("990000"),
-            Err(RegionCodeError::UnknownProvince("99".into()))
-        );
-        assert_eq!(
-            parse_region_code("２２０１００"),
-            Err(RegionCodeError::Malformed)
-        );
+        assert_eq!(parse_region_code("990000"), Err(RegionCodeError::UnknownProvince("99".into())));
+        assert_eq!(parse_region_code("２２０１００"), Err(RegionCodeError::Malformed));
     }
 
     #[test]
@@ -206,17 +172,8 @@ mod tests {
         assert_eq!(parse_region_prefix("5"), Ok(()));
         assert_eq!(parse_region_prefix("52"), Ok(()));
         assert_eq!(parse_region_prefix("5201"), Ok(()));
-        assert_eq!(
-            parse_region_prefix("9"),
-            Err(RegionCodeError::UnknownProvince("9".into()))
-        );
-        assert_eq!(
-            parse_region_prefix("1234567"),
-            Err(RegionCodeError::MalformedPrefix)
-        );
-        assert_eq!(
-            parse_region_prefix(""),
-            Err(RegionCodeError::MalformedPrefix)
-        );
+        assert_eq!(parse_region_prefix("9"), Err(RegionCodeError::UnknownProvince("9".into())));
+        assert_eq!(parse_region_prefix("1234567"), Err(RegionCodeError::MalformedPrefix));
+        assert_eq!(parse_region_prefix(""), Err(RegionCodeError::MalformedPrefix));
     }
 }

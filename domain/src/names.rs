@@ -5,11 +5,7 @@ pub const MAX_ID_CHARS: usize = 63;
 
 /// Ids are 1 to 63 of `[a-z0-9-]`.
 pub fn is_valid_id(id: &str) -> bool {
-    !id.is_empty()
-        && id.len() <= MAX_ID_CHARS
-        && id
-            .bytes()
-            .all(|b| matches!(b, b'a'..=b'z' | b'0'..=b'9' | b'-'))
+    !id.is_empty() && id.len() <= MAX_ID_CHARS && id.bytes().all(|b| matches!(b, b'a'..=b'z' | b'0'..=b'9' | b'-'))
 }
 
 const ID_CHARS: &str = "1 to 63 characters a-z, 0-9 and -";
@@ -34,39 +30,28 @@ pub fn activity_name(pairing: &str, id: &str) -> String {
 }
 
 fn single_segment<'a>(name: &'a str, collection: &str) -> Option<&'a str> {
-    name.strip_prefix(collection)?
-        .strip_prefix('/')
-        .filter(|id| is_valid_id(id))
+    name.strip_prefix(collection)?.strip_prefix('/').filter(|id| is_valid_id(id))
 }
 
 /// The id in `actors/{id}`.
 pub fn parse_actor_name(name: &str) -> Result<&str, String> {
-    single_segment(name, "actors").ok_or_else(|| {
-        format!("must be an actor name, actors/{{id}} with an id of {ID_CHARS}; got {name:?}")
-    })
+    single_segment(name, "actors")
+        .ok_or_else(|| format!("must be an actor name, actors/{{id}} with an id of {ID_CHARS}; got {name:?}"))
 }
 
 /// The id in `pairings/{id}`.
 pub fn parse_pairing_name(name: &str) -> Result<&str, String> {
-    single_segment(name, "pairings").ok_or_else(|| {
-        format!("must be a pairing name, pairings/{{id}} with an id of {ID_CHARS}; got {name:?}")
-    })
+    single_segment(name, "pairings")
+        .ok_or_else(|| format!("must be a pairing name, pairings/{{id}} with an id of {ID_CHARS}; got {name:?}"))
 }
 
 /// The pairing id and activity id in `pairings/{p}/activities/{a}`.
 pub fn parse_activity_name(name: &str) -> Result<(&str, &str), String> {
-    let err = || {
-        format!(
-            "must be an activity name, pairings/{{id}}/activities/{{id}} with ids of {ID_CHARS}; got {name:?}"
-        )
-    };
+    let err =
+        || format!("must be an activity name, pairings/{{id}}/activities/{{id}} with ids of {ID_CHARS}; got {name:?}");
     let rest = name.strip_prefix("pairings/").ok_or_else(err)?;
     let (pairing, activity) = rest.split_once("/activities/").ok_or_else(err)?;
-    if is_valid_id(pairing) && is_valid_id(activity) {
-        Ok((pairing, activity))
-    } else {
-        Err(err())
-    }
+    if is_valid_id(pairing) && is_valid_id(activity) { Ok((pairing, activity)) } else { Err(err()) }
 }
 
 #[cfg(test)]
@@ -77,18 +62,8 @@ mod tests {
     fn names_round_trip_and_reject_junk() {
         assert_eq!(parse_actor_name(&actor_name("gd-gov")), Ok("gd-gov"));
         assert_eq!(parse_pairing_name(&pairing_name("js-sn")), Ok("js-sn"));
-        assert_eq!(
-            parse_activity_name(&activity_name("js-sn", "a1")),
-            Ok(("js-sn", "a1"))
-        );
-        for bad in [
-            "actors/",
-            "actors/Upper",
-            "actor/x",
-            "actors/x/y",
-            "pairings/x",
-            "",
-        ] {
+        assert_eq!(parse_activity_name(&activity_name("js-sn", "a1")), Ok(("js-sn", "a1")));
+        for bad in ["actors/", "actors/Upper", "actor/x", "actors/x/y", "pairings/x", ""] {
             assert!(parse_actor_name(bad).is_err(), "{bad}");
         }
         assert!(parse_activity_name("pairings/p/activities/").is_err());

@@ -7,9 +7,9 @@ use chrono::NaiveDate;
 use eastwest_domain::codes::CreditCodeCheck;
 use eastwest_domain::names::{activity_name, actor_name, pairing_name};
 use eastwest_domain::{
-    Activity, ActivityKind, Actor, ActorCategory, CooperationForm, FlowDirection, Goal, Labels,
-    Leadership, Micros, Pairing, PairingLevel, PairingSnapshot, PairingState, Participant,
-    ParticipantRole, Responsibility, ResponsibilityStatus, Scope, Side, Stored,
+    Activity, ActivityKind, Actor, ActorCategory, CooperationForm, FlowDirection, Goal, Labels, Leadership, Micros,
+    Pairing, PairingLevel, PairingSnapshot, PairingState, Participant, ParticipantRole, Responsibility,
+    ResponsibilityStatus, Scope, Side, Stored,
 };
 use prost_types::Timestamp;
 
@@ -118,15 +118,11 @@ pub fn credit_check_out(check: CreditCodeCheck) -> pb::CreditCodeCheck {
 
 pub fn timestamp(micros: Micros) -> Option<Timestamp> {
     let nanos = i32::try_from(micros.rem_euclid(1_000_000) * 1_000).unwrap_or(0);
-    Some(Timestamp {
-        seconds: micros.div_euclid(1_000_000),
-        nanos,
-    })
+    Some(Timestamp { seconds: micros.div_euclid(1_000_000), nanos })
 }
 
 pub fn date_out(date: Option<NaiveDate>) -> String {
-    date.map(|d| d.format("%Y-%m-%d").to_string())
-        .unwrap_or_default()
+    date.map(|d| d.format("%Y-%m-%d").to_string()).unwrap_or_default()
 }
 
 pub fn labels_in(labels: std::collections::HashMap<String, String>) -> Labels {
@@ -195,11 +191,7 @@ pub fn pairing_out(stored: Stored<Pairing>) -> pb::Pairing {
         create_time,
         update_time,
     } = record;
-    let Scope {
-        statement,
-        in_scope,
-        out_of_scope,
-    } = scope;
+    let Scope { statement, in_scope, out_of_scope } = scope;
     pb::Pairing {
         name: pairing_name(&id),
         title,
@@ -212,11 +204,7 @@ pub fn pairing_out(stored: Stored<Pairing>) -> pb::Pairing {
         state: state_out(state) as i32,
         start_date: date_out(start_date),
         end_date: date_out(end_date),
-        scope: Some(pb::Scope {
-            statement,
-            in_scope,
-            out_of_scope,
-        }),
+        scope: Some(pb::Scope { statement, in_scope, out_of_scope }),
         participants: participants
             .into_iter()
             .map(|Participant { actor, roles }| pb::Participant {
@@ -226,51 +214,30 @@ pub fn pairing_out(stored: Stored<Pairing>) -> pb::Pairing {
             .collect(),
         responsibilities: responsibilities
             .into_iter()
-            .map(
-                |Responsibility {
-                     id,
-                     party,
-                     duty,
-                     due_date,
-                     status,
-                 }| pb::Responsibility {
-                    id,
-                    party: actor_name(&party),
-                    duty,
-                    due_date: date_out(due_date),
-                    status: status_out(status) as i32,
-                },
-            )
+            .map(|Responsibility { id, party, duty, due_date, status }| pb::Responsibility {
+                id,
+                party: actor_name(&party),
+                duty,
+                due_date: date_out(due_date),
+                status: status_out(status) as i32,
+            })
             .collect(),
         goals: goals
             .into_iter()
-            .map(
-                |Goal {
-                     id,
-                     indicator,
-                     form,
-                     unit,
-                     baseline,
-                     target,
-                     actual,
-                     due_date,
-                     beneficiary,
-                     responsible,
-                 }| {
-                    pb::Goal {
-                        id,
-                        indicator,
-                        form: form_out(form) as i32,
-                        unit,
-                        baseline,
-                        target,
-                        actual,
-                        due_date: date_out(due_date),
-                        beneficiary,
-                        responsible: responsible.map(|r| actor_name(&r)).unwrap_or_default(),
-                    }
-                },
-            )
+            .map(|Goal { id, indicator, form, unit, baseline, target, actual, due_date, beneficiary, responsible }| {
+                pb::Goal {
+                    id,
+                    indicator,
+                    form: form_out(form) as i32,
+                    unit,
+                    baseline,
+                    target,
+                    actual,
+                    due_date: date_out(due_date),
+                    beneficiary,
+                    responsible: responsible.map(|r| actor_name(&r)).unwrap_or_default(),
+                }
+            })
             .collect(),
         description,
         labels: labels_out(labels),
@@ -315,11 +282,7 @@ pub fn activity_out(stored: Stored<Activity>) -> pb::Activity {
 }
 
 pub fn snapshot_out(snapshot: PairingSnapshot) -> pb::PairingSnapshot {
-    let PairingSnapshot {
-        pairing,
-        actors,
-        activities,
-    } = snapshot;
+    let PairingSnapshot { pairing, actors, activities } = snapshot;
     pb::PairingSnapshot {
         pairing: Some(pairing_out(pairing)),
         actors: actors.into_iter().map(actor_out).collect(),
@@ -333,33 +296,15 @@ mod tests {
 
     #[test]
     fn timestamps_split_micros_exactly() {
-        assert_eq!(
-            timestamp(1_500_000),
-            Some(Timestamp {
-                seconds: 1,
-                nanos: 500_000_000
-            })
-        );
-        assert_eq!(
-            timestamp(-1),
-            Some(Timestamp {
-                seconds: -1,
-                nanos: 999_999_000
-            })
-        );
+        assert_eq!(timestamp(1_500_000), Some(Timestamp { seconds: 1, nanos: 500_000_000 }));
+        assert_eq!(timestamp(-1), Some(Timestamp { seconds: -1, nanos: 999_999_000 }));
     }
 
     #[test]
     fn unspecified_is_absent_and_undefined_numbers_are_errors() {
         assert_eq!(side_in(0), Ok(None));
         assert_eq!(side_in(2), Ok(Some(Side::West)));
-        assert_eq!(
-            side_in(99),
-            Err(UnknownEnumValue {
-                enum_name: "Side",
-                value: 99
-            })
-        );
+        assert_eq!(side_in(99), Err(UnknownEnumValue { enum_name: "Side", value: 99 }));
     }
 }
 
@@ -381,35 +326,19 @@ struct Reader<'a> {
 
 impl Reader<'_> {
     fn fail(&self, field: &str, problem: impl Into<String>) -> InvalidRecord {
-        InvalidRecord {
-            record: self.record.to_string(),
-            field: field.to_string(),
-            problem: problem.into(),
-        }
+        InvalidRecord { record: self.record.to_string(), field: field.to_string(), problem: problem.into() }
     }
 
-    fn required<T>(
-        &self,
-        field: &str,
-        parsed: Result<Option<T>, UnknownEnumValue>,
-    ) -> Result<T, InvalidRecord> {
-        parsed
-            .map_err(|e| self.fail(field, e.to_string()))?
-            .ok_or_else(|| self.fail(field, "is unspecified"))
+    fn required<T>(&self, field: &str, parsed: Result<Option<T>, UnknownEnumValue>) -> Result<T, InvalidRecord> {
+        parsed.map_err(|e| self.fail(field, e.to_string()))?.ok_or_else(|| self.fail(field, "is unspecified"))
     }
 
     fn actor_id(&self, field: &str, name: &str) -> Result<String, InvalidRecord> {
-        eastwest_domain::names::parse_actor_name(name)
-            .map(str::to_string)
-            .map_err(|e| self.fail(field, e))
+        eastwest_domain::names::parse_actor_name(name).map(str::to_string).map_err(|e| self.fail(field, e))
     }
 
     fn optional_actor_id(&self, field: &str, name: &str) -> Result<Option<String>, InvalidRecord> {
-        if name.is_empty() {
-            Ok(None)
-        } else {
-            self.actor_id(field, name).map(Some)
-        }
+        if name.is_empty() { Ok(None) } else { self.actor_id(field, name).map(Some) }
     }
 
     fn date(&self, field: &str, text: &str) -> Result<Option<NaiveDate>, InvalidRecord> {
@@ -423,12 +352,7 @@ impl Reader<'_> {
 }
 
 fn micros(t: Option<Timestamp>) -> Micros {
-    t.map(|t| {
-        t.seconds
-            .saturating_mul(1_000_000)
-            .saturating_add(i64::from(t.nanos / 1_000))
-    })
-    .unwrap_or(0)
+    t.map(|t| t.seconds.saturating_mul(1_000_000).saturating_add(i64::from(t.nanos / 1_000))).unwrap_or(0)
 }
 
 pub fn actor_in(actor: pb::Actor) -> Result<Stored<Actor>, InvalidRecord> {
@@ -491,96 +415,53 @@ pub fn pairing_in(pairing: pb::Pairing) -> Result<Stored<Pairing>, InvalidRecord
         west_region_code,
     } = pairing;
     let r = Reader { record: &name };
-    let id = eastwest_domain::names::parse_pairing_name(&name)
-        .map(str::to_string)
-        .map_err(|e| r.fail("name", e))?;
+    let id = eastwest_domain::names::parse_pairing_name(&name).map(str::to_string).map_err(|e| r.fail("name", e))?;
     let parent = if parent.is_empty() {
         None
     } else {
-        Some(
-            eastwest_domain::names::parse_pairing_name(&parent)
-                .map(str::to_string)
-                .map_err(|e| r.fail("parent", e))?,
-        )
+        Some(eastwest_domain::names::parse_pairing_name(&parent).map(str::to_string).map_err(|e| r.fail("parent", e))?)
     };
-    let forms = forms
-        .iter()
-        .map(|&f| r.required("forms", form_in(f)))
-        .collect::<Result<_, _>>()?;
+    let forms = forms.iter().map(|&f| r.required("forms", form_in(f))).collect::<Result<_, _>>()?;
     let participants = participants
         .into_iter()
         .map(|pb::Participant { actor, roles }| {
             Ok(Participant {
                 actor: r.actor_id("participants.actor", &actor)?,
-                roles: roles
-                    .iter()
-                    .map(|&x| r.required("participants.roles", role_in(x)))
-                    .collect::<Result<_, _>>()?,
+                roles: roles.iter().map(|&x| r.required("participants.roles", role_in(x))).collect::<Result<_, _>>()?,
             })
         })
         .collect::<Result<_, InvalidRecord>>()?;
     let responsibilities = responsibilities
         .into_iter()
-        .map(
-            |pb::Responsibility {
-                 id,
-                 party,
-                 duty,
-                 due_date,
-                 status,
-             }| {
-                Ok(Responsibility {
-                    party: r.actor_id("responsibilities.party", &party)?,
-                    due_date: r.date("responsibilities.due_date", &due_date)?,
-                    status: r.required("responsibilities.status", status_in(status))?,
-                    id,
-                    duty,
-                })
-            },
-        )
+        .map(|pb::Responsibility { id, party, duty, due_date, status }| {
+            Ok(Responsibility {
+                party: r.actor_id("responsibilities.party", &party)?,
+                due_date: r.date("responsibilities.due_date", &due_date)?,
+                status: r.required("responsibilities.status", status_in(status))?,
+                id,
+                duty,
+            })
+        })
         .collect::<Result<_, InvalidRecord>>()?;
     let goals = goals
         .into_iter()
-        .map(
-            |pb::Goal {
-                 id,
-                 indicator,
-                 form,
-                 unit,
-                 baseline,
-                 target,
-                 actual,
-                 due_date,
-                 beneficiary,
-                 responsible,
-             }| {
-                Ok(Goal {
-                    form: r.required("goals.form", form_in(form))?,
-                    due_date: r.date("goals.due_date", &due_date)?,
-                    responsible: r.optional_actor_id("goals.responsible", &responsible)?,
-                    id,
-                    indicator,
-                    unit,
-                    baseline,
-                    target,
-                    actual,
-                    beneficiary,
-                })
-            },
-        )
+        .map(|pb::Goal { id, indicator, form, unit, baseline, target, actual, due_date, beneficiary, responsible }| {
+            Ok(Goal {
+                form: r.required("goals.form", form_in(form))?,
+                due_date: r.date("goals.due_date", &due_date)?,
+                responsible: r.optional_actor_id("goals.responsible", &responsible)?,
+                id,
+                indicator,
+                unit,
+                baseline,
+                target,
+                actual,
+                beneficiary,
+            })
+        })
         .collect::<Result<_, InvalidRecord>>()?;
     let scope = scope
-        .map(
-            |pb::Scope {
-                 statement,
-                 in_scope,
-                 out_of_scope,
-             }| Scope {
-                statement,
-                in_scope,
-                out_of_scope,
-            },
-        )
+        .map(|pb::Scope { statement, in_scope, out_of_scope }| Scope { statement, in_scope, out_of_scope })
         .unwrap_or_default();
     let record = Pairing {
         east: r.actor_id("east", &east)?,
@@ -624,8 +505,7 @@ pub fn activity_in(activity: pb::Activity) -> Result<Stored<Activity>, InvalidRe
         etag,
     } = activity;
     let r = Reader { record: &name };
-    let (pairing, id) =
-        eastwest_domain::names::parse_activity_name(&name).map_err(|e| r.fail("name", e))?;
+    let (pairing, id) = eastwest_domain::names::parse_activity_name(&name).map_err(|e| r.fail("name", e))?;
     let record = Activity {
         pairing: pairing.to_string(),
         id: id.to_string(),
@@ -633,9 +513,7 @@ pub fn activity_in(activity: pb::Activity) -> Result<Stored<Activity>, InvalidRe
         form: r.required("form", form_in(form))?,
         kind: r.required("kind", kind_in(kind))?,
         direction: r.required("direction", direction_in(direction))?,
-        date: r
-            .date("date", &date)?
-            .ok_or_else(|| r.fail("date", "is empty"))?,
+        date: r.date("date", &date)?.ok_or_else(|| r.fail("date", "is empty"))?,
         amount_fen,
         people,
         description,
@@ -646,11 +524,7 @@ pub fn activity_in(activity: pb::Activity) -> Result<Stored<Activity>, InvalidRe
 }
 
 pub fn snapshot_in(snapshot: pb::PairingSnapshot) -> Result<PairingSnapshot, InvalidRecord> {
-    let pb::PairingSnapshot {
-        pairing,
-        actors,
-        activities,
-    } = snapshot;
+    let pb::PairingSnapshot { pairing, actors, activities } = snapshot;
     let pairing = pairing.ok_or_else(|| InvalidRecord {
         record: "snapshot".into(),
         field: "pairing".into(),
@@ -659,10 +533,7 @@ pub fn snapshot_in(snapshot: pb::PairingSnapshot) -> Result<PairingSnapshot, Inv
     Ok(PairingSnapshot {
         pairing: pairing_in(pairing)?,
         actors: actors.into_iter().map(actor_in).collect::<Result<_, _>>()?,
-        activities: activities
-            .into_iter()
-            .map(activity_in)
-            .collect::<Result<_, _>>()?,
+        activities: activities.into_iter().map(activity_in).collect::<Result<_, _>>()?,
     })
 }
 
@@ -685,15 +556,8 @@ mod round_trip {
             state: PairingState::Active,
             start_date: date,
             end_date: None,
-            scope: Scope {
-                statement: "s".into(),
-                in_scope: vec!["a".into()],
-                out_of_scope: vec![],
-            },
-            participants: vec![Participant {
-                actor: "js".into(),
-                roles: vec![ParticipantRole::Funding],
-            }],
+            scope: Scope { statement: "s".into(), in_scope: vec!["a".into()], out_of_scope: vec![] },
+            participants: vec![Participant { actor: "js".into(), roles: vec![ParticipantRole::Funding] }],
             responsibilities: vec![Responsibility {
                 id: "r-1".into(),
                 party: "sn".into(),
@@ -748,18 +612,9 @@ mod round_trip {
             create_time: 7,
         };
         let snapshot = PairingSnapshot {
-            pairing: Stored {
-                record: pairing,
-                etag: "1".into(),
-            },
-            actors: vec![Stored {
-                record: actor,
-                etag: "2".into(),
-            }],
-            activities: vec![Stored {
-                record: activity,
-                etag: "3".into(),
-            }],
+            pairing: Stored { record: pairing, etag: "1".into() },
+            actors: vec![Stored { record: actor, etag: "2".into() }],
+            activities: vec![Stored { record: activity, etag: "3".into() }],
         };
         let back = snapshot_in(snapshot_out(snapshot.clone())).expect("round trip");
         assert_eq!(format!("{back:?}"), format!("{snapshot:?}"));

@@ -18,22 +18,11 @@ use eastwest_proto::registry::v1 as pb;
 fn registry_binary() -> PathBuf {
     let exe = std::env::current_exe().expect("test exe");
     // target/<profile>/deps/<test> → target/<profile>
-    let profile_dir = exe
-        .parent()
-        .and_then(Path::parent)
-        .expect("profile dir")
-        .to_path_buf();
+    let profile_dir = exe.parent().and_then(Path::parent).expect("profile dir").to_path_buf();
     let release = profile_dir.file_name().is_some_and(|n| n == "release");
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     let mut build = Command::new(cargo);
-    build.args([
-        "build",
-        "--quiet",
-        "-p",
-        "eastwest-registry",
-        "--bin",
-        "eastwest-registry",
-    ]);
+    build.args(["build", "--quiet", "-p", "eastwest-registry", "--bin", "eastwest-registry"]);
     if release {
         build.arg("--release");
     }
@@ -62,37 +51,23 @@ fn start(bin: &Path, dir: &Path) -> Running {
     std::thread::spawn(move || {
         for line in BufReader::new(stderr).lines().map_while(Result::ok) {
             if let Some(rest) = line.split("local=").nth(1) {
-                let addr = rest
-                    .split_whitespace()
-                    .next()
-                    .unwrap_or_default()
-                    .to_string();
+                let addr = rest.split_whitespace().next().unwrap_or_default().to_string();
                 let _ = tx.send(addr);
             }
         }
     });
-    let addr = rx
-        .recv_timeout(Duration::from_secs(30))
-        .expect("registry logged its address");
-    Running {
-        child,
-        addr: addr.parse().expect("socket address"),
-    }
+    let addr = rx.recv_timeout(Duration::from_secs(30)).expect("registry logged its address");
+    Running { child, addr: addr.parse().expect("socket address") }
 }
 
 fn signal(child: &Child, sig: &str) {
-    let status = Command::new("kill")
-        .args([sig, &child.id().to_string()])
-        .status()
-        .expect("kill");
+    let status = Command::new("kill").args([sig, &child.id().to_string()]).status().expect("kill");
     assert!(status.success());
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn every_acknowledged_write_survives_sigkill() {
-    let bin = tokio::task::spawn_blocking(registry_binary)
-        .await
-        .expect("build");
+    let bin = tokio::task::spawn_blocking(registry_binary).await.expect("build");
     let tempdir = tempfile::tempdir().expect("tempdir");
     let dir = tempdir.path().join("registry");
     let mut running = start(&bin, &dir);
@@ -110,10 +85,8 @@ async fn every_acknowledged_write_survives_sigkill() {
                     break;
                 }
                 let id = format!("w{w:02}-{i:04}");
-                let request = pb::CreateActorRequest {
-                    actor: Some(actor(&id, pb::Side::East, "320000")),
-                    actor_id: id.clone(),
-                };
+                let request =
+                    pb::CreateActorRequest { actor: Some(actor(&id, pb::Side::East, "320000")), actor_id: id.clone() };
                 match client.create_actor(request).await {
                     Ok(_) => acknowledged.push(id),
                     Err(_) => break, // the process is gone
@@ -131,32 +104,17 @@ async fn every_acknowledged_write_survives_sigkill() {
     for w in writers {
         acknowledged.extend(w.await.expect("writer"));
     }
-    assert!(
-        acknowledged.len() > 50,
-        "the test must have written something before the kill: {}",
-        acknowledged.len()
-    );
+    assert!(acknowledged.len() > 50, "the test must have written something before the kill: {}", acknowledged.len());
 
     let mut restarted = start(&bin, &dir);
     let mut c = connect(restarted.addr).await;
-    let stored: std::collections::BTreeSet<String> = all_actor_names(
-        &mut c,
-        pb::ListActorsRequest {
-            page_size: 1000,
-            ..Default::default()
-        },
-    )
-    .await
-    .into_iter()
-    .collect();
-    eprintln!(
-        "acknowledged before SIGKILL: {} writes from 16 clients",
-        acknowledged.len()
-    );
-    let lost: Vec<_> = acknowledged
-        .iter()
-        .filter(|id| !stored.contains(&format!("actors/{id}")))
-        .collect();
+    let stored: std::collections::BTreeSet<String> =
+        all_actor_names(&mut c, pb::ListActorsRequest { page_size: 1000, ..Default::default() })
+            .await
+            .into_iter()
+            .collect();
+    eprintln!("acknowledged before SIGKILL: {} writes from 16 clients", acknowledged.len());
+    let lost: Vec<_> = acknowledged.iter().filter(|id| !stored.contains(&format!("actors/{id}"))).collect();
     assert!(
         lost.is_empty(),
         "{} of {} acknowledged writes were lost, e.g. {:?}",
@@ -166,34 +124,23 @@ async fn every_acknowledged_write_survives_sigkill() {
     );
     signal(&restarted.child, "-TERM");
     let status = restarted.child.wait().expect("wait");
-    assert!(
-        status.success(),
-        "SIGTERM ends the registry with exit 0, got {status}"
-    );
+    assert!(status.success(), "SIGTERM ends the registry with exit 0, got {status}");
 }
 
 #[tokio::test]
 async fn a_second_process_on_the_same_directory_fails_fast_and_says_why() {
-    let bin = tokio::task::spawn_blocking(registry_binary)
-        .await
-        .expect("build");
+    let bin = tokio::task::spawn_blocking(registry_binary).await.expect("build");
     let tempdir = tempfile::tempdir().expect("tempdir");
     let dir = tempdir.path().join("registry");
     let mut first = start(&bin, &dir);
 
     let started = Instant::now();
-    let second = Command::new(&bin)
-        .args(["--listen", "127.0.0.1:0", "--data-dir"])
-        .arg(&dir)
-        .output()
-        .expect("second process");
+    let second =
+        Command::new(&bin).args(["--listen", "127.0.0.1:0", "--data-dir"]).arg(&dir).output().expect("second process");
     assert!(!second.status.success());
     assert!(started.elapsed() < Duration::from_secs(10), "fails fast");
     let stderr = String::from_utf8_lossy(&second.stderr);
-    assert!(
-        stderr.contains("in use by another process"),
-        "clear message, got: {stderr}"
-    );
+    assert!(stderr.contains("in use by another process"), "clear message, got: {stderr}");
 
     signal(&first.child, "-TERM");
     assert!(first.child.wait().expect("wait").success());

@@ -9,9 +9,7 @@ use eastwest_proto::registry::v1 as pb;
 use tonic::Code;
 
 fn mask(paths: &[&str]) -> Option<prost_types::FieldMask> {
-    Some(prost_types::FieldMask {
-        paths: paths.iter().map(|p| p.to_string()).collect(),
-    })
+    Some(prost_types::FieldMask { paths: paths.iter().map(|p| p.to_string()).collect() })
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
@@ -32,10 +30,7 @@ async fn of_many_updates_with_one_etag_exactly_one_wins() {
             };
             tasks.push(tokio::spawn(async move {
                 client
-                    .update_actor(pb::UpdateActorRequest {
-                        actor: Some(update),
-                        update_mask: mask(&["display_name"]),
-                    })
+                    .update_actor(pb::UpdateActorRequest { actor: Some(update), update_mask: mask(&["display_name"]) })
                     .await
             }));
         }
@@ -47,17 +42,8 @@ async fn of_many_updates_with_one_etag_exactly_one_wins() {
             }
         }
         assert_eq!(winners.len(), 1, "exactly one update wins: {winners:?}");
-        let stored = c
-            .get_actor(pb::GetActorRequest {
-                name: created.name.clone(),
-            })
-            .await
-            .expect("get")
-            .into_inner();
-        assert_eq!(
-            stored.display_name, winners[0],
-            "the stored value is the winner's"
-        );
+        let stored = c.get_actor(pb::GetActorRequest { name: created.name.clone() }).await.expect("get").into_inner();
+        assert_eq!(stored.display_name, winners[0], "the stored value is the winner's");
     }
 }
 
@@ -79,10 +65,7 @@ async fn racing_pairing_updates_with_one_etag_have_one_winner() {
         };
         tasks.push(tokio::spawn(async move {
             client
-                .update_pairing(pb::UpdatePairingRequest {
-                    pairing: Some(update),
-                    update_mask: mask(&["title"]),
-                })
+                .update_pairing(pb::UpdatePairingRequest { pairing: Some(update), update_mask: mask(&["title"]) })
                 .await
         }));
     }
@@ -139,13 +122,7 @@ async fn concurrent_creates_and_deletes_never_leave_a_dangling_reference() {
         let name = format!("actors/{target}");
         let delete = tokio::spawn(async move {
             for _ in 0..50 {
-                match deleter
-                    .delete_actor(pb::DeleteActorRequest {
-                        name: name.clone(),
-                        etag: String::new(),
-                    })
-                    .await
-                {
+                match deleter.delete_actor(pb::DeleteActorRequest { name: name.clone(), etag: String::new() }).await {
                     Ok(_) => return true,
                     Err(s) if s.code() == Code::FailedPrecondition || s.code() == Code::Aborted => {
                         tokio::task::yield_now().await
@@ -165,42 +142,23 @@ async fn concurrent_creates_and_deletes_never_leave_a_dangling_reference() {
         if delete.await.expect("deleter") {
             // Records that name the actor are never deleted here, so a successful delete means
             // every create lost the race.
-            assert_eq!(
-                created, 0,
-                "round {round}: the actor was deleted although {created} record(s) name it"
-            );
+            assert_eq!(created, 0, "round {round}: the actor was deleted although {created} record(s) name it");
         }
     }
     // Every reference in the registry must resolve.
-    let actors: BTreeSet<String> = all_actor_names(&mut c, pb::ListActorsRequest::default())
-        .await
-        .into_iter()
-        .collect();
+    let actors: BTreeSet<String> =
+        all_actor_names(&mut c, pb::ListActorsRequest::default()).await.into_iter().collect();
     for name in all_pairing_names(&mut c, pb::ListPairingsRequest::default()).await {
-        let p = c
-            .get_pairing(pb::GetPairingRequest { name: name.clone() })
-            .await
-            .expect("pairing")
-            .into_inner();
-        assert!(
-            actors.contains(&p.east) && actors.contains(&p.west),
-            "{name} names a deleted actor"
-        );
+        let p = c.get_pairing(pb::GetPairingRequest { name: name.clone() }).await.expect("pairing").into_inner();
+        assert!(actors.contains(&p.east) && actors.contains(&p.west), "{name} names a deleted actor");
     }
     let snap = c
-        .get_pairing_snapshot(pb::GetPairingSnapshotRequest {
-            name: "pairings/base".into(),
-        })
+        .get_pairing_snapshot(pb::GetPairingSnapshotRequest { name: "pairings/base".into() })
         .await
         .expect("snap")
         .into_inner();
     for a in &snap.activities {
-        assert!(
-            actors.contains(&a.actor),
-            "{} names deleted {}",
-            a.name,
-            a.actor
-        );
+        assert!(actors.contains(&a.actor), "{} names deleted {}", a.name, a.actor);
     }
 }
 
@@ -218,51 +176,22 @@ async fn racing_reparents_cannot_build_a_cycle() {
         let t1 = {
             let (na, nb) = (na.clone(), nb.clone());
             tokio::spawn(async move {
-                let u = pb::Actor {
-                    name: na,
-                    parent: nb,
-                    ..Default::default()
-                };
-                c1.update_actor(pb::UpdateActorRequest {
-                    actor: Some(u),
-                    update_mask: mask(&["parent"]),
-                })
-                .await
+                let u = pb::Actor { name: na, parent: nb, ..Default::default() };
+                c1.update_actor(pb::UpdateActorRequest { actor: Some(u), update_mask: mask(&["parent"]) }).await
             })
         };
         let t2 = {
             let (na, nb) = (na.clone(), nb.clone());
             tokio::spawn(async move {
-                let u = pb::Actor {
-                    name: nb,
-                    parent: na,
-                    ..Default::default()
-                };
-                c2.update_actor(pb::UpdateActorRequest {
-                    actor: Some(u),
-                    update_mask: mask(&["parent"]),
-                })
-                .await
+                let u = pb::Actor { name: nb, parent: na, ..Default::default() };
+                c2.update_actor(pb::UpdateActorRequest { actor: Some(u), update_mask: mask(&["parent"]) }).await
             })
         };
         let r1 = t1.await.expect("t1");
         let r2 = t2.await.expect("t2");
-        assert!(
-            r1.is_ok() != r2.is_ok(),
-            "exactly one re-parent succeeds: {r1:?} {r2:?}"
-        );
-        let pa = c
-            .get_actor(pb::GetActorRequest { name: na.clone() })
-            .await
-            .expect("a")
-            .into_inner()
-            .parent;
-        let pb_ = c
-            .get_actor(pb::GetActorRequest { name: nb.clone() })
-            .await
-            .expect("b")
-            .into_inner()
-            .parent;
+        assert!(r1.is_ok() != r2.is_ok(), "exactly one re-parent succeeds: {r1:?} {r2:?}");
+        let pa = c.get_actor(pb::GetActorRequest { name: na.clone() }).await.expect("a").into_inner().parent;
+        let pb_ = c.get_actor(pb::GetActorRequest { name: nb.clone() }).await.expect("b").into_inner().parent;
         assert!(!(pa == nb && pb_ == na), "cycle committed");
     }
 }
@@ -291,15 +220,7 @@ async fn many_concurrent_writers_all_land() {
     }
     let mut c = server.client().await;
     assert_eq!(
-        all_actor_names(
-            &mut c,
-            pb::ListActorsRequest {
-                page_size: 1000,
-                ..Default::default()
-            }
-        )
-        .await
-        .len(),
+        all_actor_names(&mut c, pb::ListActorsRequest { page_size: 1000, ..Default::default() }).await.len(),
         320
     );
 }

@@ -7,17 +7,12 @@ use eastwest_proto::registry::v1 as pb;
 use tonic::Code;
 
 fn mask(paths: &[&str]) -> Option<prost_types::FieldMask> {
-    Some(prost_types::FieldMask {
-        paths: paths.iter().map(|p| p.to_string()).collect(),
-    })
+    Some(prost_types::FieldMask { paths: paths.iter().map(|p| p.to_string()).collect() })
 }
 
 fn full_pairing() -> pb::Pairing {
     let mut p = pairing("江苏—陕西东西部协作", "js", "sn");
-    p.forms = vec![
-        pb::CooperationForm::Industry as i32,
-        pb::CooperationForm::Employment as i32,
-    ];
+    p.forms = vec![pb::CooperationForm::Industry as i32, pb::CooperationForm::Employment as i32];
     p.start_date = "2021-01-01".into();
     p.end_date = "2025-12-31".into();
     p.scope = Some(pb::Scope {
@@ -28,15 +23,9 @@ fn full_pairing() -> pb::Pairing {
     p.participants = vec![
         pb::Participant {
             actor: "actors/js".into(),
-            roles: vec![
-                pb::ParticipantRole::Funding as i32,
-                pb::ParticipantRole::Accountable as i32,
-            ],
+            roles: vec![pb::ParticipantRole::Funding as i32, pb::ParticipantRole::Accountable as i32],
         },
-        pb::Participant {
-            actor: "actors/ngo".into(),
-            roles: vec![pb::ParticipantRole::Implementing as i32],
-        },
+        pb::Participant { actor: "actors/ngo".into(), roles: vec![pb::ParticipantRole::Implementing as i32] },
     ];
     p.responsibilities = vec![pb::Responsibility {
         id: String::new(),
@@ -75,29 +64,11 @@ async fn a_full_pairing_round_trips() {
     seed_actors(&mut c).await;
     let created = create_pairing(&mut c, "js-sn", full_pairing()).await;
     assert_eq!(created.name, "pairings/js-sn");
-    assert_eq!(
-        (
-            created.east_region_code.as_str(),
-            created.west_region_code.as_str()
-        ),
-        ("320000", "610000")
-    );
-    assert_eq!(
-        created.responsibilities[0].id, "r-1",
-        "an empty item id gets the first free number"
-    );
+    assert_eq!((created.east_region_code.as_str(), created.west_region_code.as_str()), ("320000", "610000"));
+    assert_eq!(created.responsibilities[0].id, "r-1", "an empty item id gets the first free number");
     assert_eq!(created.goals[0].target, Some(4_729.0));
-    assert_eq!(
-        created.goals[0].actual, None,
-        "an unreported actual stays absent, not zero"
-    );
-    let got = c
-        .get_pairing(pb::GetPairingRequest {
-            name: "pairings/js-sn".into(),
-        })
-        .await
-        .expect("get")
-        .into_inner();
+    assert_eq!(created.goals[0].actual, None, "an unreported actual stays absent, not zero");
+    let got = c.get_pairing(pb::GetPairingRequest { name: "pairings/js-sn".into() }).await.expect("get").into_inner();
     assert_eq!(got, created);
 }
 
@@ -113,40 +84,16 @@ async fn invalid_pairings_name_the_field() {
         ("pairing.leadership", Box::new(|p| p.leadership = 42)),
         ("pairing.state", Box::new(|p| p.state = 0)),
         ("pairing.east", Box::new(|p| p.east = "js".into())),
-        (
-            "pairing.end_date",
-            Box::new(|p| p.end_date = "2020-12-31".into()),
-        ),
-        (
-            "pairing.start_date",
-            Box::new(|p| p.start_date = "2021-02-30".into()),
-        ),
+        ("pairing.end_date", Box::new(|p| p.end_date = "2020-12-31".into())),
+        ("pairing.start_date", Box::new(|p| p.start_date = "2021-02-30".into())),
         ("pairing.forms[2]", Box::new(|p| p.forms.push(0))),
-        (
-            "pairing.goals[0].target",
-            Box::new(|p| p.goals[0].target = Some(f64::INFINITY)),
-        ),
+        ("pairing.goals[0].target", Box::new(|p| p.goals[0].target = Some(f64::INFINITY))),
         ("pairing.goals[0].form", Box::new(|p| p.goals[0].form = 0)),
-        (
-            "pairing.participants[1].actor",
-            Box::new(|p| p.participants[1].actor = "actors/js".into()),
-        ),
-        (
-            "pairing.participants[0].roles",
-            Box::new(|p| p.participants[0].roles.clear()),
-        ),
-        (
-            "pairing.responsibilities[0].duty",
-            Box::new(|p| p.responsibilities[0].duty = "a\u{0}b".into()),
-        ),
-        (
-            "pairing.responsibilities[0].id",
-            Box::new(|p| p.responsibilities[0].id = "Bad Id".into()),
-        ),
-        (
-            "pairing.scope.in_scope",
-            Box::new(|p| p.scope.as_mut().expect("scope").in_scope = vec!["x".into(); 1001]),
-        ),
+        ("pairing.participants[1].actor", Box::new(|p| p.participants[1].actor = "actors/js".into())),
+        ("pairing.participants[0].roles", Box::new(|p| p.participants[0].roles.clear())),
+        ("pairing.responsibilities[0].duty", Box::new(|p| p.responsibilities[0].duty = "a\u{0}b".into())),
+        ("pairing.responsibilities[0].id", Box::new(|p| p.responsibilities[0].id = "Bad Id".into())),
+        ("pairing.scope.in_scope", Box::new(|p| p.scope.as_mut().expect("scope").in_scope = vec!["x".into(); 1001])),
         (
             "pairing.goals",
             Box::new(|p| {
@@ -165,20 +112,12 @@ async fn invalid_pairings_name_the_field() {
         let mut p = full_pairing();
         edit(&mut p);
         let s = assert_code(
-            c.create_pairing(pb::CreatePairingRequest {
-                pairing: Some(p),
-                pairing_id: "p".into(),
-            })
-            .await,
+            c.create_pairing(pb::CreatePairingRequest { pairing: Some(p), pairing_id: "p".into() }).await,
             Code::InvalidArgument,
         );
         assert_violation(&s, field);
     }
-    assert!(
-        all_pairing_names(&mut c, pb::ListPairingsRequest::default())
-            .await
-            .is_empty()
-    );
+    assert!(all_pairing_names(&mut c, pb::ListPairingsRequest::default()).await.is_empty());
 }
 
 #[tokio::test]
@@ -189,26 +128,14 @@ async fn references_must_exist_and_sides_must_match() {
     let mut p = full_pairing();
     p.participants[1].actor = "actors/ghost".into();
     let s = assert_code(
-        c.create_pairing(pb::CreatePairingRequest {
-            pairing: Some(p),
-            pairing_id: "p".into(),
-        })
-        .await,
+        c.create_pairing(pb::CreatePairingRequest { pairing: Some(p), pairing_id: "p".into() }).await,
         Code::NotFound,
     );
-    assert!(
-        s.message().contains("actors/ghost") && s.message().contains("participants[1]"),
-        "{}",
-        s.message()
-    );
+    assert!(s.message().contains("actors/ghost") && s.message().contains("participants[1]"), "{}", s.message());
 
     let swapped = pairing("swapped", "sn", "js");
     let s = assert_code(
-        c.create_pairing(pb::CreatePairingRequest {
-            pairing: Some(swapped),
-            pairing_id: "p".into(),
-        })
-        .await,
+        c.create_pairing(pb::CreatePairingRequest { pairing: Some(swapped), pairing_id: "p".into() }).await,
         Code::FailedPrecondition,
     );
     assert!(s.message().contains("pairing.east"), "{}", s.message());
@@ -216,11 +143,7 @@ async fn references_must_exist_and_sides_must_match() {
     let mut orphan = pairing("orphan", "js", "sn");
     orphan.parent = "pairings/none".into();
     assert_code(
-        c.create_pairing(pb::CreatePairingRequest {
-            pairing: Some(orphan),
-            pairing_id: "p".into(),
-        })
-        .await,
+        c.create_pairing(pb::CreatePairingRequest { pairing: Some(orphan), pairing_id: "p".into() }).await,
         Code::NotFound,
     );
 
@@ -243,38 +166,18 @@ async fn named_actors_are_protected_until_the_pairing_lets_go() {
     create_pairing(&mut c, "js-sn", full_pairing()).await;
 
     let s = assert_code(
-        c.delete_actor(pb::DeleteActorRequest {
-            name: "actors/ngo".into(),
-            etag: String::new(),
-        })
-        .await,
+        c.delete_actor(pb::DeleteActorRequest { name: "actors/ngo".into(), etag: String::new() }).await,
         Code::FailedPrecondition,
     );
     assert!(s.message().contains("actors/ngo"), "{}", s.message());
     let s = assert_code(
-        c.delete_actor(pb::DeleteActorRequest {
-            name: "actors/js".into(),
-            etag: String::new(),
-        })
-        .await,
+        c.delete_actor(pb::DeleteActorRequest { name: "actors/js".into(), etag: String::new() }).await,
         Code::FailedPrecondition,
     );
-    assert!(
-        s.message().contains("pairings/js-sn"),
-        "names the pairing in the way: {}",
-        s.message()
-    );
-    let flip = pb::Actor {
-        name: "actors/sn".into(),
-        side: pb::Side::East as i32,
-        ..Default::default()
-    };
+    assert!(s.message().contains("pairings/js-sn"), "names the pairing in the way: {}", s.message());
+    let flip = pb::Actor { name: "actors/sn".into(), side: pb::Side::East as i32, ..Default::default() };
     assert_code(
-        c.update_actor(pb::UpdateActorRequest {
-            actor: Some(flip),
-            update_mask: mask(&["side"]),
-        })
-        .await,
+        c.update_actor(pb::UpdateActorRequest { actor: Some(flip), update_mask: mask(&["side"]) }).await,
         Code::FailedPrecondition,
     );
 
@@ -283,32 +186,15 @@ async fn named_actors_are_protected_until_the_pairing_lets_go() {
     p.name = "pairings/js-sn".into();
     p.participants.truncate(1);
     p.goals[0].responsible.clear();
-    c.update_pairing(pb::UpdatePairingRequest {
-        pairing: Some(p),
-        update_mask: mask(&["participants", "goals"]),
-    })
-    .await
-    .expect("update");
-    c.delete_actor(pb::DeleteActorRequest {
-        name: "actors/ngo".into(),
-        etag: String::new(),
-    })
-    .await
-    .expect("released");
+    c.update_pairing(pb::UpdatePairingRequest { pairing: Some(p), update_mask: mask(&["participants", "goals"]) })
+        .await
+        .expect("update");
+    c.delete_actor(pb::DeleteActorRequest { name: "actors/ngo".into(), etag: String::new() }).await.expect("released");
 
-    c.delete_pairing(pb::DeletePairingRequest {
-        name: "pairings/js-sn".into(),
-        etag: String::new(),
-        force: false,
-    })
-    .await
-    .expect("delete");
-    c.delete_actor(pb::DeleteActorRequest {
-        name: "actors/js".into(),
-        etag: String::new(),
-    })
-    .await
-    .expect("released");
+    c.delete_pairing(pb::DeletePairingRequest { name: "pairings/js-sn".into(), etag: String::new(), force: false })
+        .await
+        .expect("delete");
+    c.delete_actor(pb::DeleteActorRequest { name: "actors/js".into(), etag: String::new() }).await.expect("released");
 }
 
 #[tokio::test]
@@ -325,68 +211,35 @@ async fn pairing_trees_refuse_cycles_and_orphans() {
     leaf.parent = "pairings/mid".into();
     create_pairing(&mut c, "leaf", leaf).await;
 
-    let cycle = pb::Pairing {
-        name: "pairings/root".into(),
-        parent: "pairings/leaf".into(),
-        ..Default::default()
-    };
+    let cycle = pb::Pairing { name: "pairings/root".into(), parent: "pairings/leaf".into(), ..Default::default() };
     let s = assert_code(
-        c.update_pairing(pb::UpdatePairingRequest {
-            pairing: Some(cycle),
-            update_mask: mask(&["parent"]),
-        })
-        .await,
+        c.update_pairing(pb::UpdatePairingRequest { pairing: Some(cycle), update_mask: mask(&["parent"]) }).await,
         Code::FailedPrecondition,
     );
     assert!(s.message().contains("cycle"), "{}", s.message());
 
     let s = assert_code(
-        c.delete_pairing(pb::DeletePairingRequest {
-            name: "pairings/mid".into(),
-            etag: String::new(),
-            force: true,
-        })
-        .await,
+        c.delete_pairing(pb::DeletePairingRequest { name: "pairings/mid".into(), etag: String::new(), force: true })
+            .await,
         Code::FailedPrecondition,
     );
     assert!(s.message().contains("pairings/leaf"), "{}", s.message());
-    let children = all_pairing_names(
-        &mut c,
-        pb::ListPairingsRequest {
-            parent: "pairings/root".into(),
-            ..Default::default()
-        },
-    )
-    .await;
+    let children =
+        all_pairing_names(&mut c, pb::ListPairingsRequest { parent: "pairings/root".into(), ..Default::default() })
+            .await;
     assert_eq!(children, ["pairings/mid"]);
 
     // Re-parenting the leaf to the root frees the middle.
-    let moved = pb::Pairing {
-        name: "pairings/leaf".into(),
-        parent: "pairings/root".into(),
-        ..Default::default()
-    };
-    c.update_pairing(pb::UpdatePairingRequest {
-        pairing: Some(moved),
-        update_mask: mask(&["parent"]),
-    })
-    .await
-    .expect("re-parent");
-    c.delete_pairing(pb::DeletePairingRequest {
-        name: "pairings/mid".into(),
-        etag: String::new(),
-        force: false,
-    })
-    .await
-    .expect("no children left");
-    let children = all_pairing_names(
-        &mut c,
-        pb::ListPairingsRequest {
-            parent: "pairings/root".into(),
-            ..Default::default()
-        },
-    )
-    .await;
+    let moved = pb::Pairing { name: "pairings/leaf".into(), parent: "pairings/root".into(), ..Default::default() };
+    c.update_pairing(pb::UpdatePairingRequest { pairing: Some(moved), update_mask: mask(&["parent"]) })
+        .await
+        .expect("re-parent");
+    c.delete_pairing(pb::DeletePairingRequest { name: "pairings/mid".into(), etag: String::new(), force: false })
+        .await
+        .expect("no children left");
+    let children =
+        all_pairing_names(&mut c, pb::ListPairingsRequest { parent: "pairings/root".into(), ..Default::default() })
+            .await;
     assert_eq!(children, ["pairings/leaf"]);
 }
 
@@ -421,60 +274,36 @@ async fn pairing_filters_page_through_each_match_once() {
     }
     let by_actor = all_pairing_names(
         &mut c,
-        pb::ListPairingsRequest {
-            actor: "actors/js".into(),
-            page_size: 2,
-            ..Default::default()
-        },
+        pb::ListPairingsRequest { actor: "actors/js".into(), page_size: 2, ..Default::default() },
     )
     .await;
     assert_eq!(by_actor, expected_js);
     let by_west_actor = all_pairing_names(
         &mut c,
-        pb::ListPairingsRequest {
-            actor: "actors/sc".into(),
-            page_size: 2,
-            ..Default::default()
-        },
+        pb::ListPairingsRequest { actor: "actors/sc".into(), page_size: 2, ..Default::default() },
     )
     .await;
     assert_eq!(by_west_actor.len(), 6);
 
     let guizhou = all_pairing_names(
         &mut c,
-        pb::ListPairingsRequest {
-            region_code_prefix: "52".into(),
-            page_size: 1,
-            ..Default::default()
-        },
+        pb::ListPairingsRequest { region_code_prefix: "52".into(), page_size: 1, ..Default::default() },
     )
     .await;
     assert_eq!(guizhou.len(), 3);
     let mut threes = all_pairing_names(
         &mut c,
-        pb::ListPairingsRequest {
-            region_code_prefix: "3".into(),
-            page_size: 2,
-            ..Default::default()
-        },
+        pb::ListPairingsRequest { region_code_prefix: "3".into(), page_size: 2, ..Default::default() },
     )
     .await;
-    assert_eq!(
-        threes.len(),
-        12,
-        "all pairings have an east actor in 3x; each appears once: {threes:?}"
-    );
+    assert_eq!(threes.len(), 12, "all pairings have an east actor in 3x; each appears once: {threes:?}");
     threes.sort();
     threes.dedup();
     assert_eq!(threes.len(), 12);
 
     let society = all_pairing_names(
         &mut c,
-        pb::ListPairingsRequest {
-            leadership: pb::Leadership::SocietyLed as i32,
-            page_size: 4,
-            ..Default::default()
-        },
+        pb::ListPairingsRequest { leadership: pb::Leadership::SocietyLed as i32, page_size: 4, ..Default::default() },
     )
     .await;
     assert_eq!(society.len(), 6);
@@ -488,34 +317,21 @@ async fn pairing_filters_page_through_each_match_once() {
         },
     )
     .await;
-    assert_eq!(
-        js_villages, expected_js,
-        "every js pairing has an even index, so all are villages"
-    );
+    assert_eq!(js_villages, expected_js, "every js pairing has an even index, so all are villages");
     let active = all_pairing_names(
         &mut c,
-        pb::ListPairingsRequest {
-            state: pb::PairingState::Active as i32,
-            ..Default::default()
-        },
+        pb::ListPairingsRequest { state: pb::PairingState::Active as i32, ..Default::default() },
     )
     .await;
     assert_eq!(active.len(), 12);
     let none = all_pairing_names(
         &mut c,
-        pb::ListPairingsRequest {
-            state: pb::PairingState::Closed as i32,
-            ..Default::default()
-        },
+        pb::ListPairingsRequest { state: pb::PairingState::Closed as i32, ..Default::default() },
     )
     .await;
     assert!(none.is_empty());
     assert_code(
-        c.list_pairings(pb::ListPairingsRequest {
-            actor: "js".into(),
-            ..Default::default()
-        })
-        .await,
+        c.list_pairings(pb::ListPairingsRequest { actor: "js".into(), ..Default::default() }).await,
         Code::InvalidArgument,
     );
 }
@@ -529,13 +345,7 @@ async fn activities_live_inside_their_pairing() {
     let a = create_activity(&mut c, "js-sn", "workshops", activity("js")).await;
     assert_eq!(a.name, "pairings/js-sn/activities/workshops");
     assert_eq!(a.people, 42);
-    let got = c
-        .get_activity(pb::GetActivityRequest {
-            name: a.name.clone(),
-        })
-        .await
-        .expect("get")
-        .into_inner();
+    let got = c.get_activity(pb::GetActivityRequest { name: a.name.clone() }).await.expect("get").into_inner();
     assert_eq!(got, a);
 
     let bad = |edit: fn(&mut pb::Activity)| {
@@ -613,33 +423,16 @@ async fn activities_live_inside_their_pairing() {
     }
     assert_eq!(names.len(), 10);
     assert_code(
-        c.list_activities(pb::ListActivitiesRequest {
-            parent: "pairings/none".into(),
-            ..Default::default()
-        })
-        .await,
+        c.list_activities(pb::ListActivitiesRequest { parent: "pairings/none".into(), ..Default::default() }).await,
         Code::NotFound,
     );
 
     assert_code(
-        c.delete_activity(pb::DeleteActivityRequest {
-            name: a.name.clone(),
-            etag: "0".into(),
-        })
-        .await,
+        c.delete_activity(pb::DeleteActivityRequest { name: a.name.clone(), etag: "0".into() }).await,
         Code::Aborted,
     );
-    c.delete_activity(pb::DeleteActivityRequest {
-        name: a.name.clone(),
-        etag: a.etag,
-    })
-    .await
-    .expect("delete");
-    assert_code(
-        c.get_activity(pb::GetActivityRequest { name: a.name })
-            .await,
-        Code::NotFound,
-    );
+    c.delete_activity(pb::DeleteActivityRequest { name: a.name.clone(), etag: a.etag }).await.expect("delete");
+    assert_code(c.get_activity(pb::GetActivityRequest { name: a.name }).await, Code::NotFound);
 }
 
 #[tokio::test]
@@ -652,50 +445,28 @@ async fn deleting_a_pairing_with_activities_needs_force() {
     create_activity(&mut c, "js-sn", "a2", activity("ngo")).await;
 
     let s = assert_code(
-        c.delete_pairing(pb::DeletePairingRequest {
-            name: "pairings/js-sn".into(),
-            etag: String::new(),
-            force: false,
-        })
-        .await,
+        c.delete_pairing(pb::DeletePairingRequest { name: "pairings/js-sn".into(), etag: String::new(), force: false })
+            .await,
         Code::FailedPrecondition,
     );
-    assert!(
-        s.message().contains("2 activities") && s.message().contains("force"),
-        "{}",
-        s.message()
-    );
+    assert!(s.message().contains("2 activities") && s.message().contains("force"), "{}", s.message());
     let stale = assert_code(
-        c.delete_pairing(pb::DeletePairingRequest {
-            name: "pairings/js-sn".into(),
-            etag: "1".into(),
-            force: true,
-        })
-        .await,
+        c.delete_pairing(pb::DeletePairingRequest { name: "pairings/js-sn".into(), etag: "1".into(), force: true })
+            .await,
         Code::Aborted,
     );
     assert!(stale.message().contains("stale"));
-    c.delete_pairing(pb::DeletePairingRequest {
-        name: "pairings/js-sn".into(),
-        etag: String::new(),
-        force: true,
-    })
-    .await
-    .expect("force");
+    c.delete_pairing(pb::DeletePairingRequest { name: "pairings/js-sn".into(), etag: String::new(), force: true })
+        .await
+        .expect("force");
     assert_code(
-        c.get_activity(pb::GetActivityRequest {
-            name: "pairings/js-sn/activities/a1".into(),
-        })
-        .await,
+        c.get_activity(pb::GetActivityRequest { name: "pairings/js-sn/activities/a1".into() }).await,
         Code::NotFound,
     );
     // The activities' actor is free again: every reference went with them.
-    c.delete_actor(pb::DeleteActorRequest {
-        name: "actors/ngo".into(),
-        etag: String::new(),
-    })
-    .await
-    .expect("no references left");
+    c.delete_actor(pb::DeleteActorRequest { name: "actors/ngo".into(), etag: String::new() })
+        .await
+        .expect("no references left");
 }
 
 #[tokio::test]
@@ -706,42 +477,23 @@ async fn a_snapshot_holds_everything_evaluation_needs() {
     let mut donor = actor("爱心人士", pb::Side::East, "320100");
     donor.category = pb::ActorCategory::Individual as i32;
     create_actor(&mut c, "donor", donor).await;
-    create_actor(
-        &mut c,
-        "unrelated",
-        actor("unrelated", pb::Side::East, "320000"),
-    )
-    .await;
+    create_actor(&mut c, "unrelated", actor("unrelated", pb::Side::East, "320000")).await;
     let p = create_pairing(&mut c, "js-sn", full_pairing()).await;
     for i in 0..5 {
-        create_activity(
-            &mut c,
-            "js-sn",
-            &format!("a{i}"),
-            activity(if i == 4 { "donor" } else { "js" }),
-        )
-        .await;
+        create_activity(&mut c, "js-sn", &format!("a{i}"), activity(if i == 4 { "donor" } else { "js" })).await;
     }
     let snap = c
-        .get_pairing_snapshot(pb::GetPairingSnapshotRequest {
-            name: "pairings/js-sn".into(),
-        })
+        .get_pairing_snapshot(pb::GetPairingSnapshotRequest { name: "pairings/js-sn".into() })
         .await
         .expect("snapshot")
         .into_inner();
     assert_eq!(snap.pairing, Some(p));
     let actors: Vec<_> = snap.actors.iter().map(|a| a.name.as_str()).collect();
-    assert_eq!(
-        actors,
-        ["actors/donor", "actors/js", "actors/ngo", "actors/sn"]
-    );
+    assert_eq!(actors, ["actors/donor", "actors/js", "actors/ngo", "actors/sn"]);
     assert_eq!(snap.activities.len(), 5);
     assert!(snap.activities.windows(2).all(|w| w[0].name < w[1].name));
     assert_code(
-        c.get_pairing_snapshot(pb::GetPairingSnapshotRequest {
-            name: "pairings/none".into(),
-        })
-        .await,
+        c.get_pairing_snapshot(pb::GetPairingSnapshotRequest { name: "pairings/none".into() }).await,
         Code::NotFound,
     );
 }
@@ -754,24 +506,14 @@ async fn batch_get_pairings_is_all_or_nothing() {
     create_pairing(&mut c, "p1", pairing("p1", "js", "sn")).await;
     create_pairing(&mut c, "p2", pairing("p2", "js", "sn")).await;
     let got = c
-        .batch_get_pairings(pb::BatchGetPairingsRequest {
-            names: vec!["pairings/p2".into(), "pairings/p1".into()],
-        })
+        .batch_get_pairings(pb::BatchGetPairingsRequest { names: vec!["pairings/p2".into(), "pairings/p1".into()] })
         .await
         .expect("batch")
         .into_inner();
-    assert_eq!(
-        got.pairings
-            .iter()
-            .map(|p| p.title.as_str())
-            .collect::<Vec<_>>(),
-        ["p2", "p1"]
-    );
+    assert_eq!(got.pairings.iter().map(|p| p.title.as_str()).collect::<Vec<_>>(), ["p2", "p1"]);
     assert_code(
-        c.batch_get_pairings(pb::BatchGetPairingsRequest {
-            names: vec!["pairings/p1".into(), "pairings/p3".into()],
-        })
-        .await,
+        c.batch_get_pairings(pb::BatchGetPairingsRequest { names: vec!["pairings/p1".into(), "pairings/p3".into()] })
+            .await,
         Code::NotFound,
     );
 }

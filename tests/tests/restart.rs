@@ -21,41 +21,15 @@ async fn data_survives_a_clean_restart() {
 
     let server = TestRegistry::start_in(&dir).await;
     let mut c = server.client().await;
+    assert_eq!(c.get_actor(pb::GetActorRequest { name: e.name.clone() }).await.expect("actor").into_inner(), e);
+    assert_eq!(c.get_pairing(pb::GetPairingRequest { name: p.name.clone() }).await.expect("pairing").into_inner(), p);
     assert_eq!(
-        c.get_actor(pb::GetActorRequest {
-            name: e.name.clone()
-        })
-        .await
-        .expect("actor")
-        .into_inner(),
-        e
-    );
-    assert_eq!(
-        c.get_pairing(pb::GetPairingRequest {
-            name: p.name.clone()
-        })
-        .await
-        .expect("pairing")
-        .into_inner(),
-        p
-    );
-    assert_eq!(
-        c.get_activity(pb::GetActivityRequest {
-            name: a.name.clone()
-        })
-        .await
-        .expect("activity")
-        .into_inner(),
+        c.get_activity(pb::GetActivityRequest { name: a.name.clone() }).await.expect("activity").into_inner(),
         a
     );
     // References survive too: the actor is still protected.
-    let s = c
-        .delete_actor(pb::DeleteActorRequest {
-            name: e.name,
-            etag: String::new(),
-        })
-        .await
-        .expect_err("still named");
+    let s =
+        c.delete_actor(pb::DeleteActorRequest { name: e.name, etag: String::new() }).await.expect_err("still named");
     assert_eq!(s.code(), tonic::Code::FailedPrecondition);
     drop(c);
     server.stop().await;
@@ -65,17 +39,11 @@ async fn data_survives_a_clean_restart() {
 #[tokio::test]
 async fn health_reports_serving_and_reflection_lists_the_services() {
     let server = TestRegistry::start().await;
-    let channel = tonic::transport::Endpoint::from_shared(server.url())
-        .expect("url")
-        .connect()
-        .await
-        .expect("connect");
+    let channel = tonic::transport::Endpoint::from_shared(server.url()).expect("url").connect().await.expect("connect");
     let mut health = HealthClient::new(channel.clone());
     for service in ["", "eastwest.registry.v1.RegistryService"] {
         let status = health
-            .check(tonic_health::pb::HealthCheckRequest {
-                service: service.into(),
-            })
+            .check(tonic_health::pb::HealthCheckRequest { service: service.into() })
             .await
             .expect("health")
             .into_inner()
@@ -91,40 +59,24 @@ async fn health_reports_serving_and_reflection_lists_the_services() {
         host: String::new(),
         message_request: Some(MessageRequest::ListServices(String::new())),
     };
-    let mut stream = reflection
-        .server_reflection_info(tokio_stream::iter([request]))
-        .await
-        .expect("reflection")
-        .into_inner();
-    let response = stream
-        .message()
-        .await
-        .expect("message")
-        .expect("a response");
+    let mut stream =
+        reflection.server_reflection_info(tokio_stream::iter([request])).await.expect("reflection").into_inner();
+    let response = stream.message().await.expect("message").expect("a response");
     let Some(MessageResponse::ListServicesResponse(list)) = response.message_response else {
         panic!("unexpected reflection answer {response:?}");
     };
     let names: Vec<_> = list.service.iter().map(|s| s.name.as_str()).collect();
-    assert!(
-        names.contains(&"eastwest.registry.v1.RegistryService"),
-        "{names:?}"
-    );
+    assert!(names.contains(&"eastwest.registry.v1.RegistryService"), "{names:?}");
     assert!(names.contains(&"grpc.health.v1.Health"), "{names:?}");
 }
 
 #[tokio::test]
 async fn health_turns_not_serving_when_shutdown_starts() {
     let server = TestRegistry::start().await;
-    let channel = tonic::transport::Endpoint::from_shared(server.url())
-        .expect("url")
-        .connect()
-        .await
-        .expect("connect");
+    let channel = tonic::transport::Endpoint::from_shared(server.url()).expect("url").connect().await.expect("connect");
     let mut health = HealthClient::new(channel);
     let mut watch = health
-        .watch(tonic_health::pb::HealthCheckRequest {
-            service: "eastwest.registry.v1.RegistryService".into(),
-        })
+        .watch(tonic_health::pb::HealthCheckRequest { service: "eastwest.registry.v1.RegistryService".into() })
         .await
         .expect("watch")
         .into_inner();

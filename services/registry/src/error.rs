@@ -11,23 +11,14 @@ pub enum RegistryError {
 
     /// `resource` does not exist. `field` names the request field that referred to it, if any.
     #[error("{}{resource} does not exist", field.as_ref().map(|f| format!("{f}: ")).unwrap_or_default())]
-    NotFound {
-        resource: String,
-        field: Option<String>,
-    },
+    NotFound { resource: String, field: Option<String> },
 
     #[error("{resource} already exists{}", detail.as_ref().map(|d| format!(": {d}")).unwrap_or_default())]
-    AlreadyExists {
-        resource: String,
-        detail: Option<String>,
-    },
+    AlreadyExists { resource: String, detail: Option<String> },
 
     /// The request is well-formed but the registry's state forbids it (`subject` names what is in the way).
     #[error("{description}")]
-    FailedPrecondition {
-        subject: String,
-        description: String,
-    },
+    FailedPrecondition { subject: String, description: String },
 
     /// A stale etag, or too much concurrent change to the same records: read again and retry.
     #[error("{0}")]
@@ -39,24 +30,15 @@ pub enum RegistryError {
 
 impl RegistryError {
     pub fn not_found(resource: impl Into<String>) -> Self {
-        Self::NotFound {
-            resource: resource.into(),
-            field: None,
-        }
+        Self::NotFound { resource: resource.into(), field: None }
     }
 
     pub fn not_found_at(field: impl Into<String>, resource: impl Into<String>) -> Self {
-        Self::NotFound {
-            resource: resource.into(),
-            field: Some(field.into()),
-        }
+        Self::NotFound { resource: resource.into(), field: Some(field.into()) }
     }
 
     pub fn precondition(subject: impl Into<String>, description: impl Into<String>) -> Self {
-        Self::FailedPrecondition {
-            subject: subject.into(),
-            description: description.into(),
-        }
+        Self::FailedPrecondition { subject: subject.into(), description: description.into() }
     }
 
     pub fn invalid(field: impl Into<String>, description: impl Into<String>) -> Self {

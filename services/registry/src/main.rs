@@ -16,19 +16,11 @@ use eastwest_runtime::telemetry::{self, LogFormat};
 #[command(name = "eastwest-registry", version)]
 struct Args {
     /// Address to listen on.
-    #[arg(
-        long,
-        env = "EASTWEST_REGISTRY_LISTEN",
-        default_value = "127.0.0.1:50051"
-    )]
+    #[arg(long, env = "EASTWEST_REGISTRY_LISTEN", default_value = "127.0.0.1:50051")]
     listen: SocketAddr,
 
     /// Directory of the sled store; created if missing. One process at a time may use it.
-    #[arg(
-        long,
-        env = "EASTWEST_REGISTRY_DATA_DIR",
-        default_value = "./data/registry"
-    )]
+    #[arg(long, env = "EASTWEST_REGISTRY_DATA_DIR", default_value = "./data/registry")]
     data_dir: PathBuf,
 
     /// sled page-cache size in MiB: the main lever on memory use.
@@ -36,11 +28,7 @@ struct Args {
     cache_mib: u64,
 
     /// Seconds that in-flight requests get to finish on SIGTERM or SIGINT.
-    #[arg(
-        long,
-        env = "EASTWEST_REGISTRY_DRAIN_TIMEOUT_SECS",
-        default_value_t = 10
-    )]
+    #[arg(long, env = "EASTWEST_REGISTRY_DRAIN_TIMEOUT_SECS", default_value_t = 10)]
     drain_timeout_secs: u64,
 
     /// Log format: text for people, json for log collectors.
@@ -52,21 +40,12 @@ struct Args {
 async fn main() -> anyhow::Result<()> {
     let args = Args::parse();
     telemetry::init(args.log_format);
-    let store = SledStore::open(&SledConfig {
-        path: args.data_dir.clone(),
-        cache_capacity_bytes: args.cache_mib << 20,
-    })
-    .with_context(|| {
-        format!(
-            "cannot open the registry store in {}",
-            args.data_dir.display()
-        )
-    })?;
+    let store =
+        SledStore::open(&SledConfig { path: args.data_dir.clone(), cache_capacity_bytes: args.cache_mib << 20 })
+            .with_context(|| format!("cannot open the registry store in {}", args.data_dir.display()))?;
     let listener = tokio::net::TcpListener::bind(args.listen)
         .await
         .with_context(|| format!("cannot listen on {}", args.listen))?;
-    let options = ServeOptions {
-        drain_timeout: Duration::from_secs(args.drain_timeout_secs),
-    };
+    let options = ServeOptions { drain_timeout: Duration::from_secs(args.drain_timeout_secs) };
     serve(listener, store, options, shutdown_signal()).await
 }

@@ -28,9 +28,7 @@ pub struct ServeOptions {
 
 impl Default for ServeOptions {
     fn default() -> Self {
-        Self {
-            drain_timeout: Duration::from_secs(10),
-        }
+        Self { drain_timeout: Duration::from_secs(10) }
     }
 }
 
@@ -48,15 +46,7 @@ pub async fn serve<S: Store>(
         .max_decoding_message_size(MAX_REQUEST_BYTES)
         .max_encoding_message_size(MAX_RESPONSE_BYTES);
     let router = router.add_service(registry_service);
-    serve_until(
-        router,
-        listener,
-        &health,
-        &[SERVICE_NAME],
-        options.drain_timeout,
-        shutdown,
-    )
-    .await?;
+    serve_until(router, listener, &health, &[SERVICE_NAME], options.drain_timeout, shutdown).await?;
     registry.store().flush().await?;
     tracing::info!("store flushed; bye");
     Ok(())

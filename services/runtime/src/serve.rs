@@ -24,9 +24,9 @@ pub fn base_router(descriptor_sets: &[&'static [u8]]) -> anyhow::Result<(HealthR
         v1alpha = v1alpha.register_encoded_file_descriptor_set(set);
     }
     let router = Server::builder()
-        .trace_fn(|request| {
-            tracing::info_span!("grpc", method = %request.uri().path(), resource = tracing::field::Empty)
-        })
+        .trace_fn(
+            |request| tracing::info_span!("grpc", method = %request.uri().path(), resource = tracing::field::Empty),
+        )
         .add_service(health)
         .add_service(v1.build_v1()?)
         .add_service(v1alpha.build_v1alpha()?);
@@ -52,12 +52,9 @@ pub async fn serve_until(
 ) -> anyhow::Result<()> {
     let (stop_accepting, stopped) = tokio::sync::oneshot::channel::<()>();
     let local = listener.local_addr()?;
-    let server = tokio::spawn(router.serve_with_incoming_shutdown(
-        TcpListenerStream::new(listener),
-        async {
-            let _ = stopped.await;
-        },
-    ));
+    let server = tokio::spawn(router.serve_with_incoming_shutdown(TcpListenerStream::new(listener), async {
+        let _ = stopped.await;
+    }));
     tracing::info!(%local, "serving");
 
     shutdown.await;

@@ -17,6 +17,8 @@ use tonic_types::StatusExt;
 
 pub type Client = RegistryServiceClient<Channel>;
 
+pub use eastwest_proto::evaluation::v1::evaluation_service_client::EvaluationServiceClient;
+
 /// A registry server running in this process on an ephemeral port.
 pub struct TestRegistry {
     pub addr: SocketAddr,
@@ -37,29 +39,21 @@ impl TestRegistry {
 
     /// Starts a server on an existing data directory (for restarts).
     pub async fn start_in(dir: &Path) -> Self {
-        let store = SledStore::open(&SledConfig {
-            path: dir.to_path_buf(),
-            cache_capacity_bytes: 16 << 20,
-        })
-        .expect("open store");
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-            .await
-            .expect("bind");
+        Self::start_at(dir, "127.0.0.1:0".parse().expect("addr")).await
+    }
+
+    /// Starts a server on a data directory and a given address (a restart on the same port).
+    pub async fn start_at(dir: &Path, addr: SocketAddr) -> Self {
+        let store = SledStore::open(&SledConfig { path: dir.to_path_buf(), cache_capacity_bytes: 16 << 20 })
+            .expect("open store");
+        let listener = tokio::net::TcpListener::bind(addr).await.expect("bind");
         let addr = listener.local_addr().expect("addr");
         let (stop, stopped) = oneshot::channel::<()>();
-        let options = ServeOptions {
-            drain_timeout: Duration::from_secs(5),
-        };
+        let options = ServeOptions { drain_timeout: Duration::from_secs(5) };
         let task = tokio::spawn(serve(listener, store, options, async {
             let _ = stopped.await;
         }));
-        Self {
-            addr,
-            dir: dir.to_path_buf(),
-            _tempdir: None,
-            stop: Some(stop),
-            task: Some(task),
-        }
+        Self { addr, dir: dir.to_path_buf(), _tempdir: None, stop: Some(stop), task: Some(task) }
     }
 
     pub async fn client(&self) -> Client {
@@ -99,13 +93,8 @@ pub async fn connect(addr: SocketAddr) -> Client {
 pub fn violated_fields(status: &tonic::Status) -> Vec<String> {
     assert_eq!(status.code(), tonic::Code::InvalidArgument, "{status:?}");
     let details = status.get_error_details();
-    let bad = details
-        .bad_request()
-        .expect("INVALID_ARGUMENT carries BadRequest details");
-    bad.field_violations
-        .iter()
-        .map(|v| v.field.clone())
-        .collect()
+    let bad = details.bad_request().expect("INVALID_ARGUMENT carries BadRequest details");
+    bad.field_violations.iter().map(|v| v.field.clone()).collect()
 }
 
 pub fn assert_violation(status: &tonic::Status, field: &str) {
@@ -117,10 +106,7 @@ pub fn assert_violation(status: &tonic::Status, field: &str) {
     );
 }
 
-pub fn assert_code(
-    result: Result<impl std::fmt::Debug, tonic::Status>,
-    code: tonic::Code,
-) -> tonic::Status {
+pub fn assert_code(result: Result<impl std::fmt::Debug, tonic::Status>, code: tonic::Code) -> tonic::Status {
     match result {
         Ok(v) => panic!("expected {code:?}, got Ok({v:?})"),
         Err(s) => {
@@ -142,31 +128,18 @@ pub fn actor(display_name: &str, side: pb::Side, region_code: &str) -> pb::Actor
 
 pub async fn create_actor(client: &mut Client, id: &str, actor: pb::Actor) -> pb::Actor {
     client
-        .create_actor(pb::CreateActorRequest {
-            actor: Some(actor),
-            actor_id: id.into(),
-        })
+        .create_actor(pb::CreateActorRequest { actor: Some(actor), actor_id: id.into() })
         .await
         .unwrap_or_else(|s| panic!("create actors/{id}: {s:?}"))
         .into_inner()
 }
 
 pub async fn east(client: &mut Client, id: &str) -> pb::Actor {
-    create_actor(
-        client,
-        id,
-        actor(&format!("east {id}"), pb::Side::East, "320000"),
-    )
-    .await
+    create_actor(client, id, actor(&format!("east {id}"), pb::Side::East, "320000")).await
 }
 
 pub async fn west(client: &mut Client, id: &str) -> pb::Actor {
-    create_actor(
-        client,
-        id,
-        actor(&format!("west {id}"), pb::Side::West, "610000"),
-    )
-    .await
+    create_actor(client, id, actor(&format!("west {id}"), pb::Side::West, "610000")).await
 }
 
 pub fn pairing(title: &str, east: &str, west: &str) -> pb::Pairing {
@@ -183,10 +156,7 @@ pub fn pairing(title: &str, east: &str, west: &str) -> pb::Pairing {
 
 pub async fn create_pairing(client: &mut Client, id: &str, pairing: pb::Pairing) -> pb::Pairing {
     client
-        .create_pairing(pb::CreatePairingRequest {
-            pairing: Some(pairing),
-            pairing_id: id.into(),
-        })
+        .create_pairing(pb::CreatePairingRequest { pairing: Some(pairing), pairing_id: id.into() })
         .await
         .unwrap_or_else(|s| panic!("create pairings/{id}: {s:?}"))
         .into_inner()
@@ -205,12 +175,7 @@ pub fn activity(actor: &str) -> pb::Activity {
     }
 }
 
-pub async fn create_activity(
-    client: &mut Client,
-    pairing: &str,
-    id: &str,
-    activity: pb::Activity,
-) -> pb::Activity {
+pub async fn create_activity(client: &mut Client, pairing: &str, id: &str, activity: pb::Activity) -> pb::Activity {
     client
         .create_activity(pb::CreateActivityRequest {
             parent: format!("pairings/{pairing}"),
@@ -223,17 +188,10 @@ pub async fn create_activity(
 }
 
 /// Follows page tokens to the end, returning every actor name in order.
-pub async fn all_actor_names(
-    client: &mut Client,
-    mut request: pb::ListActorsRequest,
-) -> Vec<String> {
+pub async fn all_actor_names(client: &mut Client, mut request: pb::ListActorsRequest) -> Vec<String> {
     let mut names = Vec::new();
     loop {
-        let page = client
-            .list_actors(request.clone())
-            .await
-            .expect("list actors")
-            .into_inner();
+        let page = client.list_actors(request.clone()).await.expect("list actors").into_inner();
         names.extend(page.actors.into_iter().map(|a| a.name));
         if page.next_page_token.is_empty() {
             return names;
@@ -242,21 +200,60 @@ pub async fn all_actor_names(
     }
 }
 
-pub async fn all_pairing_names(
-    client: &mut Client,
-    mut request: pb::ListPairingsRequest,
-) -> Vec<String> {
+pub async fn all_pairing_names(client: &mut Client, mut request: pb::ListPairingsRequest) -> Vec<String> {
     let mut names = Vec::new();
     loop {
-        let page = client
-            .list_pairings(request.clone())
-            .await
-            .expect("list pairings")
-            .into_inner();
+        let page = client.list_pairings(request.clone()).await.expect("list pairings").into_inner();
         names.extend(page.pairings.into_iter().map(|p| p.name));
         if page.next_page_token.is_empty() {
             return names;
         }
         request.page_token = page.next_page_token;
+    }
+}
+
+/// An evaluation server running in this process on an ephemeral port, reading `registry_url`.
+pub struct TestEvaluation {
+    pub addr: SocketAddr,
+    stop: Option<oneshot::Sender<()>>,
+    task: Option<JoinHandle<anyhow::Result<()>>>,
+}
+
+impl TestEvaluation {
+    pub async fn start(registry_url: &str) -> Self {
+        use eastwest_evaluation::scoring::ScoringModel;
+        use eastwest_evaluation::server::{EvaluationOptions, serve};
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        let addr = listener.local_addr().expect("addr");
+        let (stop, stopped) = oneshot::channel::<()>();
+        let mut options = EvaluationOptions::new(vec![registry_url.to_string()], ScoringModel::standard());
+        options.drain_timeout = Duration::from_secs(5);
+        options.health_interval = Duration::from_millis(100);
+        let task = tokio::spawn(serve(listener, options, async {
+            let _ = stopped.await;
+        }));
+        Self { addr, stop: Some(stop), task: Some(task) }
+    }
+
+    pub async fn client(&self) -> EvaluationServiceClient<Channel> {
+        let channel = tonic::transport::Endpoint::from_shared(format!("http://{}", self.addr))
+            .expect("endpoint")
+            .connect()
+            .await
+            .expect("connect to evaluation");
+        EvaluationServiceClient::new(channel)
+    }
+
+    pub fn url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    pub async fn stop(mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(task) = self.task.take() {
+            task.await.expect("evaluation task").expect("evaluation result");
+        }
     }
 }

@@ -26,16 +26,8 @@ impl<S: Store> Registry<S> {
         let name = activity_name(pairing, &id);
         let (activity, revision) = with_retry!(self, &name, {
             let mut txn = Txn::default();
-            if self
-                .store
-                .get(keys::activity(pairing, &id))
-                .await?
-                .is_some()
-            {
-                return Err(RegistryError::AlreadyExists {
-                    resource: name.clone(),
-                    detail: None,
-                });
+            if self.store.get(keys::activity(pairing, &id)).await?.is_some() {
+                return Err(RegistryError::AlreadyExists { resource: name.clone(), detail: None });
             }
             txn.expect(keys::activity(pairing, &id), Expect::Absent);
             let Some(p) = self.store.get(keys::pairing(pairing)).await? else {
@@ -43,46 +35,26 @@ impl<S: Store> Registry<S> {
             };
             txn.expect(keys::pairing(pairing), Expect::Revision(p.revision));
             let Some(a) = self.store.get(keys::actor(&activity.actor)).await? else {
-                return Err(RegistryError::not_found_at(
-                    "activity.actor",
-                    actor_name(&activity.actor),
-                ));
+                return Err(RegistryError::not_found_at("activity.actor", actor_name(&activity.actor)));
             };
             txn.expect(keys::actor(&activity.actor), Expect::Revision(a.revision));
-            let refs = ref_deltas(
-                [
-                    keys::pairing_refs(pairing),
-                    keys::actor_refs(&activity.actor),
-                ],
-                [],
-            );
+            let refs = ref_deltas([keys::pairing_refs(pairing), keys::actor_refs(&activity.actor)], []);
             self.adjust_refs(&mut txn, refs).await?;
             txn.put(keys::activity(pairing, &id), to_json(&activity)?);
             (txn, activity.clone())
         });
-        Ok(Stored {
-            record: activity,
-            etag: etag(revision),
-        })
+        Ok(Stored { record: activity, etag: etag(revision) })
     }
 
     pub async fn get_activity(&self, pairing: &str, id: &str) -> Result<Stored<Activity>> {
         match self.load::<Activity>(keys::activity(pairing, id)).await? {
-            Some((record, rev)) => Ok(Stored {
-                record,
-                etag: etag(rev),
-            }),
+            Some((record, rev)) => Ok(Stored { record, etag: etag(rev) }),
             None => Err(RegistryError::not_found(activity_name(pairing, id))),
         }
     }
 
     /// Activities of one pairing in id order; NOT_FOUND if the pairing does not exist.
-    pub async fn list_activities(
-        &self,
-        pairing: &str,
-        page_size: usize,
-        page_token: &str,
-    ) -> Result<Page<Activity>> {
+    pub async fn list_activities(&self, pairing: &str, page_size: usize, page_token: &str) -> Result<Page<Activity>> {
         if self.store.get(keys::pairing(pairing)).await?.is_none() {
             return Err(RegistryError::not_found_at("parent", pairing_name(pairing)));
         }
@@ -100,20 +72,13 @@ impl<S: Store> Registry<S> {
     pub async fn delete_activity(&self, pairing: &str, id: &str, given_etag: &str) -> Result<()> {
         let name = activity_name(pairing, id);
         with_retry!(self, &name, {
-            let Some((current, rev)) = self.load::<Activity>(keys::activity(pairing, id)).await?
-            else {
+            let Some((current, rev)) = self.load::<Activity>(keys::activity(pairing, id)).await? else {
                 return Err(RegistryError::not_found(name.clone()));
             };
             check_etag(&name, given_etag, rev)?;
             let mut txn = Txn::default();
             txn.expect(keys::activity(pairing, id), Expect::Revision(rev));
-            let refs = ref_deltas(
-                [],
-                [
-                    keys::pairing_refs(pairing),
-                    keys::actor_refs(&current.actor),
-                ],
-            );
+            let refs = ref_deltas([], [keys::pairing_refs(pairing), keys::actor_refs(&current.actor)]);
             self.adjust_refs(&mut txn, refs).await?;
             txn.delete(keys::activity(pairing, id));
             (txn, ())

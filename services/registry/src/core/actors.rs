@@ -7,10 +7,7 @@ use crate::domain::names::{ID_RULE, actor_name, is_valid_id, new_id};
 use crate::error::{RegistryError, Result};
 use crate::store::{Expect, Store, Txn};
 
-use super::{
-    ListQuery, MAX_BATCH, Page, Registry, check_etag, etag, keys, now_micros, ref_deltas, reindex,
-    to_json,
-};
+use super::{ListQuery, MAX_BATCH, Page, Registry, check_etag, etag, keys, now_micros, ref_deltas, reindex, to_json};
 
 /// Filters of ListActors; every filter that is set must match.
 #[derive(Debug, Clone, Default)]
@@ -21,11 +18,7 @@ pub struct ActorFilter {
 }
 
 impl<S: Store> Registry<S> {
-    pub async fn create_actor(
-        &self,
-        draft: ActorDraft,
-        id: Option<String>,
-    ) -> Result<Stored<Actor>> {
+    pub async fn create_actor(&self, draft: ActorDraft, id: Option<String>) -> Result<Stored<Actor>> {
         let valid = draft.validate("actor")?;
         let id = match id {
             Some(id) if !is_valid_id(&id) => {
@@ -40,18 +33,13 @@ impl<S: Store> Registry<S> {
         let (actor, revision) = with_retry!(self, &name, {
             let mut txn = Txn::default();
             if self.store.get(keys::actor(&id)).await?.is_some() {
-                return Err(RegistryError::AlreadyExists {
-                    resource: name.clone(),
-                    detail: None,
-                });
+                return Err(RegistryError::AlreadyExists { resource: name.clone(), detail: None });
             }
             txn.expect(keys::actor(&id), Expect::Absent);
             self.claim_credit_code(&mut txn, &actor, None).await?;
             if let Some(parent) = &actor.parent {
-                self.check_ancestry::<Actor>(&mut txn, "actor.parent", parent, Some(&id))
-                    .await?;
-                self.adjust_refs(&mut txn, ref_deltas([keys::actor_refs(parent)], []))
-                    .await?;
+                self.check_ancestry::<Actor>(&mut txn, "actor.parent", parent, Some(&id)).await?;
+                self.adjust_refs(&mut txn, ref_deltas([keys::actor_refs(parent)], [])).await?;
             }
             for k in keys::actor_index(&actor) {
                 txn.put(k, id.as_bytes().to_vec());
@@ -59,19 +47,11 @@ impl<S: Store> Registry<S> {
             txn.put(keys::actor(&id), to_json(&actor)?);
             (txn, actor.clone())
         });
-        Ok(Stored {
-            record: actor,
-            etag: etag(revision),
-        })
+        Ok(Stored { record: actor, etag: etag(revision) })
     }
 
     /// Expects the actor's credit code to be free (or already the actor's own).
-    async fn claim_credit_code(
-        &self,
-        txn: &mut Txn,
-        actor: &Actor,
-        previous: Option<&str>,
-    ) -> Result<()> {
+    async fn claim_credit_code(&self, txn: &mut Txn, actor: &Actor, previous: Option<&str>) -> Result<()> {
         let Some(code) = actor.credit_code.as_deref() else {
             return Ok(());
         };
@@ -91,10 +71,7 @@ impl<S: Store> Registry<S> {
 
     pub async fn get_actor(&self, id: &str) -> Result<Stored<Actor>> {
         match self.load::<Actor>(keys::actor(id)).await? {
-            Some((record, rev)) => Ok(Stored {
-                record,
-                etag: etag(rev),
-            }),
+            Some((record, rev)) => Ok(Stored { record, etag: etag(rev) }),
             None => Err(RegistryError::not_found(actor_name(id))),
         }
     }
@@ -102,37 +79,20 @@ impl<S: Store> Registry<S> {
     /// All or nothing, in the order asked; NOT_FOUND names the first missing actor.
     pub async fn batch_get_actors(&self, ids: &[String]) -> Result<Vec<Stored<Actor>>> {
         if ids.len() > MAX_BATCH {
-            return Err(RegistryError::invalid(
-                "names",
-                format!("must have at most {MAX_BATCH} names"),
-            ));
+            return Err(RegistryError::invalid("names", format!("must have at most {MAX_BATCH} names")));
         }
-        let found = self
-            .store
-            .get_many(ids.iter().map(|id| keys::actor(id)).collect())
-            .await?;
+        let found = self.store.get_many(ids.iter().map(|id| keys::actor(id)).collect()).await?;
         ids.iter()
             .zip(found)
             .enumerate()
             .map(|(i, (id, v))| match v {
-                Some(v) => Ok(Stored {
-                    record: super::from_json(&keys::actor(id), &v.value)?,
-                    etag: etag(v.revision),
-                }),
-                None => Err(RegistryError::not_found_at(
-                    format!("names[{i}]"),
-                    actor_name(id),
-                )),
+                Some(v) => Ok(Stored { record: super::from_json(&keys::actor(id), &v.value)?, etag: etag(v.revision) }),
+                None => Err(RegistryError::not_found_at(format!("names[{i}]"), actor_name(id))),
             })
             .collect()
     }
 
-    pub async fn list_actors(
-        &self,
-        filter: &ActorFilter,
-        page_size: usize,
-        page_token: &str,
-    ) -> Result<Page<Actor>> {
+    pub async fn list_actors(&self, filter: &ActorFilter, page_size: usize, page_token: &str) -> Result<Page<Actor>> {
         if let Some(prefix) = &filter.region_code_prefix
             && let Err(e) = parse_region_prefix(prefix)
         {
@@ -142,33 +102,18 @@ impl<S: Store> Registry<S> {
         let (prefix, record_prefix) = if let Some(region) = &filter.region_code_prefix {
             (keys::actors_by_region(region), Some(keys::ACTORS))
         } else if let Some(category) = filter.category {
-            (
-                keys::actors_by_category(&keys::tag(&category)),
-                Some(keys::ACTORS),
-            )
+            (keys::actors_by_category(&keys::tag(&category)), Some(keys::ACTORS))
         } else if let Some(side) = filter.side {
             (keys::actors_by_side(&keys::tag(&side)), Some(keys::ACTORS))
         } else {
             (keys::ACTORS.as_bytes().to_vec(), None)
         };
-        let canonical = format!(
-            "actors c={:?} s={:?} r={:?}",
-            filter.category, filter.side, filter.region_code_prefix
-        );
-        let query = ListQuery {
-            prefix,
-            record_prefix,
-            filter: &canonical,
-            page_size,
-            page_token,
-        };
+        let canonical = format!("actors c={:?} s={:?} r={:?}", filter.category, filter.side, filter.region_code_prefix);
+        let query = ListQuery { prefix, record_prefix, filter: &canonical, page_size, page_token };
         self.list(query, |a: &Actor, _| {
             filter.category.is_none_or(|c| a.category == c)
                 && filter.side.is_none_or(|s| a.side == s)
-                && filter
-                    .region_code_prefix
-                    .as_ref()
-                    .is_none_or(|p| a.region_code.starts_with(p.as_str()))
+                && filter.region_code_prefix.as_ref().is_none_or(|p| a.region_code.starts_with(p.as_str()))
         })
         .await
     }
@@ -189,11 +134,7 @@ impl<S: Store> Registry<S> {
             check_etag(&name, given_etag, rev)?;
             let mut merged = ActorDraft::from_actor(&current);
             merged.apply(draft.clone(), fields);
-            let updated = merged.validate("actor")?.into_actor(
-                id.to_string(),
-                current.create_time,
-                now_micros(),
-            );
+            let updated = merged.validate("actor")?.into_actor(id.to_string(), current.create_time, now_micros());
 
             let mut txn = Txn::default();
             txn.expect(keys::actor(id), Expect::Revision(rev));
@@ -212,12 +153,10 @@ impl<S: Store> Registry<S> {
                 }
                 txn.expect(keys::actor_refs(id), pinned);
             }
-            self.claim_credit_code(&mut txn, &updated, current.credit_code.as_deref())
-                .await?;
+            self.claim_credit_code(&mut txn, &updated, current.credit_code.as_deref()).await?;
             if updated.parent != current.parent {
                 if let Some(parent) = &updated.parent {
-                    self.check_ancestry::<Actor>(&mut txn, "actor.parent", parent, Some(id))
-                        .await?;
+                    self.check_ancestry::<Actor>(&mut txn, "actor.parent", parent, Some(id)).await?;
                 }
                 let deltas = ref_deltas(
                     updated.parent.as_deref().map(keys::actor_refs),
@@ -225,19 +164,11 @@ impl<S: Store> Registry<S> {
                 );
                 self.adjust_refs(&mut txn, deltas).await?;
             }
-            reindex(
-                &mut txn,
-                keys::actor_index(&current),
-                keys::actor_index(&updated),
-                id.as_bytes(),
-            );
+            reindex(&mut txn, keys::actor_index(&current), keys::actor_index(&updated), id.as_bytes());
             txn.put(keys::actor(id), to_json(&updated)?);
             (txn, updated)
         });
-        Ok(Stored {
-            record: actor,
-            etag: etag(revision),
-        })
+        Ok(Stored { record: actor, etag: etag(revision) })
     }
 
     pub async fn delete_actor(&self, id: &str, given_etag: &str) -> Result<()> {
@@ -255,8 +186,7 @@ impl<S: Store> Registry<S> {
             txn.expect(keys::actor(id), Expect::Revision(rev));
             txn.expect(keys::actor_refs(id), pinned);
             if let Some(parent) = &current.parent {
-                self.adjust_refs(&mut txn, ref_deltas([], [keys::actor_refs(parent)]))
-                    .await?;
+                self.adjust_refs(&mut txn, ref_deltas([], [keys::actor_refs(parent)])).await?;
             }
             for k in keys::actor_index(&current) {
                 txn.delete(k);
@@ -269,25 +199,15 @@ impl<S: Store> Registry<S> {
 
     /// FAILED_PRECONDITION for deleting a named actor, with the pairings that name it as east or west.
     async fn still_named(&self, name: &str, id: &str, count: u64) -> Result<RegistryError> {
-        let scan = crate::store::Scan {
-            prefix: keys::pairings_by_actor(id),
-            start_after: None,
-            limit: 3,
-        };
+        let scan = crate::store::Scan { prefix: keys::pairings_by_actor(id), start_after: None, limit: 3 };
         let examples: Vec<String> = self
             .store
             .scan(scan)
             .await?
             .iter()
-            .map(|(k, _)| {
-                crate::domain::names::pairing_name(&String::from_utf8_lossy(keys::last_segment(k)))
-            })
+            .map(|(k, _)| crate::domain::names::pairing_name(&String::from_utf8_lossy(keys::last_segment(k))))
             .collect();
-        let example = if examples.is_empty() {
-            String::new()
-        } else {
-            format!(" (e.g. {})", examples.join(", "))
-        };
+        let example = if examples.is_empty() { String::new() } else { format!(" (e.g. {})", examples.join(", ")) };
         Ok(RegistryError::precondition(
             name,
             format!(

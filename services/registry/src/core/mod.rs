@@ -69,10 +69,7 @@ pub struct Page<T> {
 }
 
 pub(crate) fn now_micros() -> Micros {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| i64::try_from(d.as_micros()).unwrap_or(i64::MAX))
-        .unwrap_or(0)
+    SystemTime::now().duration_since(UNIX_EPOCH).map(|d| i64::try_from(d.as_micros()).unwrap_or(i64::MAX)).unwrap_or(0)
 }
 
 pub(crate) fn etag(revision: u64) -> String {
@@ -80,24 +77,17 @@ pub(crate) fn etag(revision: u64) -> String {
 }
 
 fn to_json<T: Serialize>(record: &T) -> Result<Vec<u8>> {
-    serde_json::to_vec(record)
-        .map_err(|e| StoreError::Corrupt(format!("encoding a record: {e}")).into())
+    serde_json::to_vec(record).map_err(|e| StoreError::Corrupt(format!("encoding a record: {e}")).into())
 }
 
 fn from_json<T: DeserializeOwned>(key: &[u8], value: &[u8]) -> Result<T> {
     serde_json::from_slice(value).map_err(|e| {
-        StoreError::Corrupt(format!(
-            "record {:?} does not decode: {e}",
-            String::from_utf8_lossy(key)
-        ))
-        .into()
+        StoreError::Corrupt(format!("record {:?} does not decode: {e}", String::from_utf8_lossy(key))).into()
     })
 }
 
 pub(crate) fn contention(resource: &str) -> RegistryError {
-    RegistryError::Aborted(format!(
-        "{resource} is being changed by many requests at once; retry"
-    ))
+    RegistryError::Aborted(format!("{resource} is being changed by many requests at once; retry"))
 }
 
 /// ABORTED unless `given` is empty or equals the current etag.
@@ -231,10 +221,7 @@ impl<S: Store> Registry<S> {
             if chain.len() >= MAX_DEPTH {
                 return Err(RegistryError::precondition(
                     T::name_of(start),
-                    format!(
-                        "{field}: the {} hierarchy would be deeper than {MAX_DEPTH} levels",
-                        T::KIND
-                    ),
+                    format!("{field}: the {} hierarchy would be deeper than {MAX_DEPTH} levels", T::KIND),
                 ));
             }
             let Some((record, rev)) = self.load::<T>(T::key_of(&id)).await? else {
@@ -254,33 +241,19 @@ impl<S: Store> Registry<S> {
         query: ListQuery<'_>,
         accept: impl Fn(&T, &[u8]) -> bool,
     ) -> Result<Page<T>> {
-        let ListQuery {
-            prefix,
-            record_prefix,
-            filter,
-            page_size,
-            page_token,
-        } = query;
+        let ListQuery { prefix, record_prefix, filter, page_size, page_token } = query;
         let mut after = paging::decode(filter, page_token)?;
         let mut items: Vec<(Key, Stored<T>)> = Vec::with_capacity(page_size + 1);
         let chunk = (page_size + 1).max(if record_prefix.is_some() { 64 } else { 1 });
         'scan: loop {
-            let batch = self
-                .store
-                .scan(Scan {
-                    prefix: prefix.clone(),
-                    start_after: after.clone(),
-                    limit: chunk,
-                })
-                .await?;
+            let batch =
+                self.store.scan(Scan { prefix: prefix.clone(), start_after: after.clone(), limit: chunk }).await?;
             let exhausted = batch.len() < chunk;
             let records: Vec<(Key, Option<Versioned>)> = match record_prefix {
                 None => batch.into_iter().map(|(k, v)| (k, Some(v))).collect(),
                 Some(rp) => {
-                    let record_keys: Vec<Key> = batch
-                        .iter()
-                        .map(|(k, _)| [rp.as_bytes(), keys::last_segment(k)].concat())
-                        .collect();
+                    let record_keys: Vec<Key> =
+                        batch.iter().map(|(k, _)| [rp.as_bytes(), keys::last_segment(k)].concat()).collect();
                     let found = self.store.get_many(record_keys).await?;
                     batch.into_iter().map(|(k, _)| k).zip(found).collect()
                 }
@@ -295,13 +268,7 @@ impl<S: Store> Registry<S> {
                 if !accept(&decoded, &scan_key) {
                     continue;
                 }
-                items.push((
-                    scan_key,
-                    Stored {
-                        record: decoded,
-                        etag: etag(revision),
-                    },
-                ));
+                items.push((scan_key, Stored { record: decoded, etag: etag(revision) }));
                 if items.len() > page_size {
                     break 'scan;
                 }
@@ -312,17 +279,11 @@ impl<S: Store> Registry<S> {
         }
         let next_page_token = if items.len() > page_size {
             items.truncate(page_size);
-            items
-                .last()
-                .map(|(k, _)| paging::encode(filter, k))
-                .unwrap_or_default()
+            items.last().map(|(k, _)| paging::encode(filter, k)).unwrap_or_default()
         } else {
             String::new()
         };
-        Ok(Page {
-            items: items.into_iter().map(|(_, s)| s).collect(),
-            next_page_token,
-        })
+        Ok(Page { items: items.into_iter().map(|(_, s)| s).collect(), next_page_token })
     }
 }
 
@@ -337,19 +298,13 @@ struct ListQuery<'a> {
 
 fn decode_count(key: &[u8], value: &[u8]) -> Result<u64> {
     let bytes: [u8; 8] = value.try_into().map_err(|_| {
-        StoreError::Corrupt(format!(
-            "reference count {:?} is not 8 bytes",
-            String::from_utf8_lossy(key)
-        ))
+        StoreError::Corrupt(format!("reference count {:?} is not 8 bytes", String::from_utf8_lossy(key)))
     })?;
     Ok(u64::from_be_bytes(bytes))
 }
 
 /// +1 for each key in `added`, -1 for each in `removed`.
-fn ref_deltas(
-    added: impl IntoIterator<Item = Key>,
-    removed: impl IntoIterator<Item = Key>,
-) -> BTreeMap<Key, i64> {
+fn ref_deltas(added: impl IntoIterator<Item = Key>, removed: impl IntoIterator<Item = Key>) -> BTreeMap<Key, i64> {
     let mut deltas = BTreeMap::new();
     for k in added {
         *deltas.entry(k).or_insert(0) += 1;

@@ -35,17 +35,11 @@ fn unhex(text: &str) -> Option<Vec<u8>> {
     if !text.len().is_multiple_of(2) {
         return None;
     }
-    (0..text.len())
-        .step_by(2)
-        .map(|i| u8::from_str_radix(text.get(i..i + 2)?, 16).ok())
-        .collect()
+    (0..text.len()).step_by(2).map(|i| u8::from_str_radix(text.get(i..i + 2)?, 16).ok()).collect()
 }
 
 pub fn encode(filter: &str, last_key: &[u8]) -> String {
-    let token = Token {
-        q: filter.to_string(),
-        k: hex(last_key),
-    };
+    let token = Token { q: filter.to_string(), k: hex(last_key) };
     URL_SAFE_NO_PAD.encode(serde_json::to_vec(&token).unwrap_or_default())
 }
 
@@ -54,12 +48,7 @@ pub fn decode(filter: &str, token: &str) -> Result<Option<Vec<u8>>, RegistryErro
     if token.is_empty() {
         return Ok(None);
     }
-    let bad = || {
-        RegistryError::invalid(
-            "page_token",
-            "is not a token this listing returned; start again without one",
-        )
-    };
+    let bad = || RegistryError::invalid("page_token", "is not a token this listing returned; start again without one");
     let raw = URL_SAFE_NO_PAD.decode(token).map_err(|_| bad())?;
     let parsed: Token = serde_json::from_slice(&raw).map_err(|_| bad())?;
     if parsed.q != filter {
@@ -78,10 +67,7 @@ mod tests {
     #[test]
     fn tokens_round_trip_and_are_bound_to_their_filter() {
         let t = encode("side=EAST", b"x/as/EAST/abc");
-        assert_eq!(
-            decode("side=EAST", &t).expect("decode"),
-            Some(b"x/as/EAST/abc".to_vec())
-        );
+        assert_eq!(decode("side=EAST", &t).expect("decode"), Some(b"x/as/EAST/abc".to_vec()));
         assert!(decode("side=WEST", &t).is_err());
         assert!(decode("side=EAST", "garbage!").is_err());
         assert_eq!(decode("", "").expect("empty"), None);

@@ -12,8 +12,7 @@ use crate::error::{RegistryError, Result};
 use crate::store::{Expect, Scan, Store, Txn};
 
 use super::{
-    ListQuery, MAX_BATCH, Page, Registry, check_etag, etag, from_json, keys, now_micros,
-    ref_deltas, reindex, to_json,
+    ListQuery, MAX_BATCH, Page, Registry, check_etag, etag, from_json, keys, now_micros, ref_deltas, reindex, to_json,
 };
 
 /// Filters of ListPairings; every filter that is set must match.
@@ -31,27 +30,22 @@ pub struct PairingFilter {
 
 /// Every actor reference of a pairing with the request field that makes it.
 fn actor_references(p: &Pairing) -> Vec<(String, &str)> {
-    let mut refs = vec![
-        ("pairing.east".to_string(), p.east.as_str()),
-        ("pairing.west".to_string(), p.west.as_str()),
-    ];
+    let mut refs = vec![("pairing.east".to_string(), p.east.as_str()), ("pairing.west".to_string(), p.west.as_str())];
     refs.extend(
-        p.participants
+        p.participants.iter().enumerate().map(|(i, x)| (format!("pairing.participants[{i}].actor"), x.actor.as_str())),
+    );
+    refs.extend(
+        p.responsibilities
             .iter()
             .enumerate()
-            .map(|(i, x)| (format!("pairing.participants[{i}].actor"), x.actor.as_str())),
+            .map(|(i, r)| (format!("pairing.responsibilities[{i}].party"), r.party.as_str())),
     );
-    refs.extend(p.responsibilities.iter().enumerate().map(|(i, r)| {
-        (
-            format!("pairing.responsibilities[{i}].party"),
-            r.party.as_str(),
-        )
-    }));
-    refs.extend(p.goals.iter().enumerate().filter_map(|(i, g)| {
-        g.responsible
-            .as_deref()
-            .map(|a| (format!("pairing.goals[{i}].responsible"), a))
-    }));
+    refs.extend(
+        p.goals
+            .iter()
+            .enumerate()
+            .filter_map(|(i, g)| g.responsible.as_deref().map(|a| (format!("pairing.goals[{i}].responsible"), a))),
+    );
     refs
 }
 
@@ -59,10 +53,7 @@ fn actor_references(p: &Pairing) -> Vec<(String, &str)> {
 /// returns the pairing only at that index entry, so a pairing whose two regions both match
 /// appears once.
 fn first_matching_region<'a>(p: &'a Pairing, prefix: &str) -> Option<&'a str> {
-    [p.east_region_code.as_str(), p.west_region_code.as_str()]
-        .into_iter()
-        .filter(|r| r.starts_with(prefix))
-        .min()
+    [p.east_region_code.as_str(), p.west_region_code.as_str()].into_iter().filter(|r| r.starts_with(prefix)).min()
 }
 
 impl<S: Store> Registry<S> {
@@ -71,37 +62,23 @@ impl<S: Store> Registry<S> {
     async fn check_named_actors(&self, txn: &mut Txn, pairing: &mut Pairing) -> Result<()> {
         let refs = actor_references(pairing);
         let ids = pairing.named_actors();
-        let found = self
-            .store
-            .get_many(ids.iter().map(|id| keys::actor(id)).collect())
-            .await?;
+        let found = self.store.get_many(ids.iter().map(|id| keys::actor(id)).collect()).await?;
         let mut actors: BTreeMap<&str, Actor> = BTreeMap::new();
         for (id, value) in ids.iter().zip(found) {
             let Some(value) = value else {
-                let field = refs
-                    .iter()
-                    .find(|(_, r)| r == id)
-                    .map(|(f, _)| f.clone())
-                    .unwrap_or_default();
+                let field = refs.iter().find(|(_, r)| r == id).map(|(f, _)| f.clone()).unwrap_or_default();
                 return Err(RegistryError::not_found_at(field, actor_name(id)));
             };
             txn.expect(keys::actor(id), Expect::Revision(value.revision));
             actors.insert(id, from_json(&keys::actor(id), &value.value)?);
         }
-        for (field, id, side) in [
-            ("pairing.east", &pairing.east, Side::East),
-            ("pairing.west", &pairing.west, Side::West),
-        ] {
-            let actor = actors
-                .get(id.as_str())
-                .ok_or_else(|| RegistryError::not_found_at(field, actor_name(id)))?;
+        for (field, id, side) in
+            [("pairing.east", &pairing.east, Side::East), ("pairing.west", &pairing.west, Side::West)]
+        {
+            let actor = actors.get(id.as_str()).ok_or_else(|| RegistryError::not_found_at(field, actor_name(id)))?;
             if actor.side != side {
                 let wire = |s: Side| {
-                    if s == Side::East {
-                        "SIDE_EAST"
-                    } else {
-                        "SIDE_WEST"
-                    }
+                    if s == Side::East { "SIDE_EAST" } else { "SIDE_WEST" }
                 };
                 return Err(RegistryError::precondition(
                     actor_name(id),
@@ -114,22 +91,12 @@ impl<S: Store> Registry<S> {
                 ));
             }
         }
-        pairing.east_region_code = actors
-            .get(pairing.east.as_str())
-            .map(|a| a.region_code.clone())
-            .unwrap_or_default();
-        pairing.west_region_code = actors
-            .get(pairing.west.as_str())
-            .map(|a| a.region_code.clone())
-            .unwrap_or_default();
+        pairing.east_region_code = actors.get(pairing.east.as_str()).map(|a| a.region_code.clone()).unwrap_or_default();
+        pairing.west_region_code = actors.get(pairing.west.as_str()).map(|a| a.region_code.clone()).unwrap_or_default();
         Ok(())
     }
 
-    pub async fn create_pairing(
-        &self,
-        draft: PairingDraft,
-        id: Option<String>,
-    ) -> Result<Stored<Pairing>> {
+    pub async fn create_pairing(&self, draft: PairingDraft, id: Option<String>) -> Result<Stored<Pairing>> {
         let valid = draft.validate("pairing")?;
         let id = match id {
             Some(id) if !is_valid_id(&id) => {
@@ -145,21 +112,13 @@ impl<S: Store> Registry<S> {
             let mut pairing = template.clone();
             let mut txn = Txn::default();
             if self.store.get(keys::pairing(&id)).await?.is_some() {
-                return Err(RegistryError::AlreadyExists {
-                    resource: name.clone(),
-                    detail: None,
-                });
+                return Err(RegistryError::AlreadyExists { resource: name.clone(), detail: None });
             }
             txn.expect(keys::pairing(&id), Expect::Absent);
             self.check_named_actors(&mut txn, &mut pairing).await?;
-            let mut added: Vec<_> = pairing
-                .named_actors()
-                .iter()
-                .map(|a| keys::actor_refs(a))
-                .collect();
+            let mut added: Vec<_> = pairing.named_actors().iter().map(|a| keys::actor_refs(a)).collect();
             if let Some(parent) = &pairing.parent {
-                self.check_ancestry::<Pairing>(&mut txn, "pairing.parent", parent, Some(&id))
-                    .await?;
+                self.check_ancestry::<Pairing>(&mut txn, "pairing.parent", parent, Some(&id)).await?;
                 added.push(keys::pairing_refs(parent));
             }
             self.adjust_refs(&mut txn, ref_deltas(added, [])).await?;
@@ -169,45 +128,27 @@ impl<S: Store> Registry<S> {
             txn.put(keys::pairing(&id), to_json(&pairing)?);
             (txn, pairing)
         });
-        Ok(Stored {
-            record: pairing,
-            etag: etag(revision),
-        })
+        Ok(Stored { record: pairing, etag: etag(revision) })
     }
 
     pub async fn get_pairing(&self, id: &str) -> Result<Stored<Pairing>> {
         match self.load::<Pairing>(keys::pairing(id)).await? {
-            Some((record, rev)) => Ok(Stored {
-                record,
-                etag: etag(rev),
-            }),
+            Some((record, rev)) => Ok(Stored { record, etag: etag(rev) }),
             None => Err(RegistryError::not_found(pairing_name(id))),
         }
     }
 
     pub async fn batch_get_pairings(&self, ids: &[String]) -> Result<Vec<Stored<Pairing>>> {
         if ids.len() > MAX_BATCH {
-            return Err(RegistryError::invalid(
-                "names",
-                format!("must have at most {MAX_BATCH} names"),
-            ));
+            return Err(RegistryError::invalid("names", format!("must have at most {MAX_BATCH} names")));
         }
-        let found = self
-            .store
-            .get_many(ids.iter().map(|id| keys::pairing(id)).collect())
-            .await?;
+        let found = self.store.get_many(ids.iter().map(|id| keys::pairing(id)).collect()).await?;
         ids.iter()
             .zip(found)
             .enumerate()
             .map(|(i, (id, v))| match v {
-                Some(v) => Ok(Stored {
-                    record: from_json(&keys::pairing(id), &v.value)?,
-                    etag: etag(v.revision),
-                }),
-                None => Err(RegistryError::not_found_at(
-                    format!("names[{i}]"),
-                    pairing_name(id),
-                )),
+                Some(v) => Ok(Stored { record: from_json(&keys::pairing(id), &v.value)?, etag: etag(v.revision) }),
+                None => Err(RegistryError::not_found_at(format!("names[{i}]"), pairing_name(id))),
             })
             .collect()
     }
@@ -243,31 +184,18 @@ impl<S: Store> Registry<S> {
         let by_region = filter.parent.is_none() && filter.actor.is_none() && region.is_some();
         let record_prefix = (prefix != keys::PAIRINGS.as_bytes()).then_some(keys::PAIRINGS);
         let canonical = format!("pairings {filter:?}");
-        let query = ListQuery {
-            prefix,
-            record_prefix,
-            filter: &canonical,
-            page_size,
-            page_token,
-        };
+        let query = ListQuery { prefix, record_prefix, filter: &canonical, page_size, page_token };
         self.list(query, |p: &Pairing, scan_key| {
             let region_ok = match region {
                 None => true,
                 Some(prefix) if by_region => {
-                    first_matching_region(p, prefix).map(str::as_bytes)
-                        == Some(keys::region_of_index_key(scan_key))
+                    first_matching_region(p, prefix).map(str::as_bytes) == Some(keys::region_of_index_key(scan_key))
                 }
                 Some(prefix) => first_matching_region(p, prefix).is_some(),
             };
             region_ok
-                && filter
-                    .parent
-                    .as_ref()
-                    .is_none_or(|x| p.parent.as_ref() == Some(x))
-                && filter
-                    .actor
-                    .as_ref()
-                    .is_none_or(|x| &p.east == x || &p.west == x)
+                && filter.parent.as_ref().is_none_or(|x| p.parent.as_ref() == Some(x))
+                && filter.actor.as_ref().is_none_or(|x| &p.east == x || &p.west == x)
                 && filter.level.is_none_or(|x| p.level == x)
                 && filter.leadership.is_none_or(|x| p.leadership == x)
                 && filter.state.is_none_or(|x| p.state == x)
@@ -290,48 +218,27 @@ impl<S: Store> Registry<S> {
             check_etag(&name, given_etag, rev)?;
             let mut merged = PairingDraft::from_pairing(&current);
             merged.apply(draft.clone(), fields);
-            let mut updated = merged.validate("pairing")?.into_pairing(
-                id.to_string(),
-                current.create_time,
-                now_micros(),
-            );
+            let mut updated =
+                merged.validate("pairing")?.into_pairing(id.to_string(), current.create_time, now_micros());
 
             let mut txn = Txn::default();
             txn.expect(keys::pairing(id), Expect::Revision(rev));
             self.check_named_actors(&mut txn, &mut updated).await?;
-            let mut added: Vec<_> = updated
-                .named_actors()
-                .iter()
-                .map(|a| keys::actor_refs(a))
-                .collect();
-            let mut removed: Vec<_> = current
-                .named_actors()
-                .iter()
-                .map(|a| keys::actor_refs(a))
-                .collect();
+            let mut added: Vec<_> = updated.named_actors().iter().map(|a| keys::actor_refs(a)).collect();
+            let mut removed: Vec<_> = current.named_actors().iter().map(|a| keys::actor_refs(a)).collect();
             if updated.parent != current.parent {
                 if let Some(parent) = &updated.parent {
-                    self.check_ancestry::<Pairing>(&mut txn, "pairing.parent", parent, Some(id))
-                        .await?;
+                    self.check_ancestry::<Pairing>(&mut txn, "pairing.parent", parent, Some(id)).await?;
                 }
                 added.extend(updated.parent.as_deref().map(keys::pairing_refs));
                 removed.extend(current.parent.as_deref().map(keys::pairing_refs));
             }
-            self.adjust_refs(&mut txn, ref_deltas(added, removed))
-                .await?;
-            reindex(
-                &mut txn,
-                keys::pairing_index(&current),
-                keys::pairing_index(&updated),
-                id.as_bytes(),
-            );
+            self.adjust_refs(&mut txn, ref_deltas(added, removed)).await?;
+            reindex(&mut txn, keys::pairing_index(&current), keys::pairing_index(&updated), id.as_bytes());
             txn.put(keys::pairing(id), to_json(&updated)?);
             (txn, updated)
         });
-        Ok(Stored {
-            record: pairing,
-            etag: etag(revision),
-        })
+        Ok(Stored { record: pairing, etag: etag(revision) })
     }
 
     /// Deletes a pairing. Child pairings always block it; activities block it unless `force`,
@@ -345,20 +252,10 @@ impl<S: Store> Registry<S> {
             check_etag(&name, given_etag, rev)?;
             let (count, pinned) = self.ref_count(keys::pairing_refs(id)).await?;
             let mut txn = Txn::default();
-            let mut removed: Vec<_> = current
-                .named_actors()
-                .iter()
-                .map(|a| keys::actor_refs(a))
-                .collect();
+            let mut removed: Vec<_> = current.named_actors().iter().map(|a| keys::actor_refs(a)).collect();
             if count > 0 {
-                let children = self
-                    .store
-                    .scan(Scan {
-                        prefix: keys::pairings_by_parent(id),
-                        start_after: None,
-                        limit: 3,
-                    })
-                    .await?;
+                let children =
+                    self.store.scan(Scan { prefix: keys::pairings_by_parent(id), start_after: None, limit: 3 }).await?;
                 if !children.is_empty() {
                     let names: Vec<String> = children
                         .iter()
@@ -366,10 +263,7 @@ impl<S: Store> Registry<S> {
                         .collect();
                     return Err(RegistryError::precondition(
                         name.clone(),
-                        format!(
-                            "{name} has child pairings ({}); delete or re-parent them first",
-                            names.join(", ")
-                        ),
+                        format!("{name} has child pairings ({}); delete or re-parent them first", names.join(", ")),
                     ));
                 }
                 let activities = self.all_activities(id).await?;
@@ -409,14 +303,8 @@ impl<S: Store> Registry<S> {
         let mut out = Vec::new();
         let mut after = None;
         loop {
-            let batch = self
-                .store
-                .scan(Scan {
-                    prefix: prefix.clone(),
-                    start_after: after.take(),
-                    limit: 1024,
-                })
-                .await?;
+            let batch =
+                self.store.scan(Scan { prefix: prefix.clone(), start_after: after.take(), limit: 1024 }).await?;
             let exhausted = batch.len() < 1024;
             for (k, v) in &batch {
                 out.push((from_json(k, &v.value)?, v.revision));
@@ -438,31 +326,15 @@ impl<S: Store> Registry<S> {
         actor_ids.extend(activities.iter().map(|(a, _)| a.actor.clone()));
         actor_ids.sort();
         actor_ids.dedup();
-        let found = self
-            .store
-            .get_many(actor_ids.iter().map(|a| keys::actor(a)).collect())
-            .await?;
+        let found = self.store.get_many(actor_ids.iter().map(|a| keys::actor(a)).collect()).await?;
         let mut actors = Vec::with_capacity(found.len());
         for (id, value) in actor_ids.iter().zip(found) {
             // Reference counting keeps named actors alive; a miss here is a write that raced us.
             if let Some(v) = value {
-                actors.push(Stored {
-                    record: from_json(&keys::actor(id), &v.value)?,
-                    etag: etag(v.revision),
-                });
+                actors.push(Stored { record: from_json(&keys::actor(id), &v.value)?, etag: etag(v.revision) });
             }
         }
-        let activities = activities
-            .into_iter()
-            .map(|(record, rev)| Stored {
-                record,
-                etag: etag(rev),
-            })
-            .collect();
-        Ok(PairingSnapshot {
-            pairing,
-            actors,
-            activities,
-        })
+        let activities = activities.into_iter().map(|(record, rev)| Stored { record, etag: etag(rev) }).collect();
+        Ok(PairingSnapshot { pairing, actors, activities })
     }
 }

@@ -20,29 +20,17 @@ pub struct ActivityDraft {
 
 impl ActivityDraft {
     /// Checks every rule and builds the record; `prefix` is the request field, e.g. `activity`.
-    pub fn validate(
-        &self,
-        prefix: &str,
-        pairing: &str,
-        id: &str,
-        create_time: i64,
-    ) -> Result<Activity, Violations> {
+    pub fn validate(&self, prefix: &str, pairing: &str, id: &str, create_time: i64) -> Result<Activity, Violations> {
         let mut v = Violations::new();
         let f = |name: &str| format!("{prefix}.{name}");
         if self.actor.is_none() {
             v.add(f("actor"), "is required: the actor who acted, actors/{id}");
         }
         if self.form.is_none() {
-            v.add(
-                f("form"),
-                "is required: a CooperationForm other than COOPERATION_FORM_UNSPECIFIED",
-            );
+            v.add(f("form"), "is required: a CooperationForm other than COOPERATION_FORM_UNSPECIFIED");
         }
         if self.kind.is_none() {
-            v.add(
-                f("kind"),
-                "is required: an ActivityKind other than ACTIVITY_KIND_UNSPECIFIED",
-            );
+            v.add(f("kind"), "is required: an ActivityKind other than ACTIVITY_KIND_UNSPECIFIED");
         }
         if self.direction.is_none() {
             v.add(
@@ -59,30 +47,23 @@ impl ActivityDraft {
         if self.people < 0 {
             v.add(f("people"), "must not be negative");
         }
-        rules::check_text(
-            &mut v,
-            &f("description"),
-            &self.description,
-            rules::DESCRIPTION,
-        );
+        rules::check_text(&mut v, &f("description"), &self.description, rules::DESCRIPTION);
         rules::check_labels(&mut v, &f("labels"), &self.labels);
         match (&self.actor, self.form, self.kind, self.direction, self.date) {
-            (Some(actor), Some(form), Some(kind), Some(direction), Some(date)) if v.is_empty() => {
-                Ok(Activity {
-                    pairing: pairing.to_string(),
-                    id: id.to_string(),
-                    actor: actor.clone(),
-                    form,
-                    kind,
-                    direction,
-                    date,
-                    amount_fen: self.amount_fen,
-                    people: self.people,
-                    description: self.description.clone(),
-                    labels: self.labels.clone(),
-                    create_time,
-                })
-            }
+            (Some(actor), Some(form), Some(kind), Some(direction), Some(date)) if v.is_empty() => Ok(Activity {
+                pairing: pairing.to_string(),
+                id: id.to_string(),
+                actor: actor.clone(),
+                form,
+                kind,
+                direction,
+                date,
+                amount_fen: self.amount_fen,
+                people: self.people,
+                description: self.description.clone(),
+                labels: self.labels.clone(),
+                create_time,
+            }),
             _ => Err(v),
         }
     }
@@ -94,18 +75,9 @@ mod tests {
 
     #[test]
     fn negative_amounts_and_missing_enums_are_reported_together() {
-        let d = ActivityDraft {
-            amount_fen: -1,
-            people: -2,
-            ..Default::default()
-        };
-        let fields: Vec<String> = d
-            .validate("activity", "p", "a", 0)
-            .unwrap_err()
-            .into_list()
-            .into_iter()
-            .map(|v| v.field)
-            .collect();
+        let d = ActivityDraft { amount_fen: -1, people: -2, ..Default::default() };
+        let fields: Vec<String> =
+            d.validate("activity", "p", "a", 0).unwrap_err().into_list().into_iter().map(|v| v.field).collect();
         assert_eq!(
             fields,
             [

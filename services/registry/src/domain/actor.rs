@@ -21,23 +21,8 @@ pub struct ActorDraft {
 }
 
 pub const ACTOR_MASK: MaskSpec = MaskSpec {
-    mutable: &[
-        "category",
-        "credit_code",
-        "description",
-        "display_name",
-        "labels",
-        "parent",
-        "region_code",
-        "side",
-    ],
-    output_only: &[
-        "name",
-        "credit_code_check",
-        "create_time",
-        "update_time",
-        "etag",
-    ],
+    mutable: &["category", "credit_code", "description", "display_name", "labels", "parent", "region_code", "side"],
+    output_only: &["name", "credit_code_check", "create_time", "update_time", "etag"],
 };
 
 impl ActorDraft {
@@ -56,16 +41,7 @@ impl ActorDraft {
 
     /// Copies the fields a resolved mask names from `other` into `self`.
     pub fn apply(&mut self, other: ActorDraft, fields: &[&str]) {
-        let ActorDraft {
-            display_name,
-            category,
-            side,
-            region_code,
-            credit_code,
-            parent,
-            description,
-            labels,
-        } = other;
+        let ActorDraft { display_name, category, side, region_code, credit_code, parent, description, labels } = other;
         for field in fields {
             match *field {
                 "display_name" => self.display_name = display_name.clone(),
@@ -86,27 +62,16 @@ impl ActorDraft {
         let mut v = Violations::new();
         let f = |name: &str| format!("{prefix}.{name}");
         rules::check_text(&mut v, &f("display_name"), &self.display_name, rules::NAME);
-        rules::check_text(
-            &mut v,
-            &f("description"),
-            &self.description,
-            rules::DESCRIPTION,
-        );
+        rules::check_text(&mut v, &f("description"), &self.description, rules::DESCRIPTION);
         rules::check_labels(&mut v, &f("labels"), &self.labels);
         if self.category.is_none() {
-            v.add(
-                f("category"),
-                "is required: an ActorCategory other than ACTOR_CATEGORY_UNSPECIFIED",
-            );
+            v.add(f("category"), "is required: an ActorCategory other than ACTOR_CATEGORY_UNSPECIFIED");
         }
         if self.side.is_none() {
             v.add(f("side"), "is required: SIDE_EAST or SIDE_WEST");
         }
         if self.region_code.is_empty() {
-            v.add(
-                f("region_code"),
-                "is required: a GB/T 2260 region code of 6 digits",
-            );
+            v.add(f("region_code"), "is required: a GB/T 2260 region code of 6 digits");
         } else if let Err(e) = parse_region_code(&self.region_code) {
             v.add(f("region_code"), e.to_string());
         }
@@ -151,16 +116,7 @@ pub struct ValidActor {
 
 impl ValidActor {
     pub fn into_actor(self, id: String, create_time: i64, update_time: i64) -> Actor {
-        let ValidActor {
-            display_name,
-            category,
-            side,
-            region_code,
-            credit_code,
-            parent,
-            description,
-            labels,
-        } = self;
+        let ValidActor { display_name, category, side, region_code, credit_code, parent, description, labels } = self;
         Actor {
             id,
             display_name,
@@ -204,15 +160,7 @@ mod tests {
     #[test]
     fn every_missing_field_is_reported_at_once() {
         let err = ActorDraft::default().validate("actor").unwrap_err();
-        assert_eq!(
-            fields(err),
-            [
-                "actor.display_name",
-                "actor.category",
-                "actor.side",
-                "actor.region_code"
-            ]
-        );
+        assert_eq!(fields(err), ["actor.display_name", "actor.category", "actor.side", "actor.region_code"]);
     }
 
     #[test]
@@ -220,10 +168,7 @@ mod tests {
         let mut d = draft();
         d.category = Some(ActorCategory::Individual);
         d.credit_code = "91350100M000100Y43".into();
-        assert_eq!(
-            fields(d.validate("actor").unwrap_err()),
-            ["actor.credit_code"]
-        );
+        assert_eq!(fields(d.validate("actor").unwrap_err()), ["actor.credit_code"]);
     }
 
     #[test]
@@ -232,20 +177,13 @@ mod tests {
         d.credit_code = "91350100M000100Y44".into();
         assert!(d.validate("actor").is_ok());
         d.credit_code = "91350100M000100Y4".into();
-        assert_eq!(
-            fields(d.validate("actor").unwrap_err()),
-            ["actor.credit_code"]
-        );
+        assert_eq!(fields(d.validate("actor").unwrap_err()), ["actor.credit_code"]);
     }
 
     #[test]
     fn apply_copies_only_masked_fields() {
         let mut base = draft();
-        let mut other = ActorDraft {
-            display_name: "new".into(),
-            description: "d".into(),
-            ..Default::default()
-        };
+        let mut other = ActorDraft { display_name: "new".into(), description: "d".into(), ..Default::default() };
         other.side = Some(Side::West);
         base.apply(other, &["display_name"]);
         assert_eq!(base.display_name, "new");

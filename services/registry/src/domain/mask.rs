@@ -21,10 +21,7 @@ pub fn resolve(spec: &MaskSpec, paths: &[String]) -> Result<Vec<&'static str>, V
         } else if !spec.output_only.contains(&path.as_str()) {
             v.add(
                 format!("update_mask.paths[{i}]"),
-                format!(
-                    "{path:?} is not a field that can be updated; use one of {}",
-                    spec.mutable.join(", ")
-                ),
+                format!("{path:?} is not a field that can be updated; use one of {}", spec.mutable.join(", ")),
             );
         }
     }
@@ -38,10 +35,7 @@ pub fn resolve(spec: &MaskSpec, paths: &[String]) -> Result<Vec<&'static str>, V
 mod tests {
     use super::*;
 
-    const SPEC: MaskSpec = MaskSpec {
-        mutable: &["a", "b", "c"],
-        output_only: &["etag"],
-    };
+    const SPEC: MaskSpec = MaskSpec { mutable: &["a", "b", "c"], output_only: &["etag"] };
 
     fn paths(p: &[&str]) -> Vec<String> {
         p.iter().map(|s| s.to_string()).collect()
@@ -50,10 +44,7 @@ mod tests {
     #[test]
     fn star_selects_everything_and_output_only_is_ignored() {
         assert_eq!(resolve(&SPEC, &paths(&["*"])), Ok(vec!["a", "b", "c"]));
-        assert_eq!(
-            resolve(&SPEC, &paths(&["c", "etag", "a", "c"])),
-            Ok(vec!["a", "c"])
-        );
+        assert_eq!(resolve(&SPEC, &paths(&["c", "etag", "a", "c"])), Ok(vec!["a", "c"]));
     }
 
     #[test]

@@ -4,8 +4,8 @@ use chrono::NaiveDate;
 
 use super::mask::MaskSpec;
 use super::model::{
-    CooperationForm, Goal, Labels, Leadership, Pairing, PairingLevel, PairingState, Participant,
-    ParticipantRole, Responsibility, ResponsibilityStatus, Scope,
+    CooperationForm, Goal, Labels, Leadership, Pairing, PairingLevel, PairingState, Participant, ParticipantRole,
+    Responsibility, ResponsibilityStatus, Scope,
 };
 use super::names::{ID_RULE, is_valid_id};
 use super::validate::{self as rules, Violations};
@@ -120,10 +120,7 @@ impl PairingDraft {
             participants: p
                 .participants
                 .iter()
-                .map(|x| ParticipantDraft {
-                    actor: Some(x.actor.clone()),
-                    roles: x.roles.clone(),
-                })
+                .map(|x| ParticipantDraft { actor: Some(x.actor.clone()), roles: x.roles.clone() })
                 .collect(),
             responsibilities: p
                 .responsibilities
@@ -205,55 +202,26 @@ impl PairingDraft {
         let mut v = Violations::new();
         let f = |name: &str| format!("{prefix}.{name}");
         rules::check_text(&mut v, &f("title"), &self.title, rules::NAME);
-        rules::check_text(
-            &mut v,
-            &f("description"),
-            &self.description,
-            rules::DESCRIPTION,
-        );
+        rules::check_text(&mut v, &f("description"), &self.description, rules::DESCRIPTION);
         rules::check_labels(&mut v, &f("labels"), &self.labels);
-        require(
-            &mut v,
-            &f("east"),
-            &self.east,
-            "an actor on SIDE_EAST, actors/{id}",
-        );
-        require(
-            &mut v,
-            &f("west"),
-            &self.west,
-            "an actor on SIDE_WEST, actors/{id}",
-        );
-        require(
-            &mut v,
-            &f("level"),
-            &self.level,
-            "a PairingLevel other than PAIRING_LEVEL_UNSPECIFIED",
-        );
+        require(&mut v, &f("east"), &self.east, "an actor on SIDE_EAST, actors/{id}");
+        require(&mut v, &f("west"), &self.west, "an actor on SIDE_WEST, actors/{id}");
+        require(&mut v, &f("level"), &self.level, "a PairingLevel other than PAIRING_LEVEL_UNSPECIFIED");
         require(
             &mut v,
             &f("leadership"),
             &self.leadership,
             "LEADERSHIP_GOVERNMENT_LED, LEADERSHIP_MARKET_LED or LEADERSHIP_SOCIETY_LED",
         );
-        require(
-            &mut v,
-            &f("state"),
-            &self.state,
-            "a PairingState other than PAIRING_STATE_UNSPECIFIED",
-        );
+        require(&mut v, &f("state"), &self.state, "a PairingState other than PAIRING_STATE_UNSPECIFIED");
         if let (Some(start), Some(end)) = (self.start_date, self.end_date)
             && start > end
         {
-            v.add(
-                f("end_date"),
-                format!("must not be before start_date ({start})"),
-            );
+            v.add(f("end_date"), format!("must not be before start_date ({start})"));
         }
         check_scope(&mut v, &f("scope"), &self.scope);
         let participants = check_participants(&mut v, &f("participants"), &self.participants);
-        let responsibilities =
-            check_responsibilities(&mut v, &f("responsibilities"), &self.responsibilities);
+        let responsibilities = check_responsibilities(&mut v, &f("responsibilities"), &self.responsibilities);
         let goals = check_goals(&mut v, &f("goals"), &self.goals);
 
         let mut forms = Vec::with_capacity(self.forms.len());
@@ -262,35 +230,25 @@ impl PairingDraft {
                 forms.push(*form);
             }
         }
-        match (
-            &self.east,
-            &self.west,
-            self.level,
-            self.leadership,
-            self.state,
-        ) {
-            (Some(east), Some(west), Some(level), Some(leadership), Some(state))
-                if v.is_empty() =>
-            {
-                Ok(ValidPairing {
-                    title: self.title.trim().to_string(),
-                    east: east.clone(),
-                    west: west.clone(),
-                    level,
-                    parent: self.parent.clone(),
-                    leadership,
-                    forms,
-                    state,
-                    start_date: self.start_date,
-                    end_date: self.end_date,
-                    scope: self.scope.clone(),
-                    participants,
-                    responsibilities,
-                    goals,
-                    description: self.description.clone(),
-                    labels: self.labels.clone(),
-                })
-            }
+        match (&self.east, &self.west, self.level, self.leadership, self.state) {
+            (Some(east), Some(west), Some(level), Some(leadership), Some(state)) if v.is_empty() => Ok(ValidPairing {
+                title: self.title.trim().to_string(),
+                east: east.clone(),
+                west: west.clone(),
+                level,
+                parent: self.parent.clone(),
+                leadership,
+                forms,
+                state,
+                start_date: self.start_date,
+                end_date: self.end_date,
+                scope: self.scope.clone(),
+                participants,
+                responsibilities,
+                goals,
+                description: self.description.clone(),
+                labels: self.labels.clone(),
+            }),
             _ => Err(v),
         }
     }
@@ -303,33 +261,16 @@ fn require<T>(v: &mut Violations, field: &str, value: &Option<T>, what: &str) {
 }
 
 fn check_scope(v: &mut Violations, field: &str, scope: &Scope) {
-    rules::check_text(
-        v,
-        &format!("{field}.statement"),
-        &scope.statement,
-        rules::OPTIONAL_TEXT,
-    );
-    for (list, items) in [
-        ("in_scope", &scope.in_scope),
-        ("out_of_scope", &scope.out_of_scope),
-    ] {
+    rules::check_text(v, &format!("{field}.statement"), &scope.statement, rules::OPTIONAL_TEXT);
+    for (list, items) in [("in_scope", &scope.in_scope), ("out_of_scope", &scope.out_of_scope)] {
         rules::check_list_len(v, &format!("{field}.{list}"), items.len());
         for (i, item) in items.iter().enumerate() {
-            rules::check_text(
-                v,
-                &format!("{field}.{list}[{i}]"),
-                item,
-                rules::REQUIRED_TEXT,
-            );
+            rules::check_text(v, &format!("{field}.{list}[{i}]"), item, rules::REQUIRED_TEXT);
         }
     }
 }
 
-fn check_participants(
-    v: &mut Violations,
-    field: &str,
-    items: &[ParticipantDraft],
-) -> Vec<Participant> {
+fn check_participants(v: &mut Violations, field: &str, items: &[ParticipantDraft]) -> Vec<Participant> {
     rules::check_list_len(v, field, items.len());
     let mut out: Vec<Participant> = Vec::with_capacity(items.len());
     for (i, p) in items.iter().enumerate() {
@@ -345,9 +286,10 @@ fn check_participants(
         }
         match &p.actor {
             None => v.add(format!("{at}.actor"), "is required: actors/{id}"),
-            Some(actor) if out.iter().any(|o| &o.actor == actor) => {
-                v.add(format!("{at}.actor"), format!("actors/{actor} is already a participant; list each actor once with all its roles"))
-            }
+            Some(actor) if out.iter().any(|o| &o.actor == actor) => v.add(
+                format!("{at}.actor"),
+                format!("actors/{actor} is already a participant; list each actor once with all its roles"),
+            ),
             Some(actor) => out.push(Participant { actor: actor.clone(), roles }),
         }
     }
@@ -364,10 +306,7 @@ fn fill_ids(v: &mut Violations, field: &str, ids: &[&str], prefix: &str) -> Vec<
         if !is_valid_id(id) {
             v.add(format!("{field}[{i}].id"), ID_RULE);
         } else if taken.iter().any(|t| t == id) {
-            v.add(
-                format!("{field}[{i}].id"),
-                format!("{id:?} is used twice in this list"),
-            );
+            v.add(format!("{field}[{i}].id"), format!("{id:?} is used twice in this list"));
         }
         taken.push((*id).to_string());
     }
@@ -388,11 +327,7 @@ fn fill_ids(v: &mut Violations, field: &str, ids: &[&str], prefix: &str) -> Vec<
         .collect()
 }
 
-fn check_responsibilities(
-    v: &mut Violations,
-    field: &str,
-    items: &[ResponsibilityDraft],
-) -> Vec<Responsibility> {
+fn check_responsibilities(v: &mut Violations, field: &str, items: &[ResponsibilityDraft]) -> Vec<Responsibility> {
     rules::check_list_len(v, field, items.len());
     let ids: Vec<&str> = items.iter().map(|r| r.id.as_str()).collect();
     let ids = fill_ids(v, field, &ids, "r");
@@ -400,18 +335,8 @@ fn check_responsibilities(
     for (i, (r, id)) in items.iter().zip(ids).enumerate() {
         let at = format!("{field}[{i}]");
         rules::check_text(v, &format!("{at}.duty"), &r.duty, rules::REQUIRED_TEXT);
-        require(
-            v,
-            &format!("{at}.party"),
-            &r.party,
-            "the actor that holds the duty, actors/{id}",
-        );
-        require(
-            v,
-            &format!("{at}.status"),
-            &r.status,
-            "RESPONSIBILITY_STATUS_OPEN or RESPONSIBILITY_STATUS_DONE",
-        );
+        require(v, &format!("{at}.party"), &r.party, "the actor that holds the duty, actors/{id}");
+        require(v, &format!("{at}.status"), &r.status, "RESPONSIBILITY_STATUS_OPEN or RESPONSIBILITY_STATUS_DONE");
         if let (Some(party), Some(status)) = (&r.party, r.status) {
             out.push(Responsibility {
                 id,
@@ -432,30 +357,11 @@ fn check_goals(v: &mut Violations, field: &str, items: &[GoalDraft]) -> Vec<Goal
     let mut out = Vec::with_capacity(items.len());
     for (i, (g, id)) in items.iter().zip(ids).enumerate() {
         let at = format!("{field}[{i}]");
-        rules::check_text(
-            v,
-            &format!("{at}.indicator"),
-            &g.indicator,
-            rules::REQUIRED_TEXT,
-        );
+        rules::check_text(v, &format!("{at}.indicator"), &g.indicator, rules::REQUIRED_TEXT);
         rules::check_text(v, &format!("{at}.unit"), &g.unit, rules::OPTIONAL_TEXT);
-        rules::check_text(
-            v,
-            &format!("{at}.beneficiary"),
-            &g.beneficiary,
-            rules::OPTIONAL_TEXT,
-        );
-        require(
-            v,
-            &format!("{at}.form"),
-            &g.form,
-            "a CooperationForm other than COOPERATION_FORM_UNSPECIFIED",
-        );
-        for (name, value) in [
-            ("baseline", g.baseline),
-            ("target", g.target),
-            ("actual", g.actual),
-        ] {
+        rules::check_text(v, &format!("{at}.beneficiary"), &g.beneficiary, rules::OPTIONAL_TEXT);
+        require(v, &format!("{at}.form"), &g.form, "a CooperationForm other than COOPERATION_FORM_UNSPECIFIED");
+        for (name, value) in [("baseline", g.baseline), ("target", g.target), ("actual", g.actual)] {
             if value.is_some_and(|x| !x.is_finite()) {
                 v.add(format!("{at}.{name}"), "must be a finite number");
             }
@@ -549,39 +455,20 @@ mod tests {
         let mut d = draft();
         d.start_date = NaiveDate::from_ymd_opt(2025, 1, 1);
         d.end_date = NaiveDate::from_ymd_opt(2024, 1, 1);
-        assert_eq!(
-            fields(d.validate("pairing").unwrap_err()),
-            ["pairing.end_date"]
-        );
+        assert_eq!(fields(d.validate("pairing").unwrap_err()), ["pairing.end_date"]);
     }
 
     #[test]
     fn item_problems_name_the_item() {
         let mut d = draft();
         d.participants = vec![
-            ParticipantDraft {
-                actor: Some("a".into()),
-                roles: vec![ParticipantRole::Funding],
-            },
-            ParticipantDraft {
-                actor: Some("a".into()),
-                roles: vec![],
-            },
+            ParticipantDraft { actor: Some("a".into()), roles: vec![ParticipantRole::Funding] },
+            ParticipantDraft { actor: Some("a".into()), roles: vec![] },
         ];
-        d.goals = vec![GoalDraft {
-            indicator: "jobs".into(),
-            target: Some(f64::NAN),
-            ..Default::default()
-        }];
+        d.goals = vec![GoalDraft { indicator: "jobs".into(), target: Some(f64::NAN), ..Default::default() }];
         d.responsibilities = vec![
-            ResponsibilityDraft {
-                id: "x".into(),
-                ..Default::default()
-            },
-            ResponsibilityDraft {
-                id: "x".into(),
-                ..Default::default()
-            },
+            ResponsibilityDraft { id: "x".into(), ..Default::default() },
+            ResponsibilityDraft { id: "x".into(), ..Default::default() },
         ];
         let got = fields(d.validate("pairing").unwrap_err());
         for want in [
@@ -609,11 +496,7 @@ mod tests {
         };
         d.responsibilities = vec![resp(""), resp("r-1"), resp("")];
         let valid = d.validate("pairing").expect("valid");
-        let ids: Vec<_> = valid
-            .responsibilities
-            .iter()
-            .map(|r| r.id.as_str())
-            .collect();
+        let ids: Vec<_> = valid.responsibilities.iter().map(|r| r.id.as_str()).collect();
         assert_eq!(ids, ["r-2", "r-1", "r-3"]);
     }
 
@@ -621,9 +504,6 @@ mod tests {
     fn too_many_items_are_rejected() {
         let mut d = draft();
         d.scope.in_scope = vec!["x".into(); 1001];
-        assert_eq!(
-            fields(d.validate("pairing").unwrap_err()),
-            ["pairing.scope.in_scope"]
-        );
+        assert_eq!(fields(d.validate("pairing").unwrap_err()), ["pairing.scope.in_scope"]);
     }
 }

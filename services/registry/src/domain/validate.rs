@@ -34,10 +34,7 @@ impl Violations {
     }
 
     pub fn add(&mut self, field: impl Into<String>, description: impl Into<String>) {
-        self.0.push(FieldViolation {
-            field: field.into(),
-            description: description.into(),
-        });
+        self.0.push(FieldViolation { field: field.into(), description: description.into() });
     }
 
     pub fn is_empty(&self) -> bool {
@@ -72,10 +69,7 @@ impl Violations {
         self.0
             .iter()
             .filter(|v| {
-                v.field == field
-                    || v.field
-                        .strip_prefix(field)
-                        .is_some_and(|rest| rest.starts_with(['.', '[']))
+                v.field == field || v.field.strip_prefix(field).is_some_and(|rest| rest.starts_with(['.', '[']))
             })
             .collect()
     }
@@ -90,26 +84,10 @@ pub struct TextRule {
     pub multiline: bool,
 }
 
-pub const NAME: TextRule = TextRule {
-    required: true,
-    max_chars: MAX_NAME_CHARS,
-    multiline: false,
-};
-pub const REQUIRED_TEXT: TextRule = TextRule {
-    required: true,
-    max_chars: MAX_TEXT_CHARS,
-    multiline: false,
-};
-pub const OPTIONAL_TEXT: TextRule = TextRule {
-    required: false,
-    max_chars: MAX_TEXT_CHARS,
-    multiline: false,
-};
-pub const DESCRIPTION: TextRule = TextRule {
-    required: false,
-    max_chars: MAX_DESCRIPTION_CHARS,
-    multiline: true,
-};
+pub const NAME: TextRule = TextRule { required: true, max_chars: MAX_NAME_CHARS, multiline: false };
+pub const REQUIRED_TEXT: TextRule = TextRule { required: true, max_chars: MAX_TEXT_CHARS, multiline: false };
+pub const OPTIONAL_TEXT: TextRule = TextRule { required: false, max_chars: MAX_TEXT_CHARS, multiline: false };
+pub const DESCRIPTION: TextRule = TextRule { required: false, max_chars: MAX_DESCRIPTION_CHARS, multiline: true };
 
 pub fn check_text(v: &mut Violations, field: &str, value: &str, rule: TextRule) {
     if value.trim().is_empty() {
@@ -120,20 +98,11 @@ pub fn check_text(v: &mut Violations, field: &str, value: &str, rule: TextRule) 
     }
     let chars = value.chars().count();
     if chars > rule.max_chars {
-        v.add(
-            field,
-            format!("must be at most {} characters, is {chars}", rule.max_chars),
-        );
+        v.add(field, format!("must be at most {} characters, is {chars}", rule.max_chars));
     }
     let allowed = |c: char| rule.multiline && (c == '\n' || c == '\t' || c == '\r');
     if let Some(bad) = value.chars().find(|&c| c.is_control() && !allowed(c)) {
-        v.add(
-            field,
-            format!(
-                "must not contain control characters (found U+{:04X})",
-                bad as u32
-            ),
-        );
+        v.add(field, format!("must not contain control characters (found U+{:04X})", bad as u32));
     }
 }
 
@@ -147,36 +116,20 @@ fn label_key_ok(key: &str) -> bool {
 
 pub fn check_labels(v: &mut Violations, field: &str, labels: &Labels) {
     if labels.len() > MAX_LABELS {
-        v.add(
-            field,
-            format!(
-                "must have at most {MAX_LABELS} labels, has {}",
-                labels.len()
-            ),
-        );
+        v.add(field, format!("must have at most {MAX_LABELS} labels, has {}", labels.len()));
     }
     for (key, value) in labels {
         if !label_key_ok(key) {
-            v.add(
-                format!("{field}[{key:?}]"),
-                "key must match [a-z][a-z0-9_.-]{0,62}",
-            );
+            v.add(format!("{field}[{key:?}]"), "key must match [a-z][a-z0-9_.-]{0,62}");
         }
-        let rule = TextRule {
-            required: false,
-            max_chars: MAX_LABEL_VALUE_CHARS,
-            multiline: false,
-        };
+        let rule = TextRule { required: false, max_chars: MAX_LABEL_VALUE_CHARS, multiline: false };
         check_text(v, &format!("{field}[{key:?}]"), value, rule);
     }
 }
 
 pub fn check_list_len(v: &mut Violations, field: &str, len: usize) {
     if len > MAX_LIST_ITEMS {
-        v.add(
-            field,
-            format!("must have at most {MAX_LIST_ITEMS} items, has {len}"),
-        );
+        v.add(field, format!("must have at most {MAX_LIST_ITEMS} items, has {len}"));
     }
 }
 
@@ -186,14 +139,9 @@ pub fn parse_date(v: &mut Violations, field: &str, value: &str) -> Option<NaiveD
         return None;
     }
     // chrono also accepts unpadded fields; the contract is exactly ten characters.
-    let parsed = (value.len() == 10)
-        .then(|| NaiveDate::parse_from_str(value, "%Y-%m-%d").ok())
-        .flatten();
+    let parsed = (value.len() == 10).then(|| NaiveDate::parse_from_str(value, "%Y-%m-%d").ok()).flatten();
     if parsed.is_none() {
-        v.add(
-            field,
-            format!("must be a calendar date written YYYY-MM-DD, got {value:?}"),
-        );
+        v.add(field, format!("must be a calendar date written YYYY-MM-DD, got {value:?}"));
     }
     parsed
 }

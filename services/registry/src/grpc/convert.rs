@@ -17,11 +17,7 @@ use crate::domain::validate::{Violations, parse_date};
 pub use wire::{activity_out, actor_out, pairing_out, snapshot_out};
 
 /// An enum value from the wire: UNSPECIFIED is `None`, an undefined number a violation.
-pub fn wire_enum<T>(
-    v: &mut Violations,
-    field: &str,
-    parsed: Result<Option<T>, UnknownEnumValue>,
-) -> Option<T> {
+pub fn wire_enum<T>(v: &mut Violations, field: &str, parsed: Result<Option<T>, UnknownEnumValue>) -> Option<T> {
     parsed.unwrap_or_else(|e| {
         v.add(field, e.to_string());
         None
@@ -77,11 +73,7 @@ pub fn actor_draft(v: &mut Violations, prefix: &str, actor: pb::Actor) -> ActorD
     } = actor;
     ActorDraft {
         display_name,
-        category: wire_enum(
-            v,
-            &format!("{prefix}.category"),
-            wire::category_in(category),
-        ),
+        category: wire_enum(v, &format!("{prefix}.category"), wire::category_in(category)),
         side: wire_enum(v, &format!("{prefix}.side"), wire::side_in(side)),
         region_code,
         credit_code,
@@ -103,10 +95,7 @@ pub fn actor_fields_set(a: &pb::Actor) -> Vec<String> {
         ("description", !a.description.is_empty()),
         ("labels", !a.labels.is_empty()),
     ];
-    set.into_iter()
-        .filter(|(_, on)| *on)
-        .map(|(f, _)| f.to_string())
-        .collect()
+    set.into_iter().filter(|(_, on)| *on).map(|(f, _)| f.to_string()).collect()
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -151,16 +140,8 @@ pub fn pairing_draft(v: &mut Violations, prefix: &str, pairing: pb::Pairing) -> 
         })
         .collect();
     let scope = scope.map(|s| {
-        let pb::Scope {
-            statement,
-            in_scope,
-            out_of_scope,
-        } = s;
-        Scope {
-            statement,
-            in_scope,
-            out_of_scope,
-        }
+        let pb::Scope { statement, in_scope, out_of_scope } = s;
+        Scope { statement, in_scope, out_of_scope }
     });
     let participants = participants
         .into_iter()
@@ -180,23 +161,14 @@ pub fn pairing_draft(v: &mut Violations, prefix: &str, pairing: pb::Pairing) -> 
                     role
                 })
                 .collect();
-            ParticipantDraft {
-                actor: actor_ref(v, &format!("{at}.actor"), &actor),
-                roles,
-            }
+            ParticipantDraft { actor: actor_ref(v, &format!("{at}.actor"), &actor), roles }
         })
         .collect();
     let responsibilities = responsibilities
         .into_iter()
         .enumerate()
         .map(|(i, r)| {
-            let pb::Responsibility {
-                id,
-                party,
-                duty,
-                due_date,
-                status,
-            } = r;
+            let pb::Responsibility { id, party, duty, due_date, status } = r;
             let at = format!("{prefix}.responsibilities[{i}]");
             ResponsibilityDraft {
                 id,
@@ -211,18 +183,8 @@ pub fn pairing_draft(v: &mut Violations, prefix: &str, pairing: pb::Pairing) -> 
         .into_iter()
         .enumerate()
         .map(|(i, g)| {
-            let pb::Goal {
-                id,
-                indicator,
-                form,
-                unit,
-                baseline,
-                target,
-                actual,
-                due_date,
-                beneficiary,
-                responsible,
-            } = g;
+            let pb::Goal { id, indicator, form, unit, baseline, target, actual, due_date, beneficiary, responsible } =
+                g;
             let at = format!("{prefix}.goals[{i}]");
             GoalDraft {
                 id,
@@ -277,10 +239,7 @@ pub fn pairing_fields_set(p: &pb::Pairing) -> Vec<String> {
         ("description", !p.description.is_empty()),
         ("labels", !p.labels.is_empty()),
     ];
-    set.into_iter()
-        .filter(|(_, on)| *on)
-        .map(|(f, _)| f.to_string())
-        .collect()
+    set.into_iter().filter(|(_, on)| *on).map(|(f, _)| f.to_string()).collect()
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -318,9 +277,7 @@ pub fn activity_draft(v: &mut Violations, prefix: &str, activity: pb::Activity) 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::model::{
-        Activity, ActivityKind, CooperationForm, FlowDirection, Labels, Stored,
-    };
+    use crate::domain::model::{Activity, ActivityKind, CooperationForm, FlowDirection, Labels, Stored};
     use chrono::NaiveDate;
 
     #[test]
@@ -339,10 +296,7 @@ mod tests {
             labels: Labels::new(),
             create_time: 0,
         };
-        let wire = activity_out(Stored {
-            record: activity.clone(),
-            etag: "1".into(),
-        });
+        let wire = activity_out(Stored { record: activity.clone(), etag: "1".into() });
         let mut v = Violations::new();
         let draft = activity_draft(&mut v, "activity", wire);
         assert!(v.is_empty());

@@ -52,10 +52,7 @@ fn finish<T>(result: Result<T, RegistryError>) -> Result<Response<T>, Status> {
 }
 
 /// INVALID_ARGUMENT if the wire layer found problems, together with the domain's own findings.
-fn reject(
-    mut found: Violations,
-    domain: impl FnOnce() -> Option<Violations>,
-) -> Result<(), Status> {
+fn reject(mut found: Violations, domain: impl FnOnce() -> Option<Violations>) -> Result<(), Status> {
     if found.is_empty() {
         return Ok(());
     }
@@ -122,39 +119,22 @@ fn resolve_mask(
     mask::resolve(spec, &paths).map_err(|v| invalid_argument(&v))
 }
 
-fn page_out<T, U>(
-    page: Page<T>,
-    out: impl Fn(crate::domain::model::Stored<T>) -> U,
-) -> (Vec<U>, String) {
-    (
-        page.items.into_iter().map(out).collect(),
-        page.next_page_token,
-    )
+fn page_out<T, U>(page: Page<T>, out: impl Fn(crate::domain::model::Stored<T>) -> U) -> (Vec<U>, String) {
+    (page.items.into_iter().map(out).collect(), page.next_page_token)
 }
 
 #[tonic::async_trait]
 impl<S: Store> RegistryService for RegistryApi<S> {
-    async fn create_actor(
-        &self,
-        request: Request<pb::CreateActorRequest>,
-    ) -> Result<Response<pb::Actor>, Status> {
+    async fn create_actor(&self, request: Request<pb::CreateActorRequest>) -> Result<Response<pb::Actor>, Status> {
         let pb::CreateActorRequest { actor, actor_id } = request.into_inner();
         on_span(&actor_id);
         let mut v = Violations::new();
         let draft = convert::actor_draft(&mut v, "actor", required(actor, "actor")?);
         reject(v, || draft.validate("actor").err())?;
-        finish(
-            self.registry
-                .create_actor(draft, optional_id(actor_id))
-                .await
-                .map(convert::actor_out),
-        )
+        finish(self.registry.create_actor(draft, optional_id(actor_id)).await.map(convert::actor_out))
     }
 
-    async fn get_actor(
-        &self,
-        request: Request<pb::GetActorRequest>,
-    ) -> Result<Response<pb::Actor>, Status> {
+    async fn get_actor(&self, request: Request<pb::GetActorRequest>) -> Result<Response<pb::Actor>, Status> {
         let id = name_arg(parse_actor_name, "name", &request.get_ref().name)?;
         finish(self.registry.get_actor(id).await.map(convert::actor_out))
     }
@@ -164,52 +144,34 @@ impl<S: Store> RegistryService for RegistryApi<S> {
         request: Request<pb::BatchGetActorsRequest>,
     ) -> Result<Response<pb::BatchGetActorsResponse>, Status> {
         let ids = names_arg(parse_actor_name, &request.get_ref().names)?;
-        finish(self.registry.batch_get_actors(&ids).await.map(|actors| {
-            pb::BatchGetActorsResponse {
+        finish(
+            self.registry.batch_get_actors(&ids).await.map(|actors| pb::BatchGetActorsResponse {
                 actors: actors.into_iter().map(convert::actor_out).collect(),
-            }
-        }))
+            }),
+        )
     }
 
     async fn list_actors(
         &self,
         request: Request<pb::ListActorsRequest>,
     ) -> Result<Response<pb::ListActorsResponse>, Status> {
-        let pb::ListActorsRequest {
-            page_size: size,
-            page_token,
-            category,
-            side,
-            region_code_prefix,
-        } = request.into_inner();
+        let pb::ListActorsRequest { page_size: size, page_token, category, side, region_code_prefix } =
+            request.into_inner();
         let mut v = Violations::new();
         let filter = ActorFilter {
-            category: convert::wire_enum(
-                &mut v,
-                "category",
-                eastwest_proto::convert::category_in(category),
-            ),
+            category: convert::wire_enum(&mut v, "category", eastwest_proto::convert::category_in(category)),
             side: convert::wire_enum(&mut v, "side", eastwest_proto::convert::side_in(side)),
             region_code_prefix: optional_id(region_code_prefix),
         };
         reject(v, || None)?;
-        let page = self
-            .registry
-            .list_actors(&filter, page_size(size)?, &page_token)
-            .await;
+        let page = self.registry.list_actors(&filter, page_size(size)?, &page_token).await;
         finish(page.map(|p| {
             let (actors, next_page_token) = page_out(p, convert::actor_out);
-            pb::ListActorsResponse {
-                actors,
-                next_page_token,
-            }
+            pb::ListActorsResponse { actors, next_page_token }
         }))
     }
 
-    async fn update_actor(
-        &self,
-        request: Request<pb::UpdateActorRequest>,
-    ) -> Result<Response<pb::Actor>, Status> {
+    async fn update_actor(&self, request: Request<pb::UpdateActorRequest>) -> Result<Response<pb::Actor>, Status> {
         let pb::UpdateActorRequest { actor, update_mask } = request.into_inner();
         let actor = required(actor, "actor")?;
         let name = actor.name.clone();
@@ -219,18 +181,10 @@ impl<S: Store> RegistryService for RegistryApi<S> {
         let mut v = Violations::new();
         let draft = convert::actor_draft(&mut v, "actor", actor);
         reject(v, || None)?;
-        finish(
-            self.registry
-                .update_actor(id, &etag, draft, &fields)
-                .await
-                .map(convert::actor_out),
-        )
+        finish(self.registry.update_actor(id, &etag, draft, &fields).await.map(convert::actor_out))
     }
 
-    async fn delete_actor(
-        &self,
-        request: Request<pb::DeleteActorRequest>,
-    ) -> Result<Response<()>, Status> {
+    async fn delete_actor(&self, request: Request<pb::DeleteActorRequest>) -> Result<Response<()>, Status> {
         let pb::DeleteActorRequest { name, etag } = request.into_inner();
         let id = name_arg(parse_actor_name, "name", &name)?;
         finish(self.registry.delete_actor(id, &etag).await)
@@ -240,33 +194,17 @@ impl<S: Store> RegistryService for RegistryApi<S> {
         &self,
         request: Request<pb::CreatePairingRequest>,
     ) -> Result<Response<pb::Pairing>, Status> {
-        let pb::CreatePairingRequest {
-            pairing,
-            pairing_id,
-        } = request.into_inner();
+        let pb::CreatePairingRequest { pairing, pairing_id } = request.into_inner();
         on_span(&pairing_id);
         let mut v = Violations::new();
         let draft = convert::pairing_draft(&mut v, "pairing", required(pairing, "pairing")?);
         reject(v, || draft.validate("pairing").err())?;
-        finish(
-            self.registry
-                .create_pairing(draft, optional_id(pairing_id))
-                .await
-                .map(convert::pairing_out),
-        )
+        finish(self.registry.create_pairing(draft, optional_id(pairing_id)).await.map(convert::pairing_out))
     }
 
-    async fn get_pairing(
-        &self,
-        request: Request<pb::GetPairingRequest>,
-    ) -> Result<Response<pb::Pairing>, Status> {
+    async fn get_pairing(&self, request: Request<pb::GetPairingRequest>) -> Result<Response<pb::Pairing>, Status> {
         let id = name_arg(parse_pairing_name, "name", &request.get_ref().name)?;
-        finish(
-            self.registry
-                .get_pairing(id)
-                .await
-                .map(convert::pairing_out),
-        )
+        finish(self.registry.get_pairing(id).await.map(convert::pairing_out))
     }
 
     async fn batch_get_pairings(
@@ -274,14 +212,9 @@ impl<S: Store> RegistryService for RegistryApi<S> {
         request: Request<pb::BatchGetPairingsRequest>,
     ) -> Result<Response<pb::BatchGetPairingsResponse>, Status> {
         let ids = names_arg(parse_pairing_name, &request.get_ref().names)?;
-        finish(
-            self.registry
-                .batch_get_pairings(&ids)
-                .await
-                .map(|pairings| pb::BatchGetPairingsResponse {
-                    pairings: pairings.into_iter().map(convert::pairing_out).collect(),
-                }),
-        )
+        finish(self.registry.batch_get_pairings(&ids).await.map(|pairings| pb::BatchGetPairingsResponse {
+            pairings: pairings.into_iter().map(convert::pairing_out).collect(),
+        }))
     }
 
     async fn list_pairings(
@@ -302,26 +235,16 @@ impl<S: Store> RegistryService for RegistryApi<S> {
         let filter = PairingFilter {
             actor: convert::actor_ref(&mut v, "actor", &actor),
             level: convert::wire_enum(&mut v, "level", eastwest_proto::convert::level_in(level)),
-            leadership: convert::wire_enum(
-                &mut v,
-                "leadership",
-                eastwest_proto::convert::leadership_in(leadership),
-            ),
+            leadership: convert::wire_enum(&mut v, "leadership", eastwest_proto::convert::leadership_in(leadership)),
             state: convert::wire_enum(&mut v, "state", eastwest_proto::convert::state_in(state)),
             parent: convert::pairing_ref(&mut v, "parent", &parent),
             region_code_prefix: optional_id(region_code_prefix),
         };
         reject(v, || None)?;
-        let page = self
-            .registry
-            .list_pairings(&filter, page_size(size)?, &page_token)
-            .await;
+        let page = self.registry.list_pairings(&filter, page_size(size)?, &page_token).await;
         finish(page.map(|p| {
             let (pairings, next_page_token) = page_out(p, convert::pairing_out);
-            pb::ListPairingsResponse {
-                pairings,
-                next_page_token,
-            }
+            pb::ListPairingsResponse { pairings, next_page_token }
         }))
     }
 
@@ -329,34 +252,19 @@ impl<S: Store> RegistryService for RegistryApi<S> {
         &self,
         request: Request<pb::UpdatePairingRequest>,
     ) -> Result<Response<pb::Pairing>, Status> {
-        let pb::UpdatePairingRequest {
-            pairing,
-            update_mask,
-        } = request.into_inner();
+        let pb::UpdatePairingRequest { pairing, update_mask } = request.into_inner();
         let pairing = required(pairing, "pairing")?;
         let name = pairing.name.clone();
         let id = name_arg(parse_pairing_name, "pairing.name", &name)?;
-        let fields = resolve_mask(
-            &PAIRING_MASK,
-            update_mask,
-            convert::pairing_fields_set(&pairing),
-        )?;
+        let fields = resolve_mask(&PAIRING_MASK, update_mask, convert::pairing_fields_set(&pairing))?;
         let etag = pairing.etag.clone();
         let mut v = Violations::new();
         let draft = convert::pairing_draft(&mut v, "pairing", pairing);
         reject(v, || None)?;
-        finish(
-            self.registry
-                .update_pairing(id, &etag, draft, &fields)
-                .await
-                .map(convert::pairing_out),
-        )
+        finish(self.registry.update_pairing(id, &etag, draft, &fields).await.map(convert::pairing_out))
     }
 
-    async fn delete_pairing(
-        &self,
-        request: Request<pb::DeletePairingRequest>,
-    ) -> Result<Response<()>, Status> {
+    async fn delete_pairing(&self, request: Request<pb::DeletePairingRequest>) -> Result<Response<()>, Status> {
         let pb::DeletePairingRequest { name, etag, force } = request.into_inner();
         let id = name_arg(parse_pairing_name, "name", &name)?;
         finish(self.registry.delete_pairing(id, &etag, force).await)
@@ -366,70 +274,38 @@ impl<S: Store> RegistryService for RegistryApi<S> {
         &self,
         request: Request<pb::CreateActivityRequest>,
     ) -> Result<Response<pb::Activity>, Status> {
-        let pb::CreateActivityRequest {
-            parent,
-            activity,
-            activity_id,
-        } = request.into_inner();
+        let pb::CreateActivityRequest { parent, activity, activity_id } = request.into_inner();
         let pairing = name_arg(parse_pairing_name, "parent", &parent)?;
         let mut v = Violations::new();
         let draft = convert::activity_draft(&mut v, "activity", required(activity, "activity")?);
         reject(v, || draft.validate("activity", pairing, "-", 0).err())?;
-        finish(
-            self.registry
-                .create_activity(pairing, draft, optional_id(activity_id))
-                .await
-                .map(convert::activity_out),
-        )
+        finish(self.registry.create_activity(pairing, draft, optional_id(activity_id)).await.map(convert::activity_out))
     }
 
-    async fn get_activity(
-        &self,
-        request: Request<pb::GetActivityRequest>,
-    ) -> Result<Response<pb::Activity>, Status> {
+    async fn get_activity(&self, request: Request<pb::GetActivityRequest>) -> Result<Response<pb::Activity>, Status> {
         let name = &request.get_ref().name;
         on_span(name);
-        let (pairing, id) =
-            parse_activity_name(name).map_err(|e| to_status(RegistryError::invalid("name", e)))?;
-        finish(
-            self.registry
-                .get_activity(pairing, id)
-                .await
-                .map(convert::activity_out),
-        )
+        let (pairing, id) = parse_activity_name(name).map_err(|e| to_status(RegistryError::invalid("name", e)))?;
+        finish(self.registry.get_activity(pairing, id).await.map(convert::activity_out))
     }
 
     async fn list_activities(
         &self,
         request: Request<pb::ListActivitiesRequest>,
     ) -> Result<Response<pb::ListActivitiesResponse>, Status> {
-        let pb::ListActivitiesRequest {
-            parent,
-            page_size: size,
-            page_token,
-        } = request.into_inner();
+        let pb::ListActivitiesRequest { parent, page_size: size, page_token } = request.into_inner();
         let pairing = name_arg(parse_pairing_name, "parent", &parent)?;
-        let page = self
-            .registry
-            .list_activities(pairing, page_size(size)?, &page_token)
-            .await;
+        let page = self.registry.list_activities(pairing, page_size(size)?, &page_token).await;
         finish(page.map(|p| {
             let (activities, next_page_token) = page_out(p, convert::activity_out);
-            pb::ListActivitiesResponse {
-                activities,
-                next_page_token,
-            }
+            pb::ListActivitiesResponse { activities, next_page_token }
         }))
     }
 
-    async fn delete_activity(
-        &self,
-        request: Request<pb::DeleteActivityRequest>,
-    ) -> Result<Response<()>, Status> {
+    async fn delete_activity(&self, request: Request<pb::DeleteActivityRequest>) -> Result<Response<()>, Status> {
         let pb::DeleteActivityRequest { name, etag } = request.into_inner();
         on_span(&name);
-        let (pairing, id) =
-            parse_activity_name(&name).map_err(|e| to_status(RegistryError::invalid("name", e)))?;
+        let (pairing, id) = parse_activity_name(&name).map_err(|e| to_status(RegistryError::invalid("name", e)))?;
         finish(self.registry.delete_activity(pairing, id, &etag).await)
     }
 
@@ -438,11 +314,6 @@ impl<S: Store> RegistryService for RegistryApi<S> {
         request: Request<pb::GetPairingSnapshotRequest>,
     ) -> Result<Response<pb::PairingSnapshot>, Status> {
         let id = name_arg(parse_pairing_name, "name", &request.get_ref().name)?;
-        finish(
-            self.registry
-                .get_pairing_snapshot(id)
-                .await
-                .map(convert::snapshot_out),
-        )
+        finish(self.registry.get_pairing_snapshot(id).await.map(convert::snapshot_out))
     }
 }

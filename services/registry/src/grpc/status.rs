@@ -20,11 +20,7 @@ pub fn invalid_argument(violations: &Violations) -> Status {
         details.add_bad_request_violation(v.field.clone(), v.description.clone());
         lines.push(format!("{}: {}", v.field, v.description));
     }
-    Status::with_error_details(
-        Code::InvalidArgument,
-        format!("invalid request: {}", lines.join("; ")),
-        details,
-    )
+    Status::with_error_details(Code::InvalidArgument, format!("invalid request: {}", lines.join("; ")), details)
 }
 
 fn resource_type(name: &str) -> &'static str {
@@ -53,20 +49,11 @@ pub fn to_status(err: RegistryError) -> Status {
             Status::with_error_details(Code::NotFound, message, details)
         }
         RegistryError::AlreadyExists { resource, .. } => {
-            let details = ErrorDetails::with_resource_info(
-                resource_type(&resource),
-                resource,
-                "",
-                "already exists",
-            );
+            let details = ErrorDetails::with_resource_info(resource_type(&resource), resource, "", "already exists");
             Status::with_error_details(Code::AlreadyExists, message, details)
         }
-        RegistryError::FailedPrecondition {
-            subject,
-            description,
-        } => {
-            let details =
-                ErrorDetails::with_precondition_failure_violation("STATE", subject, description);
+        RegistryError::FailedPrecondition { subject, description } => {
+            let details = ErrorDetails::with_precondition_failure_violation("STATE", subject, description);
             Status::with_error_details(Code::FailedPrecondition, message, details)
         }
         RegistryError::Aborted(_) => {

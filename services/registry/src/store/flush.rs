@@ -69,19 +69,13 @@ impl GroupFlush {
         let mut rx = self.flushed.subscribe();
         self.wake.notify_one();
         let state = rx
-            .wait_for(|s| {
-                s.done >= ticket || s.failure.as_ref().is_some_and(|(upto, _)| *upto >= ticket)
-            })
+            .wait_for(|s| s.done >= ticket || s.failure.as_ref().is_some_and(|(upto, _)| *upto >= ticket))
             .await
             .map_err(|_| "the store is closing".to_string())?;
         if state.done >= ticket {
             Ok(())
         } else {
-            Err(state
-                .failure
-                .as_ref()
-                .map(|(_, e)| e.clone())
-                .unwrap_or_default())
+            Err(state.failure.as_ref().map(|(_, e)| e.clone()).unwrap_or_default())
         }
     }
 

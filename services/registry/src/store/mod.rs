@@ -69,19 +69,13 @@ pub struct Scan {
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
-    #[error(
-        "the data directory {path} is in use by another process; stop it or choose another --data-dir"
-    )]
+    #[error("the data directory {path} is in use by another process; stop it or choose another --data-dir")]
     Locked { path: String },
     #[error(
         "the data in {path} has format version {found}, newer than this build understands ({supported}); \
          run a newer eastwest-registry"
     )]
-    NewerFormat {
-        path: String,
-        found: u32,
-        supported: u32,
-    },
+    NewerFormat { path: String, found: u32, supported: u32 },
     #[error("storage I/O failed: {0}")]
     Io(String),
     #[error("stored data is corrupt: {0}")]
@@ -93,16 +87,10 @@ pub trait Store: Send + Sync + 'static {
     fn get(&self, key: Key) -> impl Future<Output = Result<Option<Versioned>, StoreError>> + Send;
 
     /// Reads several keys; the result follows the order of `keys`.
-    fn get_many(
-        &self,
-        keys: Vec<Key>,
-    ) -> impl Future<Output = Result<Vec<Option<Versioned>>, StoreError>> + Send;
+    fn get_many(&self, keys: Vec<Key>) -> impl Future<Output = Result<Vec<Option<Versioned>>, StoreError>> + Send;
 
     /// Keys in ascending byte order, at most `scan.limit` of them.
-    fn scan(
-        &self,
-        scan: Scan,
-    ) -> impl Future<Output = Result<Vec<(Key, Versioned)>, StoreError>> + Send;
+    fn scan(&self, scan: Scan) -> impl Future<Output = Result<Vec<(Key, Versioned)>, StoreError>> + Send;
 
     /// Applies `txn` atomically if every expectation holds. `Committed` is returned only once the
     /// write is durable: it survives a crash of the process or the machine.

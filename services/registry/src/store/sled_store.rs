@@ -40,17 +40,11 @@ fn io(e: sled::Error) -> StoreError {
 
 fn decode(key: &[u8], raw: &[u8]) -> Result<Versioned, StoreError> {
     let (rev, value) = raw.split_at_checked(REVISION_BYTES).ok_or_else(|| {
-        StoreError::Corrupt(format!(
-            "value of {:?} is shorter than its revision",
-            String::from_utf8_lossy(key)
-        ))
+        StoreError::Corrupt(format!("value of {:?} is shorter than its revision", String::from_utf8_lossy(key)))
     })?;
     let mut rev_bytes = [0u8; REVISION_BYTES];
     rev_bytes.copy_from_slice(rev);
-    Ok(Versioned {
-        revision: u64::from_be_bytes(rev_bytes),
-        value: value.to_vec(),
-    })
+    Ok(Versioned { revision: u64::from_be_bytes(rev_bytes), value: value.to_vec() })
 }
 
 fn encode(revision: u64, value: &[u8]) -> Vec<u8> {
@@ -64,8 +58,7 @@ impl SledStore {
     /// Opens (or creates) the store. Must be called inside a tokio runtime: it starts the flusher.
     pub fn open(config: &SledConfig) -> Result<Self, StoreError> {
         let path = config.path.display().to_string();
-        std::fs::create_dir_all(&config.path)
-            .map_err(|e| StoreError::Io(format!("creating {path}: {e}")))?;
+        std::fs::create_dir_all(&config.path).map_err(|e| StoreError::Io(format!("creating {path}: {e}")))?;
         let db = sled::Config::new()
             .path(&config.path)
             .cache_capacity(config.cache_capacity_bytes)
@@ -82,12 +75,7 @@ impl SledStore {
         check_format(&db, &config.path)?;
         let inner = Arc::new(Inner { db });
         let group = GroupFlush::start(Arc::downgrade(&inner), |inner: Arc<Inner>| async move {
-            let result = inner
-                .db
-                .flush_async()
-                .await
-                .map(|_| ())
-                .map_err(|e| e.to_string());
+            let result = inner.db.flush_async().await.map(|_| ()).map_err(|e| e.to_string());
             if result.is_err() {
                 // Do not spin on a failing disk.
                 tokio::time::sleep(Duration::from_millis(50)).await;
@@ -127,8 +115,7 @@ fn check_format(db: &sled::Db, path: &Path) -> Result<(), StoreError> {
             Ok(())
         }
         None => {
-            db.insert(FORMAT_KEY, &FORMAT_VERSION.to_be_bytes())
-                .map_err(io)?;
+            db.insert(FORMAT_KEY, &FORMAT_VERSION.to_be_bytes()).map_err(io)?;
             db.flush().map_err(io)?;
             Ok(())
         }
@@ -224,11 +211,7 @@ mod tests {
     use super::*;
 
     fn open(dir: &Path) -> SledStore {
-        SledStore::open(&SledConfig {
-            path: dir.to_path_buf(),
-            cache_capacity_bytes: 8 << 20,
-        })
-        .expect("open")
+        SledStore::open(&SledConfig { path: dir.to_path_buf(), cache_capacity_bytes: 8 << 20 }).expect("open")
     }
 
     #[tokio::test]
@@ -238,8 +221,7 @@ mod tests {
         let mut txn = Txn::default();
         txn.expect(b"k".to_vec(), Expect::Absent);
         txn.put(b"k".to_vec(), b"v1".to_vec());
-        let Outcome::Committed { revision } = store.commit(txn.clone()).await.expect("commit")
-        else {
+        let Outcome::Committed { revision } = store.commit(txn.clone()).await.expect("commit") else {
             panic!("first create conflicted")
         };
         assert_eq!(store.commit(txn).await.expect("commit"), Outcome::Conflict);
@@ -247,24 +229,11 @@ mod tests {
         let mut stale = Txn::default();
         stale.expect(b"k".to_vec(), Expect::Revision(revision + 1000));
         stale.put(b"other".to_vec(), b"x".to_vec());
-        assert_eq!(
-            store.commit(stale).await.expect("commit"),
-            Outcome::Conflict
-        );
+        assert_eq!(store.commit(stale).await.expect("commit"), Outcome::Conflict);
         assert_eq!(store.get(b"other".to_vec()).await.expect("get"), None);
 
-        let got = store
-            .get(b"k".to_vec())
-            .await
-            .expect("get")
-            .expect("present");
-        assert_eq!(
-            got,
-            Versioned {
-                revision,
-                value: b"v1".to_vec()
-            }
-        );
+        let got = store.get(b"k".to_vec()).await.expect("get").expect("present");
+        assert_eq!(got, Versioned { revision, value: b"v1".to_vec() });
     }
 
     #[tokio::test]
@@ -277,26 +246,12 @@ mod tests {
         }
         store.commit(txn).await.expect("commit");
         let keys = |items: Vec<(Key, Versioned)>| {
-            items
-                .into_iter()
-                .map(|(k, _)| String::from_utf8(k).expect("utf8"))
-                .collect::<Vec<_>>()
+            items.into_iter().map(|(k, _)| String::from_utf8(k).expect("utf8")).collect::<Vec<_>>()
         };
-        let first = store
-            .scan(Scan {
-                prefix: b"a/".to_vec(),
-                start_after: None,
-                limit: 2,
-            })
-            .await
-            .expect("scan");
+        let first = store.scan(Scan { prefix: b"a/".to_vec(), start_after: None, limit: 2 }).await.expect("scan");
         assert_eq!(keys(first), ["a/1", "a/2"]);
         let rest = store
-            .scan(Scan {
-                prefix: b"a/".to_vec(),
-                start_after: Some(b"a/2".to_vec()),
-                limit: 10,
-            })
+            .scan(Scan { prefix: b"a/".to_vec(), start_after: Some(b"a/2".to_vec()), limit: 10 })
             .await
             .expect("scan");
         assert_eq!(keys(rest), ["a/3"]);
@@ -306,15 +261,8 @@ mod tests {
     async fn a_second_open_of_the_same_directory_is_refused() {
         let dir = tempfile::tempdir().expect("tempdir");
         let _first = open(dir.path());
-        let second = SledStore::open(&SledConfig {
-            path: dir.path().to_path_buf(),
-            cache_capacity_bytes: 8 << 20,
-        });
-        assert!(
-            matches!(second, Err(StoreError::Locked { .. })),
-            "{:?}",
-            second.err()
-        );
+        let second = SledStore::open(&SledConfig { path: dir.path().to_path_buf(), cache_capacity_bytes: 8 << 20 });
+        assert!(matches!(second, Err(StoreError::Locked { .. })), "{:?}", second.err());
     }
 
     #[tokio::test]
@@ -322,19 +270,11 @@ mod tests {
         let dir = tempfile::tempdir().expect("tempdir");
         {
             let db = sled::open(dir.path()).expect("sled");
-            db.insert(FORMAT_KEY, &(FORMAT_VERSION + 1).to_be_bytes())
-                .expect("insert");
+            db.insert(FORMAT_KEY, &(FORMAT_VERSION + 1).to_be_bytes()).expect("insert");
             db.flush().expect("flush");
         }
-        let err = SledStore::open(&SledConfig {
-            path: dir.path().to_path_buf(),
-            cache_capacity_bytes: 8 << 20,
-        });
-        assert!(
-            matches!(err, Err(StoreError::NewerFormat { found: 2, .. })),
-            "{:?}",
-            err.err()
-        );
+        let err = SledStore::open(&SledConfig { path: dir.path().to_path_buf(), cache_capacity_bytes: 8 << 20 });
+        assert!(matches!(err, Err(StoreError::NewerFormat { found: 2, .. })), "{:?}", err.err());
     }
 
     #[tokio::test]

@@ -1,0 +1,305 @@
+//! BOUNDARY_CLARITY (帮扶边界清晰化): is it written down what the pairing does and does not do,
+//! who plays which role, who answers for it, and who holds each duty?
+
+use std::collections::BTreeMap;
+
+use super::criteria::{CriterionDef, Sample, Sheet, ind, share};
+use super::facts::{Facts, Sector, actor_record, sector};
+use super::types::Criterion;
+
+pub(crate) static DEF: CriterionDef = CriterionDef {
+    criterion: Criterion::BoundaryClarity,
+    about_zh: "帮扶范围及范围内外事项是否写明;参与各方是否都有明确角色;是否恰有一个负责方;\
+               政府与社会力量可以分开时,出资与负责是否分属不同主体;每项责任是否只落到一个主体。",
+    about_en: "Whether the scope and what lies in and out of it are written down; whether every \
+               party holds a role; whether exactly one party is accountable; whether funding and \
+               accountability sit with different actors where government and social forces could \
+               split them; whether each duty falls to exactly one party.",
+    indicators: &[
+        ind("scope_statement", "帮扶范围说明", "Scope statement written", 0.20),
+        ind("scope_lists", "范围内外事项", "In- and out-of-scope lists", 0.20),
+        ind("roles_held", "有角色的参与方占比", "Share of parties holding a role", 0.20),
+        ind("accountable_parties", "负责方数量", "Accountable parties", 0.15),
+        ind(
+            "funding_accountable_separated",
+            "出资与负责分离占比",
+            "Share of funders and accountable parties kept separate",
+            0.10,
+        ),
+        ind(
+            "responsibilities_single_party",
+            "责任主体唯一占比",
+            "Share of responsibilities held by exactly one party",
+            0.15,
+        ),
+    ],
+};
+
+const REC: &str = "推进帮扶边界清晰化";
+const REC_EN: &str = "Clarify the boundaries of assistance";
+
+pub(crate) fn score(f: &Facts) -> Sheet {
+    let mut s = Sheet::new(&DEF);
+    let p = f.p;
+    let pairing = || vec![f.name.clone()];
+
+    // Scope statement and lists.
+    let statement = !p.scope.statement.trim().is_empty();
+    s.part("scope_statement", f64::from(u8::from(statement)), f64::from(u8::from(statement)));
+    if !statement {
+        s.find("未填写帮扶范围说明", "No scope statement is written", pairing());
+        s.recommend(
+            format!("{REC}:写明帮扶范围说明,讲清帮什么、帮到什么程度"),
+            format!("{REC_EN}: write a scope statement saying what the assistance covers and how far"),
+        );
+    }
+    let has_in = p.scope.in_scope.iter().any(|x| !x.trim().is_empty());
+    let has_out = p.scope.out_of_scope.iter().any(|x| !x.trim().is_empty());
+    let lists = (f64::from(u8::from(has_in)) + f64::from(u8::from(has_out))) / 2.0;
+    s.part("scope_lists", lists, lists);
+    match (has_in, has_out) {
+        (true, true) => {}
+        (false, false) => {
+            s.find("未列出范围内事项和范围外事项", "Neither in-scope nor out-of-scope items are listed", pairing())
+        }
+        (false, true) => s.find("未列出范围内事项", "No in-scope items are listed", pairing()),
+        (true, false) => s.find("未列出范围外事项", "No out-of-scope items are listed", pairing()),
+    }
+    if !(has_in && has_out) {
+        s.recommend(
+            format!("{REC}:分别列出范围内事项和不属于本结对的范围外事项"),
+            format!("{REC_EN}: list the items in scope and the items this pairing leaves out"),
+        );
+    }
+
+    // Every party taking part holds a role.
+    let mut roleless = Sample::new();
+    for a in &f.parties {
+        if !f.roles(a).any() {
+            roleless.push(*a);
+        }
+    }
+    let held = f.parties.len() - roleless.total();
+    let roles_held = share(held, f.parties.len());
+    s.part("roles_held", roles_held, roles_held);
+    if !roleless.is_empty() {
+        s.find_sample(
+            format!("{} 个参与方没有列明角色(出资、负责、执行或实施)", roleless.total()),
+            format!(
+                "Parties without a listed role (funding, accountable, extending or implementing): {}",
+                roleless.total()
+            ),
+            &roleless,
+            actor_record,
+        );
+        s.recommend(
+            format!("{REC}:把每个参与方列为参与者,并写明其出资、负责、执行或实施角色"),
+            format!(
+                "{REC_EN}: list every party as a participant with its funding, accountable, extending or implementing role"
+            ),
+        );
+    }
+
+    // Exactly one accountable party.
+    let mut accountable = Sample::new();
+    for (a, r) in &f.roles {
+        if r.accountable {
+            accountable.push(*a);
+        }
+    }
+    let n = accountable.total();
+    let credit = if n == 0 { 0.0 } else { 1.0 / n as f64 };
+    s.part("accountable_parties", n as f64, credit);
+    if n == 0 {
+        s.find("没有参与方承担负责(ACCOUNTABLE)角色", "No participant holds the ACCOUNTABLE role", pairing());
+    } else if n > 1 {
+        s.find_sample(
+            format!("{n} 个参与方同时承担负责角色,责任主体不唯一"),
+            format!("{n} participants are ACCOUNTABLE; accountability is not single"),
+            &accountable,
+            actor_record,
+        );
+    }
+    if n != 1 {
+        s.recommend(
+            format!("{REC}:明确唯一的负责方,由其对帮扶过程和结果负总责"),
+            format!("{REC_EN}: name exactly one accountable party answering for the process and its results"),
+        );
+    }
+
+    // Funding and accountability kept apart where government and social forces could split them.
+    let categories: Vec<Sector> = f.roles.keys().filter_map(|a| f.category(a)).map(sector).collect();
+    let separable = categories.contains(&Sector::Government) && categories.iter().any(|x| *x != Sector::Government);
+    let mut holders = 0;
+    let mut conflicted = Sample::new();
+    for (a, r) in &f.roles {
+        if r.funding || r.accountable {
+            holders += 1;
+            if separable && r.funding && r.accountable {
+                conflicted.push(*a);
+            }
+        }
+    }
+    let separated = share(holders - conflicted.total(), holders);
+    s.part("funding_accountable_separated", separated, separated);
+    if holders == 0 {
+        s.find("没有参与方承担出资或负责角色", "No participant holds a FUNDING or ACCOUNTABLE role", pairing());
+    } else if !conflicted.is_empty() {
+        s.find_sample(
+            format!(
+                "{} 个主体既出资又负责,而参与方中既有政府机关也有其他主体,两者本可分开",
+                conflicted.total()
+            ),
+            format!(
+                "Actors both funding and accountable, though government bodies and other actors take part and could split the roles: {}",
+                conflicted.total()
+            ),
+            &conflicted,
+            actor_record,
+        );
+    }
+    if separated < 1.0 {
+        s.recommend(
+            format!("{REC}:出资与负责分属不同主体,划清政府与社会力量的边界"),
+            format!(
+                "{REC_EN}: let different actors fund and answer for the work, separating government from social forces"
+            ),
+        );
+    }
+
+    // Every responsibility held by exactly one known party.
+    let mut parties_of_duty: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+    for r in &p.responsibilities {
+        let holders = parties_of_duty.entry(r.duty.trim()).or_default();
+        if !holders.contains(&r.party.as_str()) {
+            holders.push(r.party.as_str());
+        }
+    }
+    let mut unclear = Sample::new();
+    for r in &p.responsibilities {
+        let party = r.party.trim();
+        let shared = parties_of_duty.get(r.duty.trim()).is_some_and(|holders| holders.len() > 1);
+        if party.is_empty() || !f.is_known(party) || shared {
+            unclear.push(r.id.as_str());
+        }
+    }
+    let total = p.responsibilities.len();
+    let single = share(total - unclear.total(), total);
+    s.part("responsibilities_single_party", single, single);
+    if total == 0 {
+        s.find(
+            "没有列出任何帮扶责任,无法确认责任归属",
+            "No responsibilities are listed, so no duty has an owner",
+            pairing(),
+        );
+    } else if !unclear.is_empty() {
+        s.find_sample(
+            format!("{} 项责任的承担主体不明确,或同一事项分派给了多个主体", unclear.total()),
+            format!(
+                "Responsibilities without a known party, or sharing their duty with another party: {}",
+                unclear.total()
+            ),
+            &unclear,
+            |id| f.responsibility_record(id),
+        );
+    }
+    if single < 1.0 {
+        s.recommend(
+            format!("{REC}:每项责任只落到一个主体,避免多头负责"),
+            format!("{REC_EN}: give every duty to exactly one party"),
+        );
+    }
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scoring::fixtures::*;
+    use eastwest_domain::ParticipantRole::*;
+
+    /// Each row: a change to the bare pairing (js gov east, sn gov west), then the expected
+    /// indicator values and score.
+    #[test]
+    fn table() {
+        struct Row {
+            name: &'static str,
+            build: fn(&mut Snap),
+            values: [f64; 6],
+            score: f64,
+        }
+        let rows = [
+            Row {
+                name: "nothing written",
+                build: |_| {},
+                // roles_held: js and sn hold none → 0.
+                values: [0.0, 0.0, 0.0, 0.0, 0.0, 0.0],
+                score: 0.0,
+            },
+            Row {
+                name: "scope only",
+                build: |s| {
+                    s.scope("帮扶范围", &["产业"], &[]);
+                },
+                values: [1.0, 0.5, 0.0, 0.0, 0.0, 0.0],
+                // 100 × (0.2 + 0.2·0.5)
+                score: 30.0,
+            },
+            Row {
+                name: "clear roles in a government-only pairing",
+                build: |s| {
+                    s.scope("帮扶范围", &["产业"], &["对口支援"]);
+                    s.participant("js", &[Accountable, Funding]);
+                    s.participant("sn", &[Implementing]);
+                    s.responsibility("r1", "js", "拨付资金", None, false);
+                    s.responsibility("r2", "sn", "组织实施", None, false);
+                },
+                // js funds and is accountable, but only government takes part: not a conflict.
+                values: [1.0, 1.0, 1.0, 1.0, 1.0, 1.0],
+                score: 100.0,
+            },
+            Row {
+                name: "conflict, two accountable, shared duty, role-less actor",
+                build: |s| {
+                    s.scope("帮扶范围", &["产业"], &["对口支援"]);
+                    s.actor("ent", eastwest_domain::ActorCategory::PrivateEnterprise, EAST);
+                    s.actor("so", eastwest_domain::ActorCategory::SocialOrganization, WEST);
+                    s.participant("js", &[Accountable, Funding]);
+                    s.participant("sn", &[Accountable]);
+                    s.participant("ent", &[Funding]);
+                    s.responsibility("r1", "js", "拨付资金", None, false);
+                    s.responsibility("r2", "ent", "拨付资金", None, false);
+                    s.responsibility("r3", "sn", "组织实施", None, false);
+                    s.responsibility("r4", "so", "动员志愿者", None, false);
+                },
+                // parties js, sn, ent, so: so holds no role → 3/4.
+                // accountable: js, sn → 2, credit 1/2.
+                // holders js, sn, ent; js conflicted (government and others take part) → 2/3.
+                // r1 and r2 share a duty → 2 of 4 unclear → 1/2.
+                values: [1.0, 1.0, 0.75, 2.0, 0.6667, 0.5],
+                // 100 × (0.2 + 0.2 + 0.2·0.75 + 0.15·0.5 + 0.1·2/3 + 0.15·0.5) = 76.666…
+                score: 76.666667,
+            },
+        ];
+        for row in rows {
+            let mut snap = Snap::bare();
+            (row.build)(&mut snap);
+            let sheet = score(&snap.facts_at(as_of()));
+            assert_values(&sheet, &row.values, row.name);
+            assert_eq!(sheet.score(), row.score, "{}", row.name);
+        }
+    }
+
+    #[test]
+    fn findings_name_the_records() {
+        let mut s = Snap::bare();
+        s.responsibility("r1", "ghost", "拨付资金", None, false);
+        let f = s.facts_at(as_of());
+        let out = score(&f).finish(0.15, 0.0);
+        let records: Vec<&str> = out.findings.iter().flat_map(|x| x.records.iter().map(String::as_str)).collect();
+        assert!(records.contains(&"pairings/js-sn"));
+        assert!(records.contains(&"actors/ghost"));
+        assert!(records.contains(&"pairings/js-sn#responsibilities/r1"));
+        assert!(out.findings.iter().all(|x| !x.text.zh.is_empty() && !x.text.en.is_empty()));
+    }
+}

@@ -1,0 +1,255 @@
+//! GOAL_PRECISION (帮扶目标精准化): is every goal measurable and aimed at someone: indicator, unit,
+//! baseline, target, due date and a named beneficiary group?
+//!
+//! Attainment (actual against target, capped at 120%) is computed and reported, but it is context,
+//! not score: scoring it would let an honest, fully specified goal that is falling short lower the
+//! score, which rewards leaving hard goals out. Precision is what this criterion measures; a goal
+//! missed is reported as a finding.
+
+use eastwest_domain::Goal;
+
+use super::criteria::{CriterionDef, Sample, Sheet, ind, pct, share};
+use super::facts::Facts;
+use super::types::Criterion;
+
+pub(crate) static DEF: CriterionDef = CriterionDef {
+    criterion: Criterion::GoalPrecision,
+    about_zh: "目标是否写明指标、单位、基线、目标值、完成时限和受益对象;完成度(实际值/目标值,\
+               封顶 120%)作为参考列示,不计分。",
+    about_en: "Whether goals state their indicator, unit, baseline, target, due date and \
+               beneficiary group; attainment (actual over target, capped at 120%) is shown for \
+               reference and not scored.",
+    indicators: &[
+        ind("goals_fully_specified", "要素齐全的目标占比", "Share of goals fully specified", 0.60),
+        ind("goal_fields_present", "目标要素填写率", "Share of goal fields filled in", 0.40),
+        ind("goals", "目标总数", "Goals", 0.0),
+        ind("goal_attainment", "目标平均完成度", "Mean goal attainment (0–1.2)", 0.0),
+        ind("goals_measured", "可计算完成度的目标数", "Goals with a measurable attainment", 0.0),
+    ],
+};
+
+const REC: &str = "推进帮扶目标精准化";
+const REC_EN: &str = "Make the goals of assistance precise";
+
+/// The six fields of a precise goal, with their names for findings.
+const FIELDS: [(&str, &str); 6] = [
+    ("指标", "indicator"),
+    ("单位", "unit"),
+    ("基线值", "baseline"),
+    ("目标值", "target"),
+    ("完成时限", "due date"),
+    ("受益对象", "beneficiary"),
+];
+
+fn fields(g: &Goal) -> [bool; 6] {
+    let finite = |x: Option<f64>| x.is_some_and(f64::is_finite);
+    [
+        !g.indicator.trim().is_empty(),
+        !g.unit.trim().is_empty(),
+        finite(g.baseline),
+        finite(g.target),
+        g.due_date.is_some(),
+        !g.beneficiary.trim().is_empty(),
+    ]
+}
+
+/// Actual against target, clamped to 0..=1.2. A goal whose target lies below its baseline is a
+/// goal to reduce something: progress is (baseline − actual) / (baseline − target). `None` when
+/// the goal cannot be measured (no finite actual or target, or an increasing target of 0 or less).
+pub(crate) fn attainment(g: &Goal) -> Option<f64> {
+    let actual = g.actual.filter(|x| x.is_finite())?;
+    let target = g.target.filter(|x| x.is_finite())?;
+    let ratio = match g.baseline.filter(|x| x.is_finite()) {
+        Some(base) if target < base => (base - actual) / (base - target),
+        _ if target > 0.0 => actual / target,
+        _ => return None,
+    };
+    ratio.is_finite().then(|| ratio.clamp(0.0, 1.2))
+}
+
+pub(crate) fn score(f: &Facts) -> Sheet {
+    let mut s = Sheet::new(&DEF);
+    let goals = &f.p.goals;
+    let n = goals.len();
+    let mut full = 0;
+    let mut present = 0;
+    let mut missing: [Sample<&str>; 6] = std::array::from_fn(|_| Sample::new());
+    let mut attained = 0.0;
+    let mut measured = 0;
+    let mut missed = Sample::new();
+    let mut unreported = Sample::new();
+    for g in goals {
+        let have = fields(g);
+        let count = have.iter().filter(|x| **x).count();
+        present += count;
+        if count == FIELDS.len() {
+            full += 1;
+        }
+        for (k, ok) in have.iter().enumerate() {
+            if !ok && let Some(m) = missing.get_mut(k) {
+                m.push(g.id.as_str());
+            }
+        }
+        let due = g.due_date.is_some_and(|d| d <= f.as_of);
+        match attainment(g) {
+            Some(r) => {
+                attained += r;
+                measured += 1;
+                if due && r < 1.0 {
+                    missed.push(g.id.as_str());
+                }
+            }
+            None => {
+                if due && g.actual.is_none() {
+                    unreported.push(g.id.as_str());
+                }
+            }
+        }
+    }
+    let fully = share(full, n);
+    s.part("goals_fully_specified", fully, fully);
+    let filled = share(present, n * FIELDS.len());
+    s.part("goal_fields_present", filled, filled);
+    s.part("goals", n as f64, 0.0);
+    let mean_attainment = if measured == 0 { 0.0 } else { attained / measured as f64 };
+    s.part("goal_attainment", mean_attainment, 0.0);
+    s.part("goals_measured", measured as f64, 0.0);
+
+    let record = |id: &str| f.goal_record(id);
+    if n == 0 {
+        s.find("没有设定任何帮扶目标", "No goals are set", vec![f.name.clone()]);
+        s.recommend(
+            format!("{REC}:按帮扶形式设定可量化的目标,写明指标、单位、基线、目标值、时限和受益对象"),
+            format!(
+                "{REC_EN}: set measurable goals per form of cooperation, each with indicator, unit, baseline, target, due date and beneficiary group"
+            ),
+        );
+        return s;
+    }
+    for ((zh, en), sample) in FIELDS.iter().zip(&missing) {
+        if !sample.is_empty() {
+            s.find_sample(
+                format!("{} 个目标缺少{zh}", sample.total()),
+                format!("Goals missing the {en}: {}", sample.total()),
+                sample,
+                record,
+            );
+        }
+    }
+    if full < n {
+        s.recommend(
+            format!("{REC}:补齐每个目标的指标、单位、基线、目标值、完成时限和受益对象"),
+            format!("{REC_EN}: give every goal its indicator, unit, baseline, target, due date and beneficiary group"),
+        );
+    }
+    if measured > 0 {
+        s.find(
+            format!("{measured} 个目标可计算完成度,平均完成度 {}(单个目标封顶 120%,不计分)", pct(mean_attainment)),
+            format!(
+                "Goals with a measurable attainment: {measured}; mean attainment {} (each capped at 120%; not scored)",
+                pct(mean_attainment)
+            ),
+            vec![f.name.clone()],
+        );
+    }
+    if !missed.is_empty() {
+        s.find_sample(
+            format!("{} 个已到期目标未达成", missed.total()),
+            format!("Goals past their due date that fell short: {}", missed.total()),
+            &missed,
+            record,
+        );
+    }
+    if !unreported.is_empty() {
+        s.find_sample(
+            format!("{} 个已到期目标未报告实际值", unreported.total()),
+            format!("Goals past their due date without an actual value: {}", unreported.total()),
+            &unreported,
+            record,
+        );
+        s.recommend(
+            format!("{REC}:到期目标及时填报实际值,便于对照目标精准考核"),
+            format!("{REC_EN}: report the actual value of every goal that has come due"),
+        );
+    }
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scoring::fixtures::*;
+    use eastwest_domain::CooperationForm;
+
+    #[test]
+    fn attainment_reads_direction_from_baseline_and_target() {
+        let g = |baseline, target, actual| Goal {
+            baseline,
+            target,
+            actual,
+            ..full_goal("g", CooperationForm::Employment, "sn")
+        };
+        let table = [
+            (Some(0.0), Some(5000.0), Some(5400.0), Some(1.08)),
+            (None, Some(100.0), Some(300.0), Some(1.2)),
+            // Reduce a rate from 10 to 4; now at 7: (10 − 7) / (10 − 4) = 0.5.
+            (Some(10.0), Some(4.0), Some(7.0), Some(0.5)),
+            (Some(10.0), Some(4.0), Some(12.0), Some(0.0)),
+            (None, Some(0.0), Some(3.0), None),
+            (Some(1.0), Some(2.0), None, None),
+            (Some(1.0), Some(f64::NAN), Some(1.0), None),
+        ];
+        for (baseline, target, actual, want) in table {
+            let got = attainment(&g(baseline, target, actual));
+            assert_eq!(got.map(|x| (x * 1e9).round() / 1e9), want, "{baseline:?} {target:?} {actual:?}");
+        }
+    }
+
+    #[test]
+    fn table() {
+        struct Row {
+            name: &'static str,
+            build: fn(&mut Snap),
+            values: [f64; 5],
+            score: f64,
+        }
+        let rows = [
+            Row { name: "no goals", build: |_| {}, values: [0.0, 0.0, 0.0, 0.0, 0.0], score: 0.0 },
+            Row {
+                name: "one full, one with four fields",
+                build: |s| {
+                    s.goal(full_goal("jobs", CooperationForm::Employment, "sn"));
+                    s.goal(Goal {
+                        baseline: None,
+                        due_date: None,
+                        actual: None,
+                        ..full_goal("parks", CooperationForm::Industry, "js")
+                    });
+                },
+                // fully 1/2; fields (6 + 4) / 12; attainment: jobs only, 5400/5000 = 1.08.
+                values: [0.5, 0.8333, 2.0, 1.08, 1.0],
+                // 100 × (0.6·0.5 + 0.4·10/12) = 63.333…
+                score: 63.333333,
+            },
+        ];
+        for row in rows {
+            let mut snap = Snap::bare();
+            (row.build)(&mut snap);
+            let sheet = score(&snap.facts_at(as_of()));
+            assert_values(&sheet, &row.values, row.name);
+            assert_eq!(sheet.score(), row.score, "{}", row.name);
+        }
+    }
+
+    #[test]
+    fn a_missed_goal_is_a_finding_not_a_deduction() {
+        let mut snap = Snap::bare();
+        snap.goal(Goal { actual: Some(100.0), ..full_goal("jobs", CooperationForm::Employment, "sn") });
+        let sheet = score(&snap.facts_at(as_of()));
+        assert_eq!(sheet.score(), 100.0);
+        let out = sheet.finish(0.15, 100.0);
+        assert!(
+            out.findings.iter().any(|x| x.records == ["pairings/js-sn#goals/jobs"] && x.text.en.contains("fell short"))
+        );
+    }
+}

@@ -1,0 +1,247 @@
+//! The gRPC adapter of the evaluation service: validate, read the registry, score, convert.
+
+use std::collections::BTreeMap;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::time::{Instant, SystemTime};
+
+use chrono::NaiveDate;
+use eastwest_domain::codes::parse_region_prefix;
+use eastwest_domain::names::{parse_actor_name, parse_pairing_name};
+use eastwest_proto::convert as wire;
+use eastwest_proto::evaluation::v1 as pb;
+use eastwest_proto::evaluation::v1::evaluation_service_server::EvaluationService;
+use eastwest_proto::registry::v1 as registry_pb;
+use futures::{Stream, StreamExt};
+use tokio::sync::{mpsc, watch};
+use tokio_stream::wrappers::ReceiverStream;
+use tonic::{Request, Response, Status};
+
+use crate::convert::{PairingFacts, as_of_in, caller_deadline, evaluation_out, group_out, model_out};
+use crate::error::EvaluationError;
+use crate::registry_client::RegistryReader;
+use crate::scoring::{Evaluation, ScoringModel, summarize};
+
+/// Snapshots read at once while streaming; the order of results is kept.
+const STREAM_CONCURRENCY: usize = 16;
+/// Pairings asked of the registry per listing page while streaming.
+const LIST_PAGE: i32 = 500;
+
+#[derive(Clone)]
+pub struct EvaluationApi {
+    reader: RegistryReader,
+    model: Arc<ScoringModel>,
+    /// Becomes true when the server starts shutting down: open streams end at once.
+    stopping: watch::Receiver<bool>,
+}
+
+type Scored = (Evaluation, PairingFacts);
+
+fn on_span(resource: &str) {
+    tracing::Span::current().record("resource", resource);
+}
+
+/// The registry listing request for an evaluation filter, with every field checked here so that
+/// violations name this API's fields.
+fn listing_for(filter: Option<pb::PairingFilter>) -> Result<registry_pb::ListPairingsRequest, EvaluationError> {
+    let pb::PairingFilter { actor, level, leadership, state, parent, region_code_prefix } = filter.unwrap_or_default();
+    let mut bad = Vec::new();
+    let mut check = |field: &str, problem: Option<String>| {
+        if let Some(p) = problem {
+            bad.push((format!("filter.{field}"), p));
+        }
+    };
+    check("actor", (!actor.is_empty()).then(|| parse_actor_name(&actor).err()).flatten());
+    check("parent", (!parent.is_empty()).then(|| parse_pairing_name(&parent).err()).flatten());
+    check(
+        "region_code_prefix",
+        (!region_code_prefix.is_empty())
+            .then(|| parse_region_prefix(&region_code_prefix).err().map(|e| e.to_string()))
+            .flatten(),
+    );
+    check("level", wire::level_in(level).err().map(|e| e.to_string()));
+    check("leadership", wire::leadership_in(leadership).err().map(|e| e.to_string()));
+    check("state", wire::state_in(state).err().map(|e| e.to_string()));
+    if !bad.is_empty() {
+        return Err(EvaluationError::InvalidArgument(bad));
+    }
+    Ok(registry_pb::ListPairingsRequest {
+        page_size: LIST_PAGE,
+        page_token: String::new(),
+        actor,
+        level,
+        leadership,
+        state,
+        parent,
+        region_code_prefix,
+    })
+}
+
+fn as_of(text: &str) -> Result<NaiveDate, EvaluationError> {
+    as_of_in(text).map_err(|(field, problem)| EvaluationError::InvalidArgument(vec![(field, problem)]))
+}
+
+impl EvaluationApi {
+    pub fn new(reader: RegistryReader, model: Arc<ScoringModel>, stopping: watch::Receiver<bool>) -> Self {
+        Self { reader, model, stopping }
+    }
+
+    async fn score(&self, name: &str, as_of: NaiveDate, deadline: Option<Instant>) -> Result<Scored, EvaluationError> {
+        let snapshot = self.reader.snapshot(name, deadline).await?;
+        let facts = PairingFacts::of(&snapshot);
+        Ok((self.model.evaluate(&snapshot, as_of), facts))
+    }
+
+    /// Scores every pairing the listing yields, in listing order, into a channel. The channel ends
+    /// after the last pairing, after the first error, or when the server starts shutting down.
+    fn score_all(
+        &self,
+        listing: registry_pb::ListPairingsRequest,
+        as_of: NaiveDate,
+        deadline: Option<Instant>,
+    ) -> mpsc::Receiver<Result<Scored, EvaluationError>> {
+        let (tx, rx) = mpsc::channel(64);
+        let this = self.clone();
+        tokio::spawn(async move {
+            let mut stopping = this.stopping.clone();
+            let mut listing = listing;
+            loop {
+                let page = match this.reader.list_pairings(listing.clone(), deadline).await {
+                    Ok(page) => page,
+                    Err(e) => {
+                        let _ = tx.send(Err(e)).await;
+                        return;
+                    }
+                };
+                let mut scored = futures::stream::iter(page.pairings.into_iter().map(|p| p.name))
+                    .map(|name| {
+                        let this = this.clone();
+                        async move { (this.score(&name, as_of, deadline).await, name) }
+                    })
+                    .buffered(STREAM_CONCURRENCY);
+                loop {
+                    if *stopping.borrow() {
+                        let _ = tx.send(Err(EvaluationError::ShuttingDown)).await;
+                        return;
+                    }
+                    let next = tokio::select! {
+                        biased;
+                        _ = stopping.changed() => continue,
+                        next = scored.next() => next,
+                    };
+                    let Some((result, name)) = next else { break };
+                    let item = match result {
+                        // Deleted between the listing and the read: not part of the answer.
+                        Err(EvaluationError::NotFound(_)) => {
+                            tracing::debug!(%name, "pairing vanished while streaming; skipped");
+                            continue;
+                        }
+                        other => other,
+                    };
+                    let failed = item.is_err();
+                    if tx.send(item).await.is_err() || failed {
+                        return;
+                    }
+                }
+                if page.next_page_token.is_empty() {
+                    return;
+                }
+                listing.page_token = page.next_page_token;
+            }
+        });
+        rx
+    }
+}
+
+/// The key an evaluation is grouped under.
+fn group_key(group_by: pb::GroupBy, e: &Evaluation, facts: &PairingFacts) -> String {
+    let province = |code: &str| format!("{}0000", code.get(..2).unwrap_or("??"));
+    match group_by {
+        pb::GroupBy::EastProvince => province(&facts.east_region_code),
+        pb::GroupBy::WestProvince => province(&facts.west_region_code),
+        pb::GroupBy::Leadership => wire::leadership_out(e.declared_leadership).as_str_name().to_string(),
+        pb::GroupBy::Level => wire::level_out(facts.level).as_str_name().to_string(),
+        pb::GroupBy::Unspecified => String::new(),
+    }
+}
+
+#[tonic::async_trait]
+impl EvaluationService for EvaluationApi {
+    async fn evaluate_pairing(
+        &self,
+        request: Request<pb::EvaluatePairingRequest>,
+    ) -> Result<Response<pb::Evaluation>, Status> {
+        let deadline = caller_deadline(request.metadata());
+        let pb::EvaluatePairingRequest { pairing, as_of: as_of_text } = request.into_inner();
+        on_span(&pairing);
+        let mut bad = Vec::new();
+        if let Err(e) = parse_pairing_name(&pairing) {
+            bad.push(("pairing".to_string(), e));
+        }
+        let date = as_of_in(&as_of_text).map_err(|v| bad.push(v)).ok();
+        let Some(date) = date.filter(|_| bad.is_empty()) else {
+            return Err(EvaluationError::InvalidArgument(bad).into());
+        };
+        let (evaluation, facts) = self.score(&pairing, date, deadline).await?;
+        Ok(Response::new(evaluation_out(evaluation, facts, SystemTime::now())))
+    }
+
+    type EvaluatePairingsStream = Pin<Box<dyn Stream<Item = Result<pb::Evaluation, Status>> + Send + 'static>>;
+
+    async fn evaluate_pairings(
+        &self,
+        request: Request<pb::EvaluatePairingsRequest>,
+    ) -> Result<Response<Self::EvaluatePairingsStream>, Status> {
+        let deadline = caller_deadline(request.metadata());
+        let pb::EvaluatePairingsRequest { filter, as_of: as_of_text } = request.into_inner();
+        let listing = listing_for(filter)?;
+        let date = as_of(&as_of_text)?;
+        let scored = ReceiverStream::new(self.score_all(listing, date, deadline));
+        let stream = scored.map(|item| {
+            item.map(|(evaluation, facts)| evaluation_out(evaluation, facts, SystemTime::now())).map_err(Status::from)
+        });
+        Ok(Response::new(Box::pin(stream)))
+    }
+
+    async fn summarize_evaluations(
+        &self,
+        request: Request<pb::SummarizeEvaluationsRequest>,
+    ) -> Result<Response<pb::SummarizeEvaluationsResponse>, Status> {
+        let deadline = caller_deadline(request.metadata());
+        let pb::SummarizeEvaluationsRequest { filter, as_of: as_of_text, group_by } = request.into_inner();
+        let group_by = match pb::GroupBy::try_from(group_by) {
+            Ok(pb::GroupBy::Unspecified) | Err(_) => {
+                return Err(EvaluationError::invalid(
+                    "group_by",
+                    "is required: GROUP_BY_EAST_PROVINCE, GROUP_BY_WEST_PROVINCE, GROUP_BY_LEADERSHIP or GROUP_BY_LEVEL",
+                )
+                .into());
+            }
+            Ok(g) => g,
+        };
+        let listing = listing_for(filter)?;
+        let date = as_of(&as_of_text)?;
+        let mut scored = self.score_all(listing, date, deadline);
+        let mut groups: BTreeMap<String, Vec<Evaluation>> = BTreeMap::new();
+        let mut pairings = 0u32;
+        while let Some(item) = scored.recv().await {
+            let (evaluation, facts) = item?;
+            pairings += 1;
+            groups.entry(group_key(group_by, &evaluation, &facts)).or_default().push(evaluation);
+        }
+        let input = groups.iter().map(|(key, list)| (key.clone(), list.iter().collect())).collect();
+        Ok(Response::new(pb::SummarizeEvaluationsResponse {
+            groups: summarize(input).into_iter().map(group_out).collect(),
+            pairings,
+            model_version: self.model.version().to_string(),
+            as_of: date.format("%Y-%m-%d").to_string(),
+        }))
+    }
+
+    async fn get_scoring_model(
+        &self,
+        _request: Request<pb::GetScoringModelRequest>,
+    ) -> Result<Response<pb::ScoringModel>, Status> {
+        Ok(Response::new(model_out(&self.model)))
+    }
+}

@@ -1,0 +1,391 @@
+//! The evaluation service against a real registry: both servers on 127.0.0.1, data loaded over gRPC.
+
+mod common;
+
+use std::time::{Duration, Instant};
+
+use common::*;
+use eastwest_proto::evaluation::v1 as ev;
+use eastwest_proto::registry::v1 as pb;
+use tonic::Code;
+use tonic_health::pb::health_check_response::ServingStatus;
+use tonic_health::pb::health_client::HealthClient;
+
+fn role(r: pb::ParticipantRole) -> i32 {
+    r as i32
+}
+
+async fn actor_of(c: &mut Client, id: &str, name: &str, category: pb::ActorCategory, side: pb::Side, region: &str) {
+    let mut a = actor(name, side, region);
+    a.category = category as i32;
+    create_actor(c, id, a).await;
+}
+
+/// A Jiangsu–Shaanxi-like pairing with every kind of data the model reads.
+async fn load_rich_pairing(c: &mut Client, id: &str) {
+    use pb::ActorCategory as Cat;
+    actor_of(c, "js", "江苏省人民政府", Cat::GovernmentBody, pb::Side::East, "320000").await;
+    actor_of(c, "sn", "陕西省人民政府", Cat::GovernmentBody, pb::Side::West, "610000").await;
+    actor_of(c, "js-firm", "江苏某民营企业", Cat::PrivateEnterprise, pb::Side::East, "320500").await;
+    actor_of(c, "js-ngo", "江苏某公益基金会", Cat::SocialOrganization, pb::Side::East, "320100").await;
+    actor_of(c, "sn-coop", "陕西某合作社", Cat::SocialOrganization, pb::Side::West, "610100").await;
+    let mut p = pairing("江苏—陕西东西部协作", "js", "sn");
+    p.forms = vec![pb::CooperationForm::Industry as i32, pb::CooperationForm::Employment as i32];
+    p.start_date = "2021-01-01".into();
+    p.scope = Some(pb::Scope {
+        statement: "产业协作与劳务协作，帮扶脱贫人口稳岗就业".into(),
+        in_scope: vec!["帮扶车间".into(), "转移就业".into()],
+        out_of_scope: vec!["一般性基础设施".into()],
+    });
+    p.participants = vec![
+        pb::Participant {
+            actor: "actors/js".into(),
+            roles: vec![role(pb::ParticipantRole::Funding), role(pb::ParticipantRole::Accountable)],
+        },
+        pb::Participant { actor: "actors/sn".into(), roles: vec![role(pb::ParticipantRole::Extending)] },
+        pb::Participant { actor: "actors/js-firm".into(), roles: vec![role(pb::ParticipantRole::Implementing)] },
+        pb::Participant { actor: "actors/js-ngo".into(), roles: vec![role(pb::ParticipantRole::Implementing)] },
+        pb::Participant { actor: "actors/sn-coop".into(), roles: vec![role(pb::ParticipantRole::Implementing)] },
+    ];
+    let duty = |id: &str, party: &str, due: &str, done: bool| pb::Responsibility {
+        id: id.into(),
+        party: format!("actors/{party}"),
+        duty: format!("{id} duty"),
+        due_date: due.into(),
+        status: if done { pb::ResponsibilityStatus::Done } else { pb::ResponsibilityStatus::Open } as i32,
+    };
+    p.responsibilities = vec![
+        duty("fund", "js", "2021-12-31", true),
+        duty("workshops", "sn", "2021-12-31", true),
+        duty("hire", "js-firm", "2022-06-30", true),
+        duty("train", "js-ngo", "2022-06-30", false),
+        duty("sell", "sn-coop", "2023-06-30", false),
+    ];
+    p.goals = vec![pb::Goal {
+        id: "jobs".into(),
+        indicator: "帮扶车间吸纳脱贫人口就业".into(),
+        form: pb::CooperationForm::Employment as i32,
+        unit: "人".into(),
+        baseline: Some(0.0),
+        target: Some(4_000.0),
+        actual: Some(4_729.0),
+        due_date: "2021-12-31".into(),
+        beneficiary: "脱贫人口".into(),
+        responsible: "actors/sn".into(),
+    }];
+    create_pairing(c, id, p).await;
+    let act = |actor: &str,
+               form: pb::CooperationForm,
+               kind: pb::ActivityKind,
+               dir: pb::FlowDirection,
+               date: &str,
+               fen: i64,
+               people: i64| pb::Activity {
+        actor: format!("actors/{actor}"),
+        form: form as i32,
+        kind: kind as i32,
+        direction: dir as i32,
+        date: date.into(),
+        amount_fen: fen,
+        people,
+        ..Default::default()
+    };
+    use pb::ActivityKind as K;
+    use pb::CooperationForm as F;
+    use pb::FlowDirection as D;
+    let activities = [
+        act("js", F::Industry, K::Funds, D::EastToWest, "2021-03-01", 269_000_000_000, 0),
+        act("js-firm", F::Industry, K::Investment, D::EastToWest, "2021-06-01", 697_000_000_000, 0),
+        act("js-firm", F::Employment, K::Employment, D::WestToEast, "2021-09-01", 0, 5_381),
+        act("js-ngo", F::Education, K::Training, D::EastToWest, "2022-03-01", 5_000_000, 300),
+        act("sn-coop", F::Consumption, K::Purchase, D::WestToEast, "2022-05-01", 80_000_000, 0),
+        act("sn", F::Talent, K::PersonnelExchange, D::WestToEast, "2022-07-01", 0, 20),
+        act("js", F::Other, K::JointMeeting, D::Joint, "2021-04-01", 0, 30),
+        act("sn", F::Other, K::JointMeeting, D::Joint, "2022-04-01", 0, 30),
+        act("js", F::Other, K::JointMeeting, D::Joint, "2023-04-01", 0, 30),
+    ];
+    for (i, a) in activities.into_iter().enumerate() {
+        create_activity(c, id, &format!("a{i}"), a).await;
+    }
+}
+
+async fn evaluate(
+    e: &mut EvaluationServiceClient<tonic::transport::Channel>,
+    pairing: &str,
+    as_of: &str,
+) -> Result<ev::Evaluation, tonic::Status> {
+    e.evaluate_pairing(ev::EvaluatePairingRequest { pairing: pairing.into(), as_of: as_of.into() })
+        .await
+        .map(tonic::Response::into_inner)
+}
+
+fn grade_of(score: f64) -> ev::Grade {
+    if score >= 90.0 {
+        ev::Grade::Good
+    } else if score >= 75.0 {
+        ev::Grade::FairlyGood
+    } else if score >= 60.0 {
+        ev::Grade::Average
+    } else {
+        ev::Grade::Poor
+    }
+}
+
+fn criterion(e: &ev::Evaluation, c: ev::Criterion) -> &ev::CriterionScore {
+    e.criteria.iter().find(|x| x.criterion == c as i32).expect("criterion present")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_rich_pairing_scores_well_and_explains_itself() {
+    let registry = TestRegistry::start().await;
+    let mut c = registry.client().await;
+    load_rich_pairing(&mut c, "js-sn").await;
+    let empty_east = east(&mut c, "lonely-e").await;
+    let empty_west = west(&mut c, "lonely-w").await;
+    let _ = (empty_east, empty_west);
+    create_pairing(&mut c, "bare", pairing("只有名称的结对", "lonely-e", "lonely-w")).await;
+
+    let evaluation = TestEvaluation::start(&registry.url()).await;
+    let mut e = evaluation.client().await;
+    let rich = evaluate(&mut e, "pairings/js-sn", "2023-12-31").await.expect("evaluate");
+    assert_eq!(rich.pairing, "pairings/js-sn");
+    assert!(!rich.model_version.is_empty());
+    assert_eq!(rich.as_of, "2023-12-31");
+    assert!(rich.evaluate_time.is_some());
+    assert_eq!(rich.criteria.len(), 8);
+    let weights: f64 = rich.criteria.iter().map(|c| c.weight).sum();
+    assert!((weights - 1.0).abs() < 1e-9, "weights sum to 1, got {weights}");
+    let weighted: f64 = rich.criteria.iter().map(|c| c.weight * c.score).sum();
+    assert!(
+        (weighted - rich.overall_score).abs() < 0.1,
+        "overall {} is the weighted mean {weighted}",
+        rich.overall_score
+    );
+    assert_eq!(rich.grade, grade_of(rich.overall_score) as i32);
+    for c in &rich.criteria {
+        assert!((0.0..=100.0).contains(&c.score), "{c:?}");
+        assert!(!c.indicators.is_empty(), "every criterion shows its sub-indicators: {c:?}");
+        for f in &c.findings {
+            assert!(!f.text.is_empty() && !f.text_en.is_empty(), "findings come in Chinese and English: {f:?}");
+            assert!(f.records.iter().all(|r| r.starts_with("pairings/js-sn") || r.starts_with("actors/")), "{f:?}");
+        }
+    }
+    assert_eq!(rich.east_region_code, "320000");
+    assert_eq!(rich.declared_leadership, pb::Leadership::GovernmentLed as i32);
+
+    let bare = evaluate(&mut e, "pairings/bare", "2023-12-31").await.expect("a pairing without data is not an error");
+    assert_eq!(bare.grade, ev::Grade::Poor as i32);
+    assert!(
+        bare.overall_score < rich.overall_score - 20.0,
+        "bare {} vs rich {}",
+        bare.overall_score,
+        rich.overall_score
+    );
+    let missing: usize = bare.criteria.iter().map(|c| c.findings.len() + c.recommendations.len()).sum();
+    assert!(missing > 0, "a bare pairing is told what is missing");
+    for c in [ev::Criterion::GoalPrecision, ev::Criterion::ResponsibilityListing, ev::Criterion::PathDiversity] {
+        assert!(criterion(&rich, c).score > criterion(&bare, c).score, "{c:?}");
+    }
+
+    // The same question gets the same answer.
+    let again = evaluate(&mut e, "pairings/js-sn", "2023-12-31").await.expect("evaluate");
+    assert_eq!(again.criteria, rich.criteria);
+    assert_eq!(again.overall_score, rich.overall_score);
+
+    // Activities after as_of do not count.
+    let early = evaluate(&mut e, "pairings/js-sn", "2021-03-31").await.expect("evaluate");
+    assert!(
+        criterion(&early, ev::Criterion::PathDiversity).score < criterion(&rich, ev::Criterion::PathDiversity).score
+    );
+}
+
+#[tokio::test]
+async fn bad_requests_get_field_violations_and_unknown_pairings_not_found() {
+    let registry = TestRegistry::start().await;
+    let evaluation = TestEvaluation::start(&registry.url()).await;
+    let mut e = evaluation.client().await;
+    let s = evaluate(&mut e, "pairing/x", "").await.expect_err("bad name");
+    assert_violation(&s, "pairing");
+    let s = evaluate(&mut e, "pairings/x", "2023-13-01").await.expect_err("bad date");
+    assert_violation(&s, "as_of");
+    let s = evaluate(&mut e, "pairings/nope", "").await.expect_err("unknown");
+    assert_eq!(s.code(), Code::NotFound, "{}", s.message());
+    assert!(s.message().contains("pairings/nope"), "{}", s.message());
+    let s = e
+        .summarize_evaluations(ev::SummarizeEvaluationsRequest { filter: None, as_of: String::new(), group_by: 0 })
+        .await
+        .expect_err("group_by required");
+    assert_violation(&s, "group_by");
+    let s = e
+        .evaluate_pairings(ev::EvaluatePairingsRequest {
+            filter: Some(ev::PairingFilter { region_code_prefix: "9".into(), ..Default::default() }),
+            as_of: String::new(),
+        })
+        .await
+        .expect_err("bad filter");
+    assert_violation(&s, "filter.region_code_prefix");
+}
+
+async fn load_many(c: &mut Client, n: usize) -> Vec<String> {
+    east(c, "e1").await;
+    create_actor(c, "gz", actor("贵州省人民政府", pb::Side::West, "520000")).await;
+    create_actor(c, "gx", actor("广西壮族自治区人民政府", pb::Side::West, "450000")).await;
+    let mut names = Vec::new();
+    for i in 0..n {
+        let west = if i % 3 == 0 { "gx" } else { "gz" };
+        let mut p = pairing(&format!("结对 {i}"), "e1", west);
+        if i % 2 == 0 {
+            p.leadership = pb::Leadership::SocietyLed as i32;
+        }
+        let id = format!("p{i:03}");
+        create_pairing(c, &id, p).await;
+        if i % 4 == 0 {
+            create_activity(c, &id, "a", activity("e1")).await;
+        }
+        names.push(format!("pairings/{id}"));
+    }
+    names
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn streams_and_summaries_cover_each_matching_pairing_once() {
+    let registry = TestRegistry::start().await;
+    let mut c = registry.client().await;
+    let names = load_many(&mut c, 30).await;
+    let evaluation = TestEvaluation::start(&registry.url()).await;
+    let mut e = evaluation.client().await;
+
+    let mut stream = e.evaluate_pairings(ev::EvaluatePairingsRequest::default()).await.expect("stream").into_inner();
+    let mut seen = Vec::new();
+    while let Some(item) = stream.message().await.expect("item") {
+        seen.push(item.pairing);
+    }
+    assert_eq!(seen, names, "every pairing once, in listing order");
+
+    let filtered = ev::EvaluatePairingsRequest {
+        filter: Some(ev::PairingFilter { region_code_prefix: "45".into(), ..Default::default() }),
+        as_of: "2024-01-01".into(),
+    };
+    let mut stream = e.evaluate_pairings(filtered).await.expect("stream").into_inner();
+    let mut guangxi = 0;
+    while let Some(item) = stream.message().await.expect("item") {
+        assert_eq!(item.west_region_code, "450000");
+        assert_eq!(item.as_of, "2024-01-01");
+        guangxi += 1;
+    }
+    assert_eq!(guangxi, 10);
+
+    let summary = e
+        .summarize_evaluations(ev::SummarizeEvaluationsRequest {
+            filter: None,
+            as_of: "2024-01-01".into(),
+            group_by: ev::GroupBy::WestProvince as i32,
+        })
+        .await
+        .expect("summary")
+        .into_inner();
+    assert_eq!(summary.pairings, 30);
+    let keys: Vec<_> = summary.groups.iter().map(|g| (g.key.as_str(), g.count)).collect();
+    assert_eq!(keys, [("450000", 10), ("520000", 20)]);
+    for g in &summary.groups {
+        let graded: u32 = g.grade_counts.iter().map(|x| x.count).sum();
+        assert_eq!(graded, g.count);
+        assert!(g.min_score <= g.median_score && g.median_score <= g.max_score);
+        assert!(g.min_score <= g.mean_score && g.mean_score <= g.max_score);
+        assert_ne!(g.weakest_criterion, 0);
+    }
+    let by_leadership = e
+        .summarize_evaluations(ev::SummarizeEvaluationsRequest {
+            filter: None,
+            as_of: String::new(),
+            group_by: ev::GroupBy::Leadership as i32,
+        })
+        .await
+        .expect("summary")
+        .into_inner();
+    let keys: Vec<_> = by_leadership.groups.iter().map(|g| (g.key.as_str(), g.count)).collect();
+    assert_eq!(keys, [("LEADERSHIP_GOVERNMENT_LED", 15), ("LEADERSHIP_SOCIETY_LED", 15)]);
+}
+
+#[tokio::test]
+async fn the_scoring_model_describes_itself() {
+    let registry = TestRegistry::start().await;
+    let evaluation = TestEvaluation::start(&registry.url()).await;
+    let mut e = evaluation.client().await;
+    let model = e.get_scoring_model(ev::GetScoringModelRequest {}).await.expect("model").into_inner();
+    assert!(!model.version.is_empty());
+    assert_eq!(model.criteria.len(), 8);
+    let total: f64 = model.criteria.iter().map(|c| c.weight).sum();
+    assert!((total - 1.0).abs() < 1e-9);
+    for c in &model.criteria {
+        assert!(
+            !c.name.is_empty() && !c.name_en.is_empty() && !c.description.is_empty() && !c.indicators.is_empty(),
+            "{c:?}"
+        );
+    }
+    assert_eq!((model.good_from, model.fairly_good_from, model.average_from), (90.0, 75.0, 60.0));
+}
+
+async fn health_of(url: &str) -> Option<i32> {
+    let channel = tonic::transport::Endpoint::from_shared(url.to_string()).ok()?.connect().await.ok()?;
+    let request = tonic_health::pb::HealthCheckRequest { service: "eastwest.evaluation.v1.EvaluationService".into() };
+    HealthClient::new(channel).check(request).await.ok().map(|r| r.into_inner().status)
+}
+
+async fn wait_for_health(url: &str, want: ServingStatus) {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while Instant::now() < deadline {
+        if health_of(url).await == Some(want as i32) {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("evaluation health never became {want:?}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_lost_registry_means_unavailable_within_two_seconds_and_recovery_after() {
+    let registry = TestRegistry::start().await;
+    let (addr, dir) = (registry.addr, registry.dir.clone());
+    let mut c = registry.client().await;
+    load_many(&mut c, 200).await;
+    drop(c);
+    let evaluation = TestEvaluation::start(&registry.url()).await;
+    wait_for_health(&evaluation.url(), ServingStatus::Serving).await;
+    let mut e = evaluation.client().await;
+    evaluate(&mut e, "pairings/p000", "").await.expect("registry up");
+
+    // Stop the registry in the middle of a stream.
+    let mut stream = e.evaluate_pairings(ev::EvaluatePairingsRequest::default()).await.expect("stream").into_inner();
+    let first = stream.message().await.expect("first item");
+    assert!(first.is_some());
+    let tempdir = registry.stop().await;
+    let mut streamed = 1;
+    let ended_with = loop {
+        match stream.message().await {
+            Ok(Some(_)) => streamed += 1,
+            Ok(None) => break None,
+            Err(status) => break Some(status),
+        }
+    };
+    // Evaluations already buffered may arrive; the stream must then fail, not end as if complete.
+    let status = ended_with
+        .unwrap_or_else(|| panic!("the stream ended cleanly after {streamed} of 200 although the registry went away"));
+    assert_eq!(status.code(), Code::Unavailable, "{}", status.message());
+    assert!(streamed < 200);
+
+    let started = Instant::now();
+    let s = evaluate(&mut e, "pairings/p001", "").await.expect_err("registry down");
+    assert_eq!(s.code(), Code::Unavailable, "{}", s.message());
+    assert!(started.elapsed() < Duration::from_secs(2), "UNAVAILABLE took {:?}", started.elapsed());
+    wait_for_health(&evaluation.url(), ServingStatus::NotServing).await;
+
+    // The registry comes back on the same address: evaluation recovers by itself.
+    let registry = TestRegistry::start_at(&dir, addr).await;
+    wait_for_health(&evaluation.url(), ServingStatus::Serving).await;
+    let back = evaluate(&mut e, "pairings/p001", "").await.expect("recovered");
+    assert_eq!(back.pairing, "pairings/p001");
+    evaluation.stop().await;
+    registry.stop().await;
+    drop(tempdir);
+}
