@@ -389,3 +389,34 @@ async fn a_lost_registry_means_unavailable_within_two_seconds_and_recovery_after
     registry.stop().await;
     drop(tempdir);
 }
+
+#[tokio::test]
+async fn a_declared_leadership_that_the_money_contradicts_is_flagged() {
+    let registry = TestRegistry::start().await;
+    let mut c = registry.client().await;
+    east(&mut c, "gd").await;
+    west(&mut c, "gz").await;
+    let mut ngo = actor("某公益基金会", pb::Side::East, "440100");
+    ngo.category = pb::ActorCategory::SocialOrganization as i32;
+    create_actor(&mut c, "ngo", ngo).await;
+    let mut p = pairing("声称政府主导", "gd", "gz");
+    p.leadership = pb::Leadership::GovernmentLed as i32;
+    p.participants = vec![pb::Participant {
+        actor: "actors/ngo".into(),
+        roles: vec![pb::ParticipantRole::Funding as i32, pb::ParticipantRole::Accountable as i32],
+    }];
+    create_pairing(&mut c, "claimed", p).await;
+    for i in 0..3 {
+        let mut gift = activity("ngo");
+        gift.kind = pb::ActivityKind::Donation as i32;
+        gift.form = pb::CooperationForm::Education as i32;
+        gift.amount_fen = 1_000_000;
+        create_activity(&mut c, "claimed", &format!("gift{i}"), gift).await;
+    }
+    let evaluation = TestEvaluation::start(&registry.url()).await;
+    let mut e = evaluation.client().await;
+    let got = evaluate(&mut e, "pairings/claimed", "2024-01-01").await.expect("evaluate");
+    assert_eq!(got.declared_leadership, pb::Leadership::GovernmentLed as i32);
+    assert_eq!(got.inferred_leadership, pb::Leadership::SocietyLed as i32);
+    assert!(got.leadership_mismatch);
+}
