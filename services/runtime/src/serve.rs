@@ -5,9 +5,8 @@ use std::future::Future;
 use std::time::Duration;
 
 use tokio::net::TcpListener;
-use tokio_stream::wrappers::TcpListenerStream;
 use tonic::transport::Server;
-use tonic::transport::server::Router;
+use tonic::transport::server::{Router, TcpIncoming};
 use tonic_health::ServingStatus;
 use tonic_health::server::HealthReporter;
 
@@ -52,7 +51,9 @@ pub async fn serve_until(
 ) -> anyhow::Result<()> {
     let (stop_accepting, stopped) = tokio::sync::oneshot::channel::<()>();
     let local = listener.local_addr()?;
-    let server = tokio::spawn(router.serve_with_incoming_shutdown(TcpListenerStream::new(listener), async {
+    // Without TCP_NODELAY, small responses wait for the peer's delayed ACK (~40 ms each).
+    let incoming = TcpIncoming::from(listener).with_nodelay(Some(true));
+    let server = tokio::spawn(router.serve_with_incoming_shutdown(incoming, async {
         let _ = stopped.await;
     }));
     tracing::info!(%local, "serving");
