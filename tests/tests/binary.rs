@@ -14,21 +14,8 @@ use std::time::{Duration, Instant};
 use common::*;
 use eastwest_proto::registry::v1 as pb;
 
-/// Builds the binary (a no-op when it is fresh) and returns its path beside this test's profile.
 fn registry_binary() -> PathBuf {
-    let exe = std::env::current_exe().expect("test exe");
-    // target/<profile>/deps/<test> → target/<profile>
-    let profile_dir = exe.parent().and_then(Path::parent).expect("profile dir").to_path_buf();
-    let release = profile_dir.file_name().is_some_and(|n| n == "release");
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-    let mut build = Command::new(cargo);
-    build.args(["build", "--quiet", "-p", "eastwest-registry", "--bin", "eastwest-registry"]);
-    if release {
-        build.arg("--release");
-    }
-    let status = build.status().expect("run cargo build");
-    assert!(status.success(), "building eastwest-registry failed");
-    profile_dir.join("eastwest-registry")
+    cargo_binary("eastwest-registry", "eastwest-registry")
 }
 
 struct Running {

@@ -1,1 +1,51 @@
-fn main() {}
+//! `eastwest`: the operator command line. Exit codes: 0 ok, 1 a failed call, 2 bad usage.
+
+use std::process::ExitCode;
+use std::time::Duration;
+
+use clap::Parser;
+use eastwest_cli::cli::{Cli, Command};
+use eastwest_cli::error::{CliError, CliResult};
+use eastwest_cli::{connect, evaluate, records, transfer, up};
+use eastwest_runtime::telemetry::{self, LogFormat};
+
+async fn run(cli: Cli) -> CliResult {
+    let timeout = Duration::from_secs(cli.timeout_secs);
+    match cli.command {
+        Command::Up(args) => up::up(args, cli.output, timeout).await,
+        Command::Actors { command } => {
+            records::actors(connect::registry(&cli.registry, timeout)?, cli.output, command).await
+        }
+        Command::Pairings { command } => {
+            records::pairings(connect::registry(&cli.registry, timeout)?, cli.output, command).await
+        }
+        Command::Activities { command } => {
+            records::activities(connect::registry(&cli.registry, timeout)?, cli.output, command).await
+        }
+        Command::Import(args) => transfer::import_command(connect::registry(&cli.registry, timeout)?, args).await,
+        Command::Export(args) => transfer::export_command(connect::registry(&cli.registry, timeout)?, args).await,
+        Command::Evaluate(args) => {
+            evaluate::evaluate(connect::evaluation(&cli.evaluation, timeout)?, cli.output, args).await
+        }
+        Command::Summary(args) => {
+            evaluate::summary(connect::evaluation(&cli.evaluation, timeout)?, cli.output, args).await
+        }
+        Command::Report(args) => evaluate::report(connect::evaluation(&cli.evaluation, timeout)?, args).await,
+    }
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let cli = Cli::parse();
+    if matches!(cli.command, Command::Up(_)) {
+        telemetry::init(LogFormat::Text);
+    }
+    match run(cli).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            let prefix = if matches!(e, CliError::Usage(_)) { "usage error" } else { "error" };
+            eprintln!("{prefix}: {e}");
+            ExitCode::from(e.exit_code())
+        }
+    }
+}

@@ -257,3 +257,20 @@ impl TestEvaluation {
         }
     }
 }
+
+/// Builds a workspace binary (a no-op when it is fresh) in this test's profile and returns its path.
+pub fn cargo_binary(package: &str, bin: &str) -> PathBuf {
+    let exe = std::env::current_exe().expect("test exe");
+    // target/<profile>/deps/<test> → target/<profile>
+    let profile_dir = exe.parent().and_then(Path::parent).expect("profile dir").to_path_buf();
+    let release = profile_dir.file_name().is_some_and(|n| n == "release");
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let mut build = std::process::Command::new(cargo);
+    build.args(["build", "--quiet", "-p", package, "--bin", bin]);
+    if release {
+        build.arg("--release");
+    }
+    let status = build.status().expect("run cargo build");
+    assert!(status.success(), "building {bin} failed");
+    profile_dir.join(bin)
+}

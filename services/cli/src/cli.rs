@@ -1,0 +1,317 @@
+//! The command line's shape. Every global flag has an environment twin.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// Operate the East-West Collaboration registry and evaluation services.
+#[derive(Debug, Parser)]
+#[command(name = "eastwest", version, propagate_version = true)]
+pub struct Cli {
+    /// Registry URL.
+    #[arg(long, global = true, env = "EASTWEST_REGISTRY_URL", default_value = "http://127.0.0.1:50051")]
+    pub registry: String,
+
+    /// Evaluation service URL.
+    #[arg(long, global = true, env = "EASTWEST_EVALUATION_URL", default_value = "http://127.0.0.1:50052")]
+    pub evaluation: String,
+
+    /// Output of read commands: tables for people, JSON (one object per line) for scripts.
+    #[arg(long, global = true, env = "EASTWEST_OUTPUT", value_enum, default_value_t = Output::Table)]
+    pub output: Output,
+
+    /// Deadline of each call, in seconds.
+    #[arg(long, global = true, env = "EASTWEST_TIMEOUT_SECS", default_value_t = 30)]
+    pub timeout_secs: u64,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Output {
+    Table,
+    Json,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Start the registry (embedded sled) and the evaluation service in this process, load the
+    /// bundled sample data if the registry is empty, print the ranked evaluations, and serve until
+    /// Ctrl-C.
+    Up(UpArgs),
+    /// Actors: governments, institutions, people's and social organizations, enterprises, individuals.
+    Actors {
+        #[command(subcommand)]
+        command: RecordCommand<ActorFilters>,
+    },
+    /// Pairings between an eastern and a western party.
+    Pairings {
+        #[command(subcommand)]
+        command: RecordCommand<PairingFilters>,
+    },
+    /// What happens in a pairing.
+    Activities {
+        #[command(subcommand)]
+        command: ActivityCommand,
+    },
+    /// Load actors, pairings and activities from JSON Lines, or actors or pairings from CSV.
+    /// Idempotent by id: records already present and equal are reported unchanged.
+    Import(ImportArgs),
+    /// Write every actor, pairing and activity as JSON Lines that `import` reads back.
+    Export(ExportArgs),
+    /// Evaluate one pairing, or with --all every pairing the filters match.
+    Evaluate(EvaluateArgs),
+    /// Summarize evaluations by group.
+    Summary(SummaryArgs),
+    /// Write the assessor's report (Markdown, or one self-contained HTML file).
+    Report(ReportArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct UpArgs {
+    /// Where the registry keeps its data (in `registry/` below it).
+    #[arg(long, env = "EASTWEST_DATA_DIR", default_value = "./data")]
+    pub data_dir: PathBuf,
+    /// Registry address.
+    #[arg(long, env = "EASTWEST_REGISTRY_LISTEN", default_value = "127.0.0.1:50051")]
+    pub registry_listen: std::net::SocketAddr,
+    /// Evaluation address.
+    #[arg(long, env = "EASTWEST_EVALUATION_LISTEN", default_value = "127.0.0.1:50052")]
+    pub evaluation_listen: std::net::SocketAddr,
+    /// Do not load the bundled sample data, even into an empty registry.
+    #[arg(long)]
+    pub no_sample: bool,
+    /// Evaluate as of this date (YYYY-MM-DD); default today.
+    #[arg(long)]
+    pub as_of: Option<String>,
+    /// Load, evaluate and print, then stop instead of serving (for scripts and tests).
+    #[arg(long)]
+    pub once: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum RecordCommand<F: Args> {
+    /// List with filters and paging.
+    List {
+        #[command(flatten)]
+        filters: F,
+        #[command(flatten)]
+        paging: Paging,
+    },
+    /// Show one by name (e.g. actors/js-gov) or bare id.
+    Get { name: String },
+    /// Create from proto3 JSON (`--json '{...}'` or `--file F`, `-` for stdin).
+    Create(CreateArgs),
+    /// Delete by name or id.
+    Delete {
+        name: String,
+        /// Only if the record still has this etag.
+        #[arg(long, default_value = "")]
+        etag: String,
+        /// Pairings only: also delete the pairing's activities.
+        #[arg(long)]
+        force: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ActivityCommand {
+    /// List the activities of a pairing.
+    List {
+        /// The pairing (pairings/{id} or id).
+        pairing: String,
+        #[command(flatten)]
+        paging: Paging,
+    },
+    /// Show one activity (pairings/{id}/activities/{id}).
+    Get { name: String },
+    /// Record an activity in a pairing from proto3 JSON.
+    Create {
+        /// The pairing (pairings/{id} or id).
+        pairing: String,
+        #[command(flatten)]
+        create: CreateArgs,
+    },
+    /// Delete an activity.
+    Delete {
+        name: String,
+        #[arg(long, default_value = "")]
+        etag: String,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct CreateArgs {
+    /// The client-chosen id; the server picks one when omitted.
+    #[arg(long)]
+    pub id: Option<String>,
+    /// The record as proto3 JSON.
+    #[arg(long, conflicts_with = "file", required_unless_present = "file")]
+    pub json: Option<String>,
+    /// A file holding the record as proto3 JSON; `-` reads standard input.
+    #[arg(long)]
+    pub file: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct Paging {
+    /// Records per page (at most 1,000).
+    #[arg(long, default_value_t = 50)]
+    pub page_size: i32,
+    /// Continue from this token.
+    #[arg(long, default_value = "")]
+    pub page_token: String,
+    /// Follow page tokens to the end.
+    #[arg(long)]
+    pub all: bool,
+}
+
+#[derive(Debug, Clone, Args, Default)]
+pub struct ActorFilters {
+    /// e.g. government-body, social-organization.
+    #[arg(long, value_enum)]
+    pub category: Option<Category>,
+    #[arg(long, value_enum)]
+    pub side: Option<SideArg>,
+    /// Region-code prefix, e.g. 52 (Guizhou).
+    #[arg(long)]
+    pub region_prefix: Option<String>,
+}
+
+#[derive(Debug, Clone, Args, Default)]
+pub struct PairingFilters {
+    /// An actor on either side (actors/{id} or id).
+    #[arg(long)]
+    pub actor: Option<String>,
+    #[arg(long, value_enum)]
+    pub level: Option<Level>,
+    #[arg(long, value_enum)]
+    pub leadership: Option<LeadershipArg>,
+    #[arg(long, value_enum)]
+    pub state: Option<State>,
+    /// Direct children of this pairing.
+    #[arg(long)]
+    pub parent: Option<String>,
+    /// Region-code prefix of the east or west actor.
+    #[arg(long)]
+    pub region_prefix: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum Category {
+    GovernmentBody,
+    PublicInstitution,
+    StateOwnedEnterprise,
+    PeoplesOrganization,
+    SocialOrganization,
+    PrivateEnterprise,
+    Individual,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum SideArg {
+    East,
+    West,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum Level {
+    Province,
+    Prefecture,
+    County,
+    Town,
+    Village,
+    EnterpriseVillage,
+    SocialOrgVillage,
+    School,
+    Hospital,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum LeadershipArg {
+    GovernmentLed,
+    MarketLed,
+    SocietyLed,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum State {
+    Planned,
+    Active,
+    Suspended,
+    Closed,
+}
+
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// A .jsonl file (actors, pairings, activities) or a .csv file (actors or pairings).
+    pub file: PathBuf,
+    /// Override the format guessed from the file name.
+    #[arg(long, value_enum)]
+    pub format: Option<ImportFormat>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ImportFormat {
+    Jsonl,
+    Csv,
+}
+
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    /// Write here instead of standard output.
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct EvaluateArgs {
+    /// The pairing (pairings/{id} or id); omit with --all.
+    #[arg(required_unless_present = "all", conflicts_with = "all")]
+    pub pairing: Option<String>,
+    /// Every pairing the filters match, streamed.
+    #[arg(long)]
+    pub all: bool,
+    #[command(flatten)]
+    pub filters: PairingFilters,
+    /// Evaluate as of this date (YYYY-MM-DD); default today.
+    #[arg(long, default_value = "")]
+    pub as_of: String,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum GroupByArg {
+    EastProvince,
+    WestProvince,
+    Leadership,
+    Level,
+}
+
+#[derive(Debug, Args)]
+pub struct SummaryArgs {
+    #[arg(long, value_enum)]
+    pub group_by: GroupByArg,
+    #[command(flatten)]
+    pub filters: PairingFilters,
+    #[arg(long, default_value = "")]
+    pub as_of: String,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum ReportFormat {
+    Markdown,
+    Html,
+}
+
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    #[arg(long, value_enum)]
+    pub format: ReportFormat,
+    #[arg(long)]
+    pub out: PathBuf,
+    #[command(flatten)]
+    pub filters: PairingFilters,
+    #[arg(long, default_value = "")]
+    pub as_of: String,
+}

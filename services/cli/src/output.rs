@@ -1,0 +1,112 @@
+//! How results reach people (aligned tables) and scripts (one JSON object per line), and how a
+//! failed call is told: its gRPC code, message and field violations.
+
+use std::fmt::Write as _;
+
+use tonic_types::StatusExt;
+use unicode_width::UnicodeWidthStr;
+
+/// A table printed with columns aligned by display width (CJK characters take two columns).
+pub struct Table {
+    headers: Vec<&'static str>,
+    rows: Vec<Vec<String>>,
+}
+
+impl Table {
+    pub fn new(headers: &[&'static str]) -> Self {
+        Self { headers: headers.to_vec(), rows: Vec::new() }
+    }
+
+    pub fn row(&mut self, cells: Vec<String>) {
+        self.rows.push(cells);
+    }
+
+    pub fn render(&self) -> String {
+        let mut widths: Vec<usize> = self.headers.iter().map(|h| h.width()).collect();
+        for row in &self.rows {
+            for (i, cell) in row.iter().enumerate() {
+                if let Some(w) = widths.get_mut(i) {
+                    *w = (*w).max(cell.width());
+                }
+            }
+        }
+        let mut out = String::new();
+        let line = |out: &mut String, cells: Vec<&str>| {
+            let last = cells.len().saturating_sub(1);
+            for (i, cell) in cells.into_iter().enumerate() {
+                out.push_str(cell);
+                if i < last {
+                    let pad = widths[i].saturating_sub(cell.width()) + 2;
+                    out.extend(std::iter::repeat_n(' ', pad));
+                }
+            }
+            out.push('\n');
+        };
+        line(&mut out, self.headers.clone());
+        for row in &self.rows {
+            line(&mut out, row.iter().map(String::as_str).collect());
+        }
+        out
+    }
+
+    pub fn print(&self) {
+        print!("{}", self.render());
+    }
+}
+
+pub fn print_json(value: &serde_json::Value) {
+    println!("{value}");
+}
+
+/// `CODE: message`, then one line per field violation or precondition failure.
+pub fn describe_status(status: &tonic::Status) -> String {
+    let mut out = format!("{:?}: {}", status.code(), status.message());
+    let details = status.get_error_details();
+    if let Some(bad) = details.bad_request() {
+        for v in &bad.field_violations {
+            let _ = write!(out, "\n  - {}: {}", v.field, v.description);
+        }
+    }
+    out
+}
+
+/// An enum's wire name without its type prefix, e.g. `GOVERNMENT_BODY`.
+pub fn short(name: &str, prefix: &str) -> String {
+    name.strip_prefix(prefix).unwrap_or(name).to_string()
+}
+
+/// Money in fen as yuan with two decimals and thousands separators.
+pub fn yuan(fen: i64) -> String {
+    let sign = if fen < 0 { "-" } else { "" };
+    let fen = fen.unsigned_abs();
+    let (whole, cents) = (fen / 100, fen % 100);
+    let digits = whole.to_string();
+    let mut grouped = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            grouped.push(',');
+        }
+        grouped.push(c);
+    }
+    format!("{sign}{grouped}.{cents:02}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tables_align_wide_characters() {
+        let mut t = Table::new(&["NAME", "SCORE"]);
+        t.row(vec!["江苏".into(), "81.4".into()]);
+        t.row(vec!["abcdef".into(), "9".into()]);
+        assert_eq!(t.render(), "NAME    SCORE\n江苏    81.4\nabcdef  9\n");
+    }
+
+    #[test]
+    fn money_reads_as_yuan() {
+        assert_eq!(yuan(269_000_000_000), "2,690,000,000.00");
+        assert_eq!(yuan(5), "0.05");
+        assert_eq!(yuan(-123_456), "-1,234.56");
+    }
+}

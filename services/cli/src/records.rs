@@ -1,0 +1,306 @@
+//! `actors`, `pairings` and `activities`: list, get, create, delete.
+
+use std::io::Read as _;
+
+use eastwest_proto::registry::v1 as pb;
+use eastwest_proto::registry::v1::registry_service_client::RegistryServiceClient;
+use tonic::transport::Channel;
+
+use crate::cli::{
+    ActivityCommand, ActorFilters, Category, CreateArgs, LeadershipArg, Level, Output, Paging, PairingFilters,
+    RecordCommand, SideArg, State,
+};
+use crate::connect::named;
+use crate::error::{CliError, CliResult};
+use crate::json::{self, Fields};
+use crate::output::{Table, print_json, short, yuan};
+
+type Registry = RegistryServiceClient<Channel>;
+
+pub fn category(c: Category) -> pb::ActorCategory {
+    match c {
+        Category::GovernmentBody => pb::ActorCategory::GovernmentBody,
+        Category::PublicInstitution => pb::ActorCategory::PublicInstitution,
+        Category::StateOwnedEnterprise => pb::ActorCategory::StateOwnedEnterprise,
+        Category::PeoplesOrganization => pb::ActorCategory::PeoplesOrganization,
+        Category::SocialOrganization => pb::ActorCategory::SocialOrganization,
+        Category::PrivateEnterprise => pb::ActorCategory::PrivateEnterprise,
+        Category::Individual => pb::ActorCategory::Individual,
+    }
+}
+
+fn side(s: SideArg) -> pb::Side {
+    match s {
+        SideArg::East => pb::Side::East,
+        SideArg::West => pb::Side::West,
+    }
+}
+
+pub fn level(l: Level) -> pb::PairingLevel {
+    match l {
+        Level::Province => pb::PairingLevel::Province,
+        Level::Prefecture => pb::PairingLevel::Prefecture,
+        Level::County => pb::PairingLevel::County,
+        Level::Town => pb::PairingLevel::Town,
+        Level::Village => pb::PairingLevel::Village,
+        Level::EnterpriseVillage => pb::PairingLevel::EnterpriseVillage,
+        Level::SocialOrgVillage => pb::PairingLevel::SocialOrgVillage,
+        Level::School => pb::PairingLevel::School,
+        Level::Hospital => pb::PairingLevel::Hospital,
+    }
+}
+
+pub fn leadership(l: LeadershipArg) -> pb::Leadership {
+    match l {
+        LeadershipArg::GovernmentLed => pb::Leadership::GovernmentLed,
+        LeadershipArg::MarketLed => pb::Leadership::MarketLed,
+        LeadershipArg::SocietyLed => pb::Leadership::SocietyLed,
+    }
+}
+
+pub fn state(s: State) -> pb::PairingState {
+    match s {
+        State::Planned => pb::PairingState::Planned,
+        State::Active => pb::PairingState::Active,
+        State::Suspended => pb::PairingState::Suspended,
+        State::Closed => pb::PairingState::Closed,
+    }
+}
+
+/// The ListPairings request for a set of CLI filters (shared with evaluations and reports).
+pub fn pairing_listing(f: &PairingFilters) -> pb::ListPairingsRequest {
+    pb::ListPairingsRequest {
+        actor: f.actor.as_deref().map(|a| named("actors", a)).unwrap_or_default(),
+        level: f.level.map_or(0, |l| level(l) as i32),
+        leadership: f.leadership.map_or(0, |l| leadership(l) as i32),
+        state: f.state.map_or(0, |s| state(s) as i32),
+        parent: f.parent.as_deref().map(|p| named("pairings", p)).unwrap_or_default(),
+        region_code_prefix: f.region_prefix.clone().unwrap_or_default(),
+        ..Default::default()
+    }
+}
+
+/// A record's JSON from `--json` or `--file` (`-` for stdin).
+fn read_json(args: &CreateArgs) -> CliResult<serde_json::Value> {
+    let text = match (&args.json, &args.file) {
+        (Some(text), _) => text.clone(),
+        (None, Some(path)) if path.as_os_str() == "-" => {
+            let mut text = String::new();
+            std::io::stdin().read_to_string(&mut text)?;
+            text
+        }
+        (None, Some(path)) => std::fs::read_to_string(path)
+            .map_err(|e| CliError::Usage(format!("cannot read {}: {e}", path.display())))?,
+        (None, None) => return Err(CliError::Usage("give the record with --json or --file".into())),
+    };
+    serde_json::from_str(&text).map_err(|e| CliError::Usage(format!("the record is not JSON: {e}")))
+}
+
+fn parse<M: prost::Message + Default>(full_name: &str, value: serde_json::Value) -> CliResult<M> {
+    json::from_value(full_name, value).map_err(|e| CliError::Usage(format!("the record does not fit {full_name}: {e}")))
+}
+
+fn enum_name<E: TryFrom<i32>>(raw: i32, name: fn(&E) -> &'static str, prefix: &str) -> String {
+    E::try_from(raw).map(|e| short(name(&e), prefix)).unwrap_or_else(|_| raw.to_string())
+}
+
+fn actor_row(a: &pb::Actor) -> Vec<String> {
+    vec![
+        a.name.clone(),
+        a.display_name.clone(),
+        enum_name(a.category, pb::ActorCategory::as_str_name, "ACTOR_CATEGORY_"),
+        enum_name(a.side, pb::Side::as_str_name, "SIDE_"),
+        a.region_code.clone(),
+        enum_name(a.credit_code_check, pb::CreditCodeCheck::as_str_name, "CREDIT_CODE_CHECK_"),
+    ]
+}
+
+const ACTOR_HEADERS: &[&str] = &["NAME", "DISPLAY NAME", "CATEGORY", "SIDE", "REGION", "CREDIT CODE"];
+
+fn pairing_row(p: &pb::Pairing) -> Vec<String> {
+    vec![
+        p.name.clone(),
+        p.title.clone(),
+        enum_name(p.level, pb::PairingLevel::as_str_name, "PAIRING_LEVEL_"),
+        enum_name(p.leadership, pb::Leadership::as_str_name, "LEADERSHIP_"),
+        enum_name(p.state, pb::PairingState::as_str_name, "PAIRING_STATE_"),
+        format!("{} ({})", p.east, p.east_region_code),
+        format!("{} ({})", p.west, p.west_region_code),
+    ]
+}
+
+const PAIRING_HEADERS: &[&str] = &["NAME", "TITLE", "LEVEL", "LEADERSHIP", "STATE", "EAST", "WEST"];
+
+fn activity_row(a: &pb::Activity) -> Vec<String> {
+    vec![
+        a.name.clone(),
+        a.date.clone(),
+        a.actor.clone(),
+        enum_name(a.form, pb::CooperationForm::as_str_name, "COOPERATION_FORM_"),
+        enum_name(a.kind, pb::ActivityKind::as_str_name, "ACTIVITY_KIND_"),
+        enum_name(a.direction, pb::FlowDirection::as_str_name, "FLOW_DIRECTION_"),
+        yuan(a.amount_fen),
+        a.people.to_string(),
+    ]
+}
+
+const ACTIVITY_HEADERS: &[&str] = &["NAME", "DATE", "ACTOR", "FORM", "KIND", "DIRECTION", "YUAN", "PEOPLE"];
+
+/// Prints records as a table or JSON lines.
+fn show<M: prost::Message>(
+    output: Output,
+    full_name: &str,
+    headers: &[&'static str],
+    records: &[M],
+    row: impl Fn(&M) -> Vec<String>,
+) -> CliResult {
+    match output {
+        Output::Json => {
+            for r in records {
+                print_json(&json::to_value(full_name, r, Fields::All)?);
+            }
+        }
+        Output::Table => {
+            let mut table = Table::new(headers);
+            for r in records {
+                table.row(row(r));
+            }
+            table.print();
+        }
+    }
+    Ok(())
+}
+
+/// Pages through a listing: one page, or every page with `--all`. Prints the next token on stderr.
+async fn paged<M, F, Fut>(paging: &Paging, mut fetch: F) -> CliResult<Vec<M>>
+where
+    F: FnMut(i32, String) -> Fut,
+    Fut: std::future::Future<Output = Result<(Vec<M>, String), tonic::Status>>,
+{
+    let mut token = paging.page_token.clone();
+    let mut all = Vec::new();
+    loop {
+        let (items, next) = fetch(paging.page_size, token).await?;
+        all.extend(items);
+        if next.is_empty() {
+            return Ok(all);
+        }
+        if !paging.all {
+            eprintln!("more: --page-token {next}");
+            return Ok(all);
+        }
+        token = next;
+    }
+}
+
+pub async fn actors(mut client: Registry, output: Output, command: RecordCommand<ActorFilters>) -> CliResult {
+    match command {
+        RecordCommand::List { filters, paging } => {
+            let actors =
+                paged(&paging, |page_size, page_token| {
+                    let mut c = client.clone();
+                    let request = pb::ListActorsRequest {
+                        page_size,
+                        page_token,
+                        category: filters.category.map_or(0, |x| category(x) as i32),
+                        side: filters.side.map_or(0, |x| side(x) as i32),
+                        region_code_prefix: filters.region_prefix.clone().unwrap_or_default(),
+                    };
+                    async move {
+                        c.list_actors(request).await.map(|r| r.into_inner()).map(|r| (r.actors, r.next_page_token))
+                    }
+                })
+                .await?;
+            show(output, json::ACTOR, ACTOR_HEADERS, &actors, actor_row)
+        }
+        RecordCommand::Get { name } => {
+            let actor = client.get_actor(pb::GetActorRequest { name: named("actors", &name) }).await?.into_inner();
+            show(output, json::ACTOR, ACTOR_HEADERS, &[actor], actor_row)
+        }
+        RecordCommand::Create(args) => {
+            let actor: pb::Actor = parse(json::ACTOR, read_json(&args)?)?;
+            let request = pb::CreateActorRequest { actor: Some(actor), actor_id: args.id.clone().unwrap_or_default() };
+            let created = client.create_actor(request).await?.into_inner();
+            show(output, json::ACTOR, ACTOR_HEADERS, &[created], actor_row)
+        }
+        RecordCommand::Delete { name, etag, force } => {
+            if force {
+                return Err(CliError::Usage("--force applies to pairings only".into()));
+            }
+            let name = named("actors", &name);
+            client.delete_actor(pb::DeleteActorRequest { name: name.clone(), etag }).await?;
+            eprintln!("deleted {name}");
+            Ok(())
+        }
+    }
+}
+
+pub async fn pairings(mut client: Registry, output: Output, command: RecordCommand<PairingFilters>) -> CliResult {
+    match command {
+        RecordCommand::List { filters, paging } => {
+            let base = pairing_listing(&filters);
+            let pairings = paged(&paging, |page_size, page_token| {
+                let mut c = client.clone();
+                let request = pb::ListPairingsRequest { page_size, page_token, ..base.clone() };
+                async move {
+                    c.list_pairings(request).await.map(|r| r.into_inner()).map(|r| (r.pairings, r.next_page_token))
+                }
+            })
+            .await?;
+            show(output, json::PAIRING, PAIRING_HEADERS, &pairings, pairing_row)
+        }
+        RecordCommand::Get { name } => {
+            let p = client.get_pairing(pb::GetPairingRequest { name: named("pairings", &name) }).await?.into_inner();
+            show(output, json::PAIRING, PAIRING_HEADERS, &[p], pairing_row)
+        }
+        RecordCommand::Create(args) => {
+            let pairing: pb::Pairing = parse(json::PAIRING, read_json(&args)?)?;
+            let request =
+                pb::CreatePairingRequest { pairing: Some(pairing), pairing_id: args.id.clone().unwrap_or_default() };
+            let created = client.create_pairing(request).await?.into_inner();
+            show(output, json::PAIRING, PAIRING_HEADERS, &[created], pairing_row)
+        }
+        RecordCommand::Delete { name, etag, force } => {
+            let name = named("pairings", &name);
+            client.delete_pairing(pb::DeletePairingRequest { name: name.clone(), etag, force }).await?;
+            eprintln!("deleted {name}");
+            Ok(())
+        }
+    }
+}
+
+pub async fn activities(mut client: Registry, output: Output, command: ActivityCommand) -> CliResult {
+    match command {
+        ActivityCommand::List { pairing, paging } => {
+            let parent = named("pairings", &pairing);
+            let activities = paged(&paging, |page_size, page_token| {
+                let mut c = client.clone();
+                let request = pb::ListActivitiesRequest { parent: parent.clone(), page_size, page_token };
+                async move {
+                    c.list_activities(request).await.map(|r| r.into_inner()).map(|r| (r.activities, r.next_page_token))
+                }
+            })
+            .await?;
+            show(output, json::ACTIVITY, ACTIVITY_HEADERS, &activities, activity_row)
+        }
+        ActivityCommand::Get { name } => {
+            let a = client.get_activity(pb::GetActivityRequest { name }).await?.into_inner();
+            show(output, json::ACTIVITY, ACTIVITY_HEADERS, &[a], activity_row)
+        }
+        ActivityCommand::Create { pairing, create } => {
+            let activity: pb::Activity = parse(json::ACTIVITY, read_json(&create)?)?;
+            let request = pb::CreateActivityRequest {
+                parent: named("pairings", &pairing),
+                activity: Some(activity),
+                activity_id: create.id.clone().unwrap_or_default(),
+            };
+            let created = client.create_activity(request).await?.into_inner();
+            show(output, json::ACTIVITY, ACTIVITY_HEADERS, &[created], activity_row)
+        }
+        ActivityCommand::Delete { name, etag } => {
+            client.delete_activity(pb::DeleteActivityRequest { name: name.clone(), etag }).await?;
+            eprintln!("deleted {name}");
+            Ok(())
+        }
+    }
+}

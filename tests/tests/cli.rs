@@ -1,0 +1,268 @@
+//! The real `eastwest` binary against real servers: every subcommand, its output and exit codes.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::Output;
+
+use common::*;
+
+struct Cli {
+    bin: PathBuf,
+    registry: String,
+    evaluation: String,
+}
+
+impl Cli {
+    async fn new(registry: &TestRegistry, evaluation: &TestEvaluation) -> Self {
+        let bin = tokio::task::spawn_blocking(|| cargo_binary("eastwest-cli", "eastwest")).await.expect("build");
+        Self { bin, registry: registry.url(), evaluation: evaluation.url() }
+    }
+
+    /// Runs the binary with `args` (off the async runtime: the servers live on it).
+    async fn run(&self, args: &[&str]) -> Output {
+        let mut command = std::process::Command::new(&self.bin);
+        command.args(["--registry", &self.registry, "--evaluation", &self.evaluation]).args(args);
+        tokio::task::spawn_blocking(move || command.output().expect("run eastwest")).await.expect("join")
+    }
+
+    async fn ok(&self, args: &[&str]) -> String {
+        let out = self.run(args).await;
+        assert!(out.status.success(), "eastwest {args:?} failed: {}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8(out.stdout).expect("utf8")
+    }
+}
+
+fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+fn json_lines(text: &str) -> Vec<serde_json::Value> {
+    text.lines().map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{l}: {e}"))).collect()
+}
+
+const JS: &str = r#"{"display_name":"江苏省人民政府","category":"ACTOR_CATEGORY_GOVERNMENT_BODY","side":"SIDE_EAST","region_code":"320000"}"#;
+const SN: &str = r#"{"display_name":"陕西省人民政府","category":"ACTOR_CATEGORY_GOVERNMENT_BODY","side":"SIDE_WEST","region_code":"610000"}"#;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn records_can_be_created_listed_shown_and_deleted() {
+    let registry = TestRegistry::start().await;
+    let evaluation = TestEvaluation::start(&registry.url()).await;
+    let cli = Cli::new(&registry, &evaluation).await;
+
+    let table = cli.ok(&["actors", "create", "--id", "js", "--json", JS]).await;
+    assert!(table.contains("actors/js") && table.contains("江苏省人民政府"), "{table}");
+    cli.ok(&["actors", "create", "--id", "sn", "--json", SN]).await;
+    let shown = json_lines(&cli.ok(&["actors", "get", "js", "--output", "json"]).await);
+    assert_eq!(shown[0]["display_name"], "江苏省人民政府");
+    assert_eq!(shown[0]["credit_code_check"], "CREDIT_CODE_CHECK_ABSENT");
+    let east = json_lines(&cli.ok(&["actors", "list", "--side", "east", "--all", "--output", "json"]).await);
+    assert_eq!(east.len(), 1);
+
+    let pairing = r#"{"title":"江苏—陕西","east":"actors/js","west":"actors/sn","level":"PAIRING_LEVEL_PROVINCE","leadership":"LEADERSHIP_GOVERNMENT_LED","state":"PAIRING_STATE_ACTIVE"}"#;
+    cli.ok(&["pairings", "create", "--id", "js-sn", "--json", pairing]).await;
+    let listed = cli.ok(&["pairings", "list", "--region-prefix", "61"]).await;
+    assert!(listed.contains("pairings/js-sn") && listed.contains("PROVINCE"), "{listed}");
+    let got = json_lines(&cli.ok(&["pairings", "get", "pairings/js-sn", "--output", "json"]).await);
+    assert_eq!(got[0]["west_region_code"], "610000");
+
+    let activity = r#"{"actor":"actors/js","form":"COOPERATION_FORM_INDUSTRY","kind":"ACTIVITY_KIND_FUNDS","direction":"FLOW_DIRECTION_EAST_TO_WEST","date":"2021-12-31","amount_fen":269000000000}"#;
+    cli.ok(&["activities", "create", "js-sn", "--id", "aid-2021", "--json", activity]).await;
+    let acts = cli.ok(&["activities", "list", "js-sn", "--all"]).await;
+    assert!(acts.contains("2,690,000,000.00"), "money shows as yuan: {acts}");
+    let one =
+        json_lines(&cli.ok(&["activities", "get", "pairings/js-sn/activities/aid-2021", "--output", "json"]).await);
+    assert_eq!(one[0]["amount_fen"], 269_000_000_000i64);
+
+    // Paging: one page, the next token on stderr; --all follows it.
+    for i in 0..3 {
+        let body = SN.replace("陕西省人民政府", &format!("west {i}"));
+        cli.ok(&["actors", "create", "--id", &format!("w{i}"), "--json", &body]).await;
+    }
+    let first = cli.run(&["actors", "list", "--page-size", "2"]).await;
+    assert!(first.status.success());
+    assert!(stderr(&first).contains("--page-token"), "{}", stderr(&first));
+    assert_eq!(
+        json_lines(&cli.ok(&["actors", "list", "--page-size", "2", "--all", "--output", "json"]).await).len(),
+        5
+    );
+
+    // A failed call: exit 1, the code, the message and the field violations.
+    let bad = cli.run(&["actors", "create", "--json", r#"{"display_name":"","side":"SIDE_EAST"}"#]).await;
+    assert_eq!(bad.status.code(), Some(1));
+    let err = stderr(&bad);
+    assert!(
+        err.contains("InvalidArgument") && err.contains("actor.display_name") && err.contains("actor.category"),
+        "{err}"
+    );
+    let refused = cli.run(&["actors", "delete", "js"]).await;
+    assert_eq!(refused.status.code(), Some(1));
+    assert!(stderr(&refused).contains("FailedPrecondition"), "{}", stderr(&refused));
+    let missing = cli.run(&["pairings", "get", "nope"]).await;
+    assert_eq!(missing.status.code(), Some(1));
+    assert!(stderr(&missing).contains("NotFound"));
+
+    // Bad usage: exit 2.
+    assert_eq!(cli.run(&["actors", "list", "--side", "north"]).await.status.code(), Some(2));
+    assert_eq!(cli.run(&["frobnicate"]).await.status.code(), Some(2));
+    assert_eq!(cli.run(&["actors", "create", "--json", "{not json"]).await.status.code(), Some(2));
+
+    let refused = cli.run(&["pairings", "delete", "js-sn"]).await;
+    assert_eq!(refused.status.code(), Some(1), "activities block the delete without --force");
+    cli.ok(&["pairings", "delete", "js-sn", "--force"]).await;
+    cli.ok(&["actors", "delete", "actors/js"]).await;
+    let gone = cli.run(&["actors", "get", "js"]).await;
+    assert_eq!(gone.status.code(), Some(1));
+    evaluation.stop().await;
+    registry.stop().await;
+}
+
+fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
+    let path = dir.join(name);
+    std::fs::write(&path, text).expect("write");
+    path
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn csv_import_reports_bad_rows_by_line_and_keeps_the_good_ones() {
+    let registry = TestRegistry::start().await;
+    let evaluation = TestEvaluation::start(&registry.url()).await;
+    let cli = Cli::new(&registry, &evaluation).await;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let csv = write(
+        dir.path(),
+        "actors.csv",
+        "id,display_name,category,side,region_code,credit_code,parent,description,labels\n\
+         gd,广东省人民政府,government-body,east,440000,,,,source=test\n\
+         gz,贵州省人民政府,GOVERNMENT_BODY,WEST,520000,,,,\n\
+         bad-region,某机构,social-organization,west,990000,,,,\n\
+         gz-city,贵阳市人民政府,government-body,west,520100,,gz,省会,\n\
+         short,too,few\n",
+    );
+    let out = cli.run(&["import", csv.to_str().expect("path")]).await;
+    assert_eq!(out.status.code(), Some(1), "a failed line makes the import fail");
+    let err = stderr(&out);
+    assert!(err.contains("actors.csv:4:") && err.contains("region_code"), "line 4 named with its reason: {err}");
+    assert!(err.contains("actors.csv:6:") && err.contains("fields"), "line 6 named: {err}");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains("3 created, 0 unchanged, 2 failed"), "{stdout}");
+    let parent = json_lines(&cli.ok(&["actors", "get", "gz-city", "--output", "json"]).await);
+    assert_eq!(parent[0]["parent"], "actors/gz");
+
+    let again = cli.run(&["import", csv.to_str().expect("path")]).await;
+    assert!(String::from_utf8_lossy(&again.stdout).contains("0 created, 3 unchanged, 2 failed"));
+
+    let pairings = write(
+        dir.path(),
+        "pairings.csv",
+        "id,title,east,west,level,parent,leadership,forms,state,start_date,end_date,scope_statement,description,labels\n\
+         gd-gz,广东—贵州,gd,gz,province,,government-led,industry;consumption,active,2021-01-01,,产业与消费协作,,\n\
+         swapped,反了,gz,gd,province,,government-led,,active,,,,,\n",
+    );
+    let out = cli.run(&["import", pairings.to_str().expect("path")]).await;
+    let err = stderr(&out);
+    assert!(err.contains("pairings.csv:3:") && err.contains("FailedPrecondition"), "{err}");
+    let p = json_lines(&cli.ok(&["pairings", "get", "gd-gz", "--output", "json"]).await);
+    assert_eq!(p[0]["forms"], serde_json::json!(["COOPERATION_FORM_INDUSTRY", "COOPERATION_FORM_CONSUMPTION"]));
+    assert_eq!(p[0]["scope"]["statement"], "产业与消费协作");
+    evaluation.stop().await;
+    registry.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sample_data_reimports_unchanged_and_survives_an_export_round_trip() {
+    let source = TestRegistry::start().await;
+    let evaluation = TestEvaluation::start(&source.url()).await;
+    let cli = Cli::new(&source, &evaluation).await;
+    let sample = concat!(env!("CARGO_MANIFEST_DIR"), "/../data/sample/registry.jsonl");
+    let lines = std::fs::read_to_string(sample).expect("sample").lines().filter(|l| !l.trim().is_empty()).count();
+
+    let first = cli.ok(&["import", sample]).await;
+    assert!(first.contains(&format!("{lines} created, 0 unchanged, 0 failed")), "{first}");
+    let second = cli.ok(&["import", sample]).await;
+    assert!(second.contains(&format!("0 created, {lines} unchanged, 0 failed (nothing changed)")), "{second}");
+
+    let dir = tempfile::tempdir().expect("tempdir");
+    let exported = dir.path().join("export.jsonl");
+    cli.ok(&["export", "--out", exported.to_str().expect("path")]).await;
+    let text = std::fs::read_to_string(&exported).expect("export");
+    assert_eq!(text.lines().count(), lines);
+
+    let target = TestRegistry::start().await;
+    let into_target = Cli { registry: target.url(), ..Cli::new(&target, &evaluation).await };
+    into_target.ok(&["import", exported.to_str().expect("path")]).await;
+    let again = dir.path().join("again.jsonl");
+    into_target.ok(&["export", "--out", again.to_str().expect("path")]).await;
+    assert_eq!(std::fs::read_to_string(&again).expect("again"), text, "export → import → export is the identity");
+    evaluation.stop().await;
+    source.stop().await;
+    target.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn evaluations_summaries_and_reports() {
+    let registry = TestRegistry::start().await;
+    let evaluation = TestEvaluation::start(&registry.url()).await;
+    let cli = Cli::new(&registry, &evaluation).await;
+    let sample = concat!(env!("CARGO_MANIFEST_DIR"), "/../data/sample/registry.jsonl");
+    cli.ok(&["import", sample]).await;
+
+    let one = cli.ok(&["evaluate", "js-sn", "--as-of", "2024-12-31"]).await;
+    for expected in ["pairings/js-sn", "BOUNDARY_CLARITY", "COORDINATED_GOVERNANCE", "overall"] {
+        assert!(one.contains(expected), "{expected} missing from:\n{one}");
+    }
+    let json = json_lines(&cli.ok(&["evaluate", "js-sn", "--output", "json"]).await);
+    assert_eq!(json[0]["criteria"].as_array().map(Vec::len), Some(8));
+    let all = json_lines(&cli.ok(&["evaluate", "--all", "--level", "province", "--output", "json"]).await);
+    assert_eq!(all.len(), 11, "the eleven province-level pairings");
+    let ranked = cli.ok(&["evaluate", "--all"]).await;
+    assert!(ranked.lines().count() > 20, "{ranked}");
+    let bad = cli.run(&["evaluate", "js-sn", "--as-of", "31/12/2024"]).await;
+    assert_eq!(bad.status.code(), Some(1));
+    assert!(stderr(&bad).contains("as_of"));
+
+    let summary = cli.ok(&["summary", "--group-by", "west-province"]).await;
+    assert!(summary.contains("520000") && summary.contains("610000"), "{summary}");
+    let groups = json_lines(&cli.ok(&["summary", "--group-by", "leadership", "--output", "json"]).await);
+    assert!(groups.iter().any(|g| g["key"] == "LEADERSHIP_GOVERNMENT_LED"));
+
+    let dir = tempfile::tempdir().expect("tempdir");
+    let html = dir.path().join("report.html");
+    cli.ok(&["report", "--format", "html", "--out", html.to_str().expect("path")]).await;
+    let page = std::fs::read_to_string(&html).expect("html");
+    assert!(
+        page.contains("<svg") && page.contains("pairings/js-sn") && !page.contains("<script"),
+        "self-contained HTML"
+    );
+    let md = dir.path().join("report.md");
+    cli.ok(&["report", "--format", "markdown", "--out", md.to_str().expect("path"), "--region-prefix", "52"]).await;
+    let text = std::fs::read_to_string(&md).expect("md");
+    assert!(text.contains("pairings/gd-gz") && !text.contains("pairings/js-sn"), "filters apply to the report");
+    evaluation.stop().await;
+    registry.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn up_loads_the_sample_once_and_prints_the_ranking() {
+    let bin = tokio::task::spawn_blocking(|| cargo_binary("eastwest-cli", "eastwest")).await.expect("build");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let run = |dir: PathBuf, bin: PathBuf| {
+        tokio::task::spawn_blocking(move || {
+            std::process::Command::new(bin)
+                .args(["up", "--once", "--registry-listen", "127.0.0.1:0", "--evaluation-listen", "127.0.0.1:0"])
+                .arg("--data-dir")
+                .arg(dir)
+                .output()
+                .expect("run up")
+        })
+    };
+    let first = run(dir.path().to_path_buf(), bin.clone()).await.expect("join");
+    assert!(first.status.success(), "{}", stderr(&first));
+    let table = String::from_utf8_lossy(&first.stdout);
+    assert!(table.contains("pairings/js-sn") && table.contains("SCORE"), "{table}");
+    assert_eq!(table.lines().count(), 31, "a header and the thirty sample pairings");
+    assert!(stderr(&first).contains("sample data loaded"));
+    let second = run(dir.path().to_path_buf(), bin).await.expect("join");
+    assert!(second.status.success(), "{}", stderr(&second));
+    assert!(!stderr(&second).contains("sample data loaded"), "a registry with data is not loaded again");
+}
