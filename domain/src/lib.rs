@@ -6,6 +6,7 @@
 //! Plain Rust with no I/O and no wire types: `eastwest-proto` converts at the edge.
 
 pub mod codes;
+pub mod dates;
 pub mod model;
 pub mod names;
 

@@ -1,7 +1,7 @@
 //! The registry's records as plain Rust: what is stored, validated and served, free of wire types.
 //!
-//! Records are stored as JSON (see `store::codec`): every field added later must carry
-//! `#[serde(default)]` so that data written before it still reads.
+//! The registry stores records as JSON (services/registry, `core`): every field added later must
+//! carry `#[serde(default)]` so that data written before it still reads.
 
 use std::collections::BTreeMap;
 

@@ -345,9 +345,9 @@ impl Reader<'_> {
         if text.is_empty() {
             return Ok(None);
         }
-        NaiveDate::parse_from_str(text, "%Y-%m-%d")
+        eastwest_domain::dates::parse_iso_date(text)
             .map(Some)
-            .map_err(|_| self.fail(field, format!("{text:?} is not YYYY-MM-DD")))
+            .ok_or_else(|| self.fail(field, format!("{text:?} is not {}", eastwest_domain::dates::DATE_RULE)))
     }
 }
 

@@ -23,6 +23,16 @@ struct Running {
     addr: SocketAddr,
 }
 
+/// A failed assertion must not leave the server running.
+impl Drop for Running {
+    fn drop(&mut self) {
+        if matches!(self.child.try_wait(), Ok(None)) {
+            let _ = self.child.kill();
+            let _ = self.child.wait();
+        }
+    }
+}
+
 /// Starts the binary on an ephemeral port and reads the address it logs.
 fn start(bin: &Path, dir: &Path) -> Running {
     let mut child = Command::new(bin)
@@ -58,32 +68,58 @@ async fn every_acknowledged_write_survives_sigkill() {
     let tempdir = tempfile::tempdir().expect("tempdir");
     let dir = tempdir.path().join("registry");
     let mut running = start(&bin, &dir);
+    let mut c = connect(running.addr).await;
+    east(&mut c, "e").await;
+    west(&mut c, "w").await;
+    create_pairing(&mut c, "p", pairing("p", "e", "w")).await;
 
+    // Writers of single-key records (actors) and of multi-key ones (activities: the record plus two
+    // reference counts), acknowledged writes counted as they come.
     let stop = Arc::new(AtomicBool::new(false));
+    let acked = Arc::new(std::sync::atomic::AtomicUsize::new(0));
     let mut writers = Vec::new();
     for w in 0..16 {
         let mut client = connect(running.addr).await;
-        let stop = Arc::clone(&stop);
+        let (stop, acked) = (Arc::clone(&stop), Arc::clone(&acked));
         writers.push(tokio::spawn(async move {
             let mut acknowledged = Vec::new();
-            let deadline = Instant::now() + Duration::from_secs(10);
+            let deadline = Instant::now() + Duration::from_secs(20);
             for i in 0..2_000 {
                 if stop.load(Ordering::SeqCst) || Instant::now() > deadline {
                     break;
                 }
-                let id = format!("w{w:02}-{i:04}");
-                let request =
-                    pb::CreateActorRequest { actor: Some(actor(&id, pb::Side::East, "320000")), actor_id: id.clone() };
-                match client.create_actor(request).await {
-                    Ok(_) => acknowledged.push(id),
+                let written = if w % 4 == 0 {
+                    let id = format!("w{w:02}-{i:04}");
+                    let request = pb::CreateActivityRequest {
+                        parent: "pairings/p".into(),
+                        activity: Some(activity(if i % 2 == 0 { "e" } else { "w" })),
+                        activity_id: id.clone(),
+                    };
+                    client.create_activity(request).await.map(|_| format!("pairings/p/activities/{id}"))
+                } else {
+                    let id = format!("w{w:02}-{i:04}");
+                    let request = pb::CreateActorRequest {
+                        actor: Some(actor(&id, pb::Side::East, "320000")),
+                        actor_id: id.clone(),
+                    };
+                    client.create_actor(request).await.map(|_| format!("actors/{id}"))
+                };
+                match written {
+                    Ok(name) => {
+                        acknowledged.push(name);
+                        acked.fetch_add(1, Ordering::SeqCst);
+                    }
                     Err(_) => break, // the process is gone
                 }
             }
             acknowledged
         }));
     }
-    // Let writes flow, then kill the process mid-stream.
-    tokio::time::sleep(Duration::from_millis(800)).await;
+    // Kill the process mid-stream, once a good number of writes are acknowledged.
+    let waited = Instant::now();
+    while acked.load(Ordering::SeqCst) < 400 && waited.elapsed() < Duration::from_secs(15) {
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
     signal(&running.child, "-KILL");
     let _ = running.child.wait();
     stop.store(true, Ordering::SeqCst);
@@ -91,17 +127,19 @@ async fn every_acknowledged_write_survives_sigkill() {
     for w in writers {
         acknowledged.extend(w.await.expect("writer"));
     }
-    assert!(acknowledged.len() > 50, "the test must have written something before the kill: {}", acknowledged.len());
+    assert!(acknowledged.len() >= 400, "the test must have written before the kill: {}", acknowledged.len());
+    eprintln!("acknowledged before SIGKILL: {} writes from 16 clients", acknowledged.len());
 
     let mut restarted = start(&bin, &dir);
     let mut c = connect(restarted.addr).await;
-    let stored: std::collections::BTreeSet<String> =
+    let mut stored: std::collections::BTreeSet<String> =
         all_actor_names(&mut c, pb::ListActorsRequest { page_size: 1000, ..Default::default() })
             .await
             .into_iter()
             .collect();
-    eprintln!("acknowledged before SIGKILL: {} writes from 16 clients", acknowledged.len());
-    let lost: Vec<_> = acknowledged.iter().filter(|id| !stored.contains(&format!("actors/{id}"))).collect();
+    let snapshot = c.get_pairing_snapshot(pb::GetPairingSnapshotRequest { name: "pairings/p".into() }).await;
+    stored.extend(snapshot.expect("snapshot").into_inner().activities.into_iter().map(|a| a.name));
+    let lost: Vec<_> = acknowledged.iter().filter(|name| !stored.contains(*name)).collect();
     assert!(
         lost.is_empty(),
         "{} of {} acknowledged writes were lost, e.g. {:?}",
@@ -109,6 +147,17 @@ async fn every_acknowledged_write_survives_sigkill() {
         acknowledged.len(),
         lost.first()
     );
+
+    // Reference counts came through the crash with their records: the named actors are still
+    // protected, and are free once the pairing and its activities are gone.
+    let refused = c.delete_actor(pb::DeleteActorRequest { name: "actors/e".into(), etag: String::new() }).await;
+    assert_eq!(refused.expect_err("still named").code(), tonic::Code::FailedPrecondition);
+    c.delete_pairing(pb::DeletePairingRequest { name: "pairings/p".into(), etag: String::new(), force: true })
+        .await
+        .expect("force delete");
+    for name in ["actors/e", "actors/w"] {
+        c.delete_actor(pb::DeleteActorRequest { name: name.into(), etag: String::new() }).await.expect("released");
+    }
     signal(&restarted.child, "-TERM");
     let status = restarted.child.wait().expect("wait");
     assert!(status.success(), "SIGTERM ends the registry with exit 0, got {status}");

@@ -150,6 +150,7 @@ async fn csv_import_reports_bad_rows_by_line_and_keeps_the_good_ones() {
     assert_eq!(parent[0]["parent"], "actors/gz");
 
     let again = cli.run(&["import", csv.to_str().expect("path")]).await;
+    assert_eq!(again.status.code(), Some(1), "the two bad lines still fail");
     assert!(String::from_utf8_lossy(&again.stdout).contains("0 created, 3 unchanged, 2 failed"));
 
     let pairings = write(
@@ -222,7 +223,8 @@ async fn evaluations_summaries_and_reports() {
     assert!(stderr(&bad).contains("as_of"));
 
     let summary = cli.ok(&["summary", "--group-by", "west-province"]).await;
-    assert!(summary.contains("520000") && summary.contains("610000"), "{summary}");
+    assert!(summary.contains("520000 贵州省") && summary.contains("610000 陕西省"), "{summary}");
+    assert!(summary.contains("P25") && summary.contains("P75"), "{summary}");
     let groups = json_lines(&cli.ok(&["summary", "--group-by", "leadership", "--output", "json"]).await);
     assert!(groups.iter().any(|g| g["key"] == "LEADERSHIP_GOVERNMENT_LED"));
 
@@ -265,4 +267,82 @@ async fn up_loads_the_sample_once_and_prints_the_ranking() {
     let second = run(dir.path().to_path_buf(), bin).await.expect("join");
     assert!(second.status.success(), "{}", stderr(&second));
     assert!(!stderr(&second).contains("sample data loaded"), "a registry with data is not loaded again");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_hand_written_file_reimports_unchanged_even_where_the_registry_tidies_it() {
+    let registry = TestRegistry::start().await;
+    let evaluation = TestEvaluation::start(&registry.url()).await;
+    let cli = Cli::new(&registry, &evaluation).await;
+    let dir = tempfile::tempdir().expect("tempdir");
+    // Trailing spaces, roles out of order and repeated, a form twice: all stored in canonical form.
+    let file = write(
+        dir.path(),
+        "hand.jsonl",
+        r#"{"actor":{"name":"actors/js","display_name":"江苏省人民政府 ","category":"ACTOR_CATEGORY_GOVERNMENT_BODY","side":"SIDE_EAST","region_code":"320000"}}
+{"actor":{"name":"actors/sn","display_name":" 陕西省人民政府","category":"ACTOR_CATEGORY_GOVERNMENT_BODY","side":"SIDE_WEST","region_code":"610000"}}
+
+{"pairing":{"name":"pairings/js-sn","title":"江苏—陕西 ","east":"actors/js","west":"actors/sn","level":"PAIRING_LEVEL_PROVINCE","leadership":"LEADERSHIP_GOVERNMENT_LED","state":"PAIRING_STATE_ACTIVE","forms":["COOPERATION_FORM_INDUSTRY","COOPERATION_FORM_EMPLOYMENT","COOPERATION_FORM_INDUSTRY"],"participants":[{"actor":"actors/js","roles":["PARTICIPANT_ROLE_ACCOUNTABLE","PARTICIPANT_ROLE_FUNDING","PARTICIPANT_ROLE_ACCOUNTABLE"]}],"responsibilities":[{"party":"actors/sn","duty":" 建设帮扶车间 ","status":"RESPONSIBILITY_STATUS_OPEN"}],"goals":[{"indicator":"就业 ","form":"COOPERATION_FORM_EMPLOYMENT"}]}}
+{"activity":{"name":"pairings/js-sn/activities/a1","actor":"actors/js","form":"COOPERATION_FORM_INDUSTRY","kind":"ACTIVITY_KIND_FUNDS","direction":"FLOW_DIRECTION_EAST_TO_WEST","date":"2021-12-31","amount_fen":"100"}}
+"#,
+    );
+    let path = file.to_str().expect("path");
+    assert!(cli.ok(&["import", path]).await.contains("4 created, 0 unchanged, 0 failed"));
+    let again = cli.run(&["import", path]).await;
+    assert_eq!(again.status.code(), Some(0), "{}", stderr(&again));
+    assert!(String::from_utf8_lossy(&again.stdout).contains("0 created, 4 unchanged, 0 failed (nothing changed)"));
+
+    // A record whose content really differs is refused, named by its line, and left alone.
+    let changed = write(
+        dir.path(),
+        "changed.jsonl",
+        r#"{"actor":{"name":"actors/js","display_name":"江苏省","category":"ACTOR_CATEGORY_GOVERNMENT_BODY","side":"SIDE_EAST","region_code":"320000"}}
+"#,
+    );
+    let out = cli.run(&["import", changed.to_str().expect("path")]).await;
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("changed.jsonl:1: already exists with other content"), "{}", stderr(&out));
+    let js = json_lines(&cli.ok(&["actors", "get", "js", "--output", "json"]).await);
+    assert_eq!(js[0]["display_name"], "江苏省人民政府");
+
+    // export to standard output, and activities delete.
+    let exported = cli.ok(&["export"]).await;
+    assert_eq!(exported.lines().count(), 4);
+    cli.ok(&["activities", "delete", "pairings/js-sn/activities/a1"]).await;
+    let gone = cli.run(&["activities", "get", "pairings/js-sn/activities/a1"]).await;
+    assert_eq!(gone.status.code(), Some(1));
+    evaluation.stop().await;
+    registry.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn careless_input_is_refused_before_anything_is_sent() {
+    let registry = TestRegistry::start().await;
+    let evaluation = TestEvaluation::start(&registry.url()).await;
+    let cli = Cli::new(&registry, &evaluation).await;
+    let dir = tempfile::tempdir().expect("tempdir");
+    // A spreadsheet's GBK export: refused with advice, nothing stored.
+    let mut gbk = b"id,display_name,category,side,region_code\ngd,".to_vec();
+    gbk.extend_from_slice(&[0xB9, 0xE3, 0xB6, 0xAB]); // 广东 in GBK
+    gbk.extend_from_slice(b",government-body,east,440000\n");
+    let path = dir.path().join("gbk.csv");
+    std::fs::write(&path, gbk).expect("write");
+    let out = cli.run(&["import", path.to_str().expect("path")]).await;
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("not UTF-8"), "{}", stderr(&out));
+    assert!(json_lines(&cli.ok(&["actors", "list", "--output", "json"]).await).is_empty());
+    // Only plaintext http:// URLs, said plainly.
+    let mut https = std::process::Command::new(&cli.bin);
+    https.args(["--registry", "https://127.0.0.1:1", "actors", "list"]);
+    let out = tokio::task::spawn_blocking(move || https.output().expect("run")).await.expect("join");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("https is not supported"), "{}", stderr(&out));
+    // An unreachable service: exit 1, and which URL to check.
+    let mut down = std::process::Command::new(&cli.bin);
+    down.args(["--registry", "http://127.0.0.1:1", "--timeout-secs", "3", "actors", "list"]);
+    let out = tokio::task::spawn_blocking(move || down.output().expect("run")).await.expect("join");
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("http://127.0.0.1:1") && stderr(&out).contains("--registry"), "{}", stderr(&out));
+    evaluation.stop().await;
+    registry.stop().await;
 }

@@ -224,3 +224,40 @@ async fn many_concurrent_writers_all_land() {
         320
     );
 }
+
+/// Every activity of a pairing bumps the same reference counts: many writers into one pairing
+/// contend on them, and must all get through.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn many_writers_into_one_pairing_all_land() {
+    let server = TestRegistry::start().await;
+    let mut c = server.client().await;
+    east(&mut c, "e").await;
+    west(&mut c, "w").await;
+    create_pairing(&mut c, "hot", pairing("hot", "e", "w")).await;
+    let mut tasks = Vec::new();
+    for w in 0..24 {
+        let mut client = server.client().await;
+        tasks.push(tokio::spawn(async move {
+            for i in 0..10 {
+                let request = pb::CreateActivityRequest {
+                    parent: "pairings/hot".into(),
+                    activity: Some(activity(if w % 2 == 0 { "e" } else { "w" })),
+                    activity_id: format!("w{w:02}-{i:02}"),
+                };
+                client.create_activity(request).await.expect("every write lands");
+            }
+        }));
+    }
+    for t in tasks {
+        t.await.expect("writer");
+    }
+    let snap = c.get_pairing_snapshot(pb::GetPairingSnapshotRequest { name: "pairings/hot".into() }).await;
+    assert_eq!(snap.expect("snapshot").into_inner().activities.len(), 240);
+    // The counts are exact: force-deleting the pairing releases both actors completely.
+    c.delete_pairing(pb::DeletePairingRequest { name: "pairings/hot".into(), etag: String::new(), force: true })
+        .await
+        .expect("force delete");
+    for name in ["actors/e", "actors/w"] {
+        c.delete_actor(pb::DeleteActorRequest { name: name.into(), etag: String::new() }).await.expect("released");
+    }
+}

@@ -99,7 +99,7 @@ pub enum RecordCommand<F: Args> {
         #[command(flatten)]
         paging: Paging,
     },
-    /// Show one by name (e.g. actors/js-gov) or bare id.
+    /// Show one by name (actors/js-gov, pairings/js-sn) or bare id (js-gov, js-sn).
     Get { name: String },
     /// Create from proto3 JSON (`--json '{...}'` or `--file F`, `-` for stdin).
     Create(CreateArgs),
@@ -245,7 +245,8 @@ pub enum State {
 
 #[derive(Debug, Args)]
 pub struct ImportArgs {
-    /// A .jsonl file (actors, pairings, activities) or a .csv file (actors or pairings).
+    /// A .jsonl file (actors, pairings, activities) or a .csv file (actors or pairings); `-` reads
+    /// JSON Lines from standard input.
     pub file: PathBuf,
     /// Override the format guessed from the file name.
     #[arg(long, value_enum)]

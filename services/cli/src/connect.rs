@@ -10,7 +10,20 @@ use crate::error::CliError;
 
 const MAX_MESSAGE_BYTES: usize = 64 << 20;
 
+/// Plain `http://host:port` only: TLS is not offered yet, and a URL without a scheme would
+/// otherwise fail later with an obscure transport error.
+pub fn check_url(url: &str) -> Result<(), String> {
+    if url.starts_with("https://") {
+        Err(format!("{url}: https is not supported yet; the services speak plaintext gRPC (use http://)"))
+    } else if !url.starts_with("http://") {
+        Err(format!("{url}: give the scheme, e.g. http://{url}"))
+    } else {
+        Ok(())
+    }
+}
+
 fn channel(url: &str, timeout: Duration) -> Result<Channel, CliError> {
+    check_url(url).map_err(CliError::Usage)?;
     let endpoint = Endpoint::from_shared(url.to_string())
         .map_err(|e| CliError::Usage(format!("{url:?} is not a URL: {e}")))?
         .connect_timeout(Duration::from_secs(5))

@@ -71,9 +71,14 @@ pub fn ranking_table(evaluations: &[ev::Evaluation]) -> Table {
     table
 }
 
+/// Counts as whole numbers, shares and indices to four decimals, as docs/scoring.md gives them.
+fn indicator_value(v: f64) -> String {
+    if v.fract() == 0.0 && v.abs() < 1e15 { format!("{v:.0}") } else { format!("{v:.4}") }
+}
+
 fn print_one(e: &ev::Evaluation) {
-    println!("{}  {}", e.pairing, e.pairing_title);
-    println!(
+    crate::outln!("{}  {}", e.pairing, e.pairing_title);
+    crate::outln!(
         "overall {:.1}  {}  (as of {}, model {})",
         e.overall_score,
         grade_label(e.grade),
@@ -81,7 +86,7 @@ fn print_one(e: &ev::Evaluation) {
         e.model_version
     );
     if e.leadership_mismatch {
-        println!(
+        crate::outln!(
             "leadership: declared {}, but the funding and accountability point to {}",
             leadership_label(e.declared_leadership),
             leadership_label(e.inferred_leadership)
@@ -89,7 +94,8 @@ fn print_one(e: &ev::Evaluation) {
     }
     let mut table = Table::new(&["CRITERION", "SCORE", "WEIGHT", "INDICATORS"]);
     for c in &e.criteria {
-        let indicators: Vec<String> = c.indicators.iter().map(|i| format!("{}={:.2}", i.key, i.value)).collect();
+        let indicators: Vec<String> =
+            c.indicators.iter().map(|i| format!("{}={}", i.key, indicator_value(i.value))).collect();
         table.row(vec![
             criterion_label(c.criterion),
             format!("{:.1}", c.score),
@@ -97,19 +103,19 @@ fn print_one(e: &ev::Evaluation) {
             indicators.join(" "),
         ]);
     }
-    println!();
+    crate::outln!();
     table.print();
     for c in &e.criteria {
         if c.findings.is_empty() && c.recommendations.is_empty() {
             continue;
         }
-        println!("\n{}", criterion_label(c.criterion));
+        crate::outln!("\n{}", criterion_label(c.criterion));
         for f in &c.findings {
             let records = if f.records.is_empty() { String::new() } else { format!(" [{}]", f.records.join(", ")) };
-            println!("  - {}{records}\n    {}", f.text, f.text_en);
+            crate::outln!("  - {}{records}\n    {}", f.text, f.text_en);
         }
         for r in &c.recommendations {
-            println!("  → {}\n    {}", r.text, r.text_en);
+            crate::outln!("  → {}\n    {}", r.text, r.text_en);
         }
     }
 }
@@ -181,26 +187,34 @@ pub async fn summary(mut client: Evaluation, output: Output, args: SummaryArgs) 
                 "PAIRINGS",
                 "MEAN",
                 "MIN",
+                "P25",
                 "MEDIAN",
+                "P75",
                 "MAX",
                 "好/较好/一般/差",
                 "WEAKEST CRITERION",
             ]);
             for g in &summary.groups {
                 let grades: Vec<String> = g.grade_counts.iter().map(|c| c.count.to_string()).collect();
+                let key = match crate::report::province_name(&g.key) {
+                    Some(name) => format!("{} {name}", g.key),
+                    None => g.key.clone(),
+                };
                 table.row(vec![
-                    g.key.clone(),
+                    key,
                     g.count.to_string(),
                     format!("{:.1}", g.mean_score),
                     format!("{:.1}", g.min_score),
+                    format!("{:.1}", g.p25_score),
                     format!("{:.1}", g.median_score),
+                    format!("{:.1}", g.p75_score),
                     format!("{:.1}", g.max_score),
                     grades.join("/"),
                     format!("{} ({:.1})", criterion_label(g.weakest_criterion), g.weakest_criterion_mean),
                 ]);
             }
             table.print();
-            println!("{} pairings, as of {}, model {}", summary.pairings, summary.as_of, summary.model_version);
+            crate::outln!("{} pairings, as of {}, model {}", summary.pairings, summary.as_of, summary.model_version);
         }
     }
     Ok(())
@@ -236,7 +250,7 @@ pub async fn report(mut client: Evaluation, args: ReportArgs) -> CliResult {
         Some(e) => e.model_version.clone(),
         None => client.get_scoring_model(ev::GetScoringModelRequest {}).await?.into_inner().version,
     };
-    let generated = chrono::Utc::now().date_naive().format("%Y-%m-%d").to_string();
+    let generated = eastwest_domain::dates::today_in_china().format("%Y-%m-%d").to_string();
     let filters = describe_filters(&args.filters);
     let input = crate::report::ReportInput {
         title: "东西部协作评估报告 · East-West Collaboration assessment",

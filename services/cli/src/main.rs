@@ -34,17 +34,34 @@ async fn run(cli: Cli) -> CliResult {
     }
 }
 
+/// The service a command talks to, and the flag that names it, for advice when it is unreachable.
+fn target(cli: &Cli) -> Option<(String, &'static str)> {
+    match cli.command {
+        Command::Up(_) => None,
+        Command::Evaluate(_) | Command::Summary(_) | Command::Report(_) => {
+            Some((cli.evaluation.clone(), "--evaluation / EASTWEST_EVALUATION_URL"))
+        }
+        _ => Some((cli.registry.clone(), "--registry / EASTWEST_REGISTRY_URL")),
+    }
+}
+
 #[tokio::main]
 async fn main() -> ExitCode {
     let cli = Cli::parse();
     if matches!(cli.command, Command::Up(_)) {
         telemetry::init(LogFormat::Text);
     }
+    let target = target(&cli);
     match run(cli).await {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             let prefix = if matches!(e, CliError::Usage(_)) { "usage error" } else { "error" };
             eprintln!("{prefix}: {e}");
+            if let (CliError::Call(status), Some((url, flag))) = (&e, target)
+                && status.code() == tonic::Code::Unavailable
+            {
+                eprintln!("is the service at {url} running? ({flag} names it)");
+            }
             ExitCode::from(e.exit_code())
         }
     }

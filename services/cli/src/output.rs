@@ -2,6 +2,27 @@
 //! failed call is told: its gRPC code, message and field violations.
 
 use std::fmt::Write as _;
+use std::io::Write as _;
+
+/// Writes to standard output. A closed pipe (`eastwest ... | head`) ends the program quietly with
+/// success, as Unix tools do, instead of a panic.
+pub fn emit(text: &str) {
+    let mut stdout = std::io::stdout().lock();
+    if let Err(e) = stdout.write_all(text.as_bytes()).and_then(|()| stdout.flush()) {
+        if e.kind() == std::io::ErrorKind::BrokenPipe {
+            std::process::exit(0);
+        }
+        eprintln!("error: cannot write to standard output: {e}");
+        std::process::exit(1);
+    }
+}
+
+/// `println!` through [`emit`].
+#[macro_export]
+macro_rules! outln {
+    () => { $crate::output::emit("\n") };
+    ($($arg:tt)*) => { $crate::output::emit(&format!("{}\n", format_args!($($arg)*))) };
+}
 
 use tonic_types::StatusExt;
 use unicode_width::UnicodeWidthStr;
@@ -36,7 +57,7 @@ impl Table {
             for (i, cell) in cells.into_iter().enumerate() {
                 out.push_str(cell);
                 if i < last {
-                    let pad = widths[i].saturating_sub(cell.width()) + 2;
+                    let pad = widths.get(i).copied().unwrap_or(0).saturating_sub(cell.width()) + 2;
                     out.extend(std::iter::repeat_n(' ', pad));
                 }
             }
@@ -50,12 +71,12 @@ impl Table {
     }
 
     pub fn print(&self) {
-        print!("{}", self.render());
+        emit(&self.render());
     }
 }
 
 pub fn print_json(value: &serde_json::Value) {
-    println!("{value}");
+    emit(&format!("{value}\n"));
 }
 
 /// `CODE: message`, then one line per field violation or precondition failure.

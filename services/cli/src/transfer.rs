@@ -178,10 +178,8 @@ enum CsvKind {
 
 /// Reads a CSV file into records, each with its line number (or the reason it cannot be read).
 pub fn read_csv(path: &Path) -> CliResult<Vec<(usize, Result<Record, String>)>> {
-    let mut reader = csv::ReaderBuilder::new()
-        .flexible(true)
-        .from_path(path)
-        .map_err(|e| CliError::Usage(format!("cannot read {}: {e}", path.display())))?;
+    let text = read_utf8(path)?;
+    let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(text.as_bytes());
     let headers: Vec<String> = reader
         .headers()
         .map_err(|e| CliError::Usage(format!("{}: no header line: {e}", path.display())))?
@@ -227,13 +225,33 @@ pub fn read_csv(path: &Path) -> CliResult<Vec<(usize, Result<Record, String>)>> 
     Ok(out)
 }
 
+/// A whole file as UTF-8 text; anything else (GBK from a spreadsheet, say) is refused with advice,
+/// rather than stored as garbled names.
+pub fn read_utf8(path: &Path) -> CliResult<String> {
+    let bytes = if path.as_os_str() == "-" {
+        let mut bytes = Vec::new();
+        std::io::Read::read_to_end(&mut std::io::stdin(), &mut bytes)?;
+        bytes
+    } else {
+        std::fs::read(path).map_err(|e| CliError::Usage(format!("cannot read {}: {e}", path.display())))?
+    };
+    String::from_utf8(bytes).map_err(|e| {
+        CliError::Usage(format!(
+            "{} is not UTF-8 text (byte {} is not valid): save it as \"CSV UTF-8\" or convert it, e.g. iconv -f GBK -t UTF-8",
+            path.display(),
+            e.utf8_error().valid_up_to()
+        ))
+    })
+}
+
 /// Reads a JSON Lines text into records with their line numbers; blank lines are skipped.
 pub fn read_jsonl(text: &str) -> Vec<(usize, Result<Record, String>)> {
     text.lines().enumerate().filter(|(_, l)| !l.trim().is_empty()).map(|(i, l)| (i + 1, parse_line(l))).collect()
 }
 
-/// Output-only fields cleared, absent parts made explicit, so that a stored record compares equal
-/// to the record it was created from.
+/// A record as the registry stores it: output-only fields cleared, absent parts explicit, and the
+/// registry's own canonical forms applied (names trimmed, roles sorted and unique, forms unique), so
+/// that a stored record compares equal to any file record it was created from.
 fn normalize_pairing(mut p: pb::Pairing, ids_from: Option<&pb::Pairing>) -> pb::Pairing {
     p.etag.clear();
     p.create_time = None;
@@ -241,6 +259,24 @@ fn normalize_pairing(mut p: pb::Pairing, ids_from: Option<&pb::Pairing>) -> pb::
     p.east_region_code.clear();
     p.west_region_code.clear();
     p.scope.get_or_insert_with(Default::default);
+    p.title = p.title.trim().to_string();
+    let mut forms = Vec::with_capacity(p.forms.len());
+    for form in p.forms.drain(..) {
+        if !forms.contains(&form) {
+            forms.push(form);
+        }
+    }
+    p.forms = forms;
+    for participant in &mut p.participants {
+        participant.roles.sort_unstable();
+        participant.roles.dedup();
+    }
+    for r in &mut p.responsibilities {
+        r.duty = r.duty.trim().to_string();
+    }
+    for g in &mut p.goals {
+        g.indicator = g.indicator.trim().to_string();
+    }
     if let Some(stored) = ids_from {
         for (item, from) in p.responsibilities.iter_mut().zip(&stored.responsibilities) {
             if item.id.is_empty() {
@@ -257,6 +293,7 @@ fn normalize_pairing(mut p: pb::Pairing, ids_from: Option<&pb::Pairing>) -> pb::
 }
 
 fn normalize_actor(mut a: pb::Actor) -> pb::Actor {
+    a.display_name = a.display_name.trim().to_string();
     a.etag.clear();
     a.create_time = None;
     a.update_time = None;
@@ -503,18 +540,19 @@ pub async fn import_command(mut client: Registry, args: crate::cli::ImportArgs) 
     });
     let records = match format {
         ImportFormat::Csv => read_csv(&args.file)?,
-        ImportFormat::Jsonl => {
-            let text = std::fs::read_to_string(&args.file)
-                .map_err(|e| CliError::Usage(format!("cannot read {}: {e}", args.file.display())))?;
-            read_jsonl(&text)
-        }
+        ImportFormat::Jsonl => read_jsonl(&read_utf8(&args.file)?),
     };
     let summary = import_all(&mut client, records).await;
     for (line, reason) in &summary.failed {
         eprintln!("{}:{line}: {reason}", args.file.display());
     }
     let nothing = if summary.created == 0 && summary.failed.is_empty() { " (nothing changed)" } else { "" };
-    println!("{} created, {} unchanged, {} failed{nothing}", summary.created, summary.unchanged, summary.failed.len());
+    crate::outln!(
+        "{} created, {} unchanged, {} failed{nothing}",
+        summary.created,
+        summary.unchanged,
+        summary.failed.len()
+    );
     if summary.failed.is_empty() {
         Ok(())
     } else {
@@ -536,7 +574,16 @@ pub async fn export_command(mut client: Registry, args: crate::cli::ExportArgs) 
         None => {
             let stdout = std::io::stdout();
             let mut out = stdout.lock();
-            export(&mut client, &mut out).await?
+            match export(&mut client, &mut out).await {
+                // `eastwest export | head`: the reader has what it wanted.
+                Err(CliError::Other(e))
+                    if e.downcast_ref::<std::io::Error>()
+                        .is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe) =>
+                {
+                    return Ok(());
+                }
+                other => other?,
+            }
         }
     };
     eprintln!("exported {actors} actors, {pairings} pairings, {activities} activities");

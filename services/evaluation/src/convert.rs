@@ -155,15 +155,13 @@ pub fn model_out(model: &ScoringModel) -> pb::ScoringModel {
     }
 }
 
-/// `as_of` from a request: empty means today (UTC).
+/// `as_of` from a request: empty means today in China Standard Time.
 pub fn as_of_in(text: &str) -> Result<NaiveDate, (String, String)> {
+    use eastwest_domain::dates::{DATE_RULE, parse_iso_date, today_in_china};
     if text.is_empty() {
-        return Ok(chrono::Utc::now().date_naive());
+        return Ok(today_in_china());
     }
-    (text.len() == 10)
-        .then(|| NaiveDate::parse_from_str(text, "%Y-%m-%d").ok())
-        .flatten()
-        .ok_or_else(|| ("as_of".to_string(), format!("must be a calendar date written YYYY-MM-DD, got {text:?}")))
+    parse_iso_date(text).ok_or_else(|| ("as_of".to_string(), format!("must be {DATE_RULE}, got {text:?}")))
 }
 
 /// The caller's deadline, from the `grpc-timeout` header it sent (gRPC over HTTP/2 spec).

@@ -23,6 +23,9 @@ pub enum EvaluationError {
     BadRegistryData(InvalidRecord),
     #[error("the service is shutting down; retry against another replica")]
     ShuttingDown,
+    /// The caller's own deadline ran out while the registry was being read.
+    #[error("the deadline ran out: {0}")]
+    DeadlineExceeded(String),
 }
 
 impl EvaluationError {
@@ -30,11 +33,10 @@ impl EvaluationError {
         Self::InvalidArgument(vec![(field.to_string(), description.into())])
     }
 
-    /// Classifies a final (non-transient) error status from the registry.
+    /// Classifies a final error status from the registry.
     pub fn from_registry(status: Status) -> Self {
         match status.code() {
             Code::NotFound => Self::NotFound(status.message().to_string()),
-            Code::Unavailable | Code::DeadlineExceeded => Self::RegistryUnavailable(status.message().to_string()),
             _ => Self::RegistryRejected(status),
         }
     }
@@ -58,6 +60,7 @@ impl From<EvaluationError> for Status {
                 Status::with_details(status.code(), message, status.details().to_vec().into())
             }
             EvaluationError::BadRegistryData(_) => Status::internal(message),
+            EvaluationError::DeadlineExceeded(_) => Status::deadline_exceeded(message),
         }
     }
 }

@@ -46,9 +46,21 @@ pub struct RegistryReader {
     policy: CallPolicy,
 }
 
-/// Whether an attempt may be repeated: the registry or the path to it failed, not the request.
-fn transient(status: &Status) -> bool {
-    matches!(status.code(), Code::Unavailable | Code::DeadlineExceeded | Code::Unknown | Code::ResourceExhausted)
+/// Whether an answer is final: the registry judged the request itself. Anything else (the registry
+/// or the path to it failed, or it was cancelled while shutting down) is worth another attempt: only
+/// reads go through here, so repeating them is safe.
+fn final_answer(status: &Status) -> bool {
+    matches!(
+        status.code(),
+        Code::NotFound
+            | Code::InvalidArgument
+            | Code::FailedPrecondition
+            | Code::OutOfRange
+            | Code::PermissionDenied
+            | Code::Unauthenticated
+            | Code::AlreadyExists
+            | Code::Unimplemented
+    )
 }
 
 impl RegistryReader {
@@ -58,6 +70,11 @@ impl RegistryReader {
         let endpoints = urls
             .iter()
             .map(|url| {
+                if !url.starts_with("http://") {
+                    anyhow::bail!(
+                        "registry URL {url:?} must start with http:// (TLS is not supported yet; a bare host:port needs the scheme)"
+                    );
+                }
                 Ok(Endpoint::from_shared(url.clone())
                     .map_err(|e| anyhow::anyhow!("registry URL {url:?}: {e}"))?
                     .connect_timeout(policy.attempt_timeout)
@@ -92,16 +109,25 @@ impl RegistryReader {
     {
         let budget_end = Instant::now() + self.policy.budget;
         let end = deadline.map_or(budget_end, |d| d.min(budget_end));
+        // When the caller's deadline ends the attempts, that is its DEADLINE_EXCEEDED, not our outage.
+        let out_of_time = |last: String| {
+            if deadline.is_some_and(|d| d <= budget_end) {
+                EvaluationError::DeadlineExceeded(format!("{what}: {last}"))
+            } else {
+                EvaluationError::RegistryUnavailable(format!("{what}: {last}"))
+            }
+        };
         let mut backoff = self.policy.first_backoff;
+        let mut last = String::from("no answer in time");
         loop {
             let remaining = end.saturating_duration_since(Instant::now());
             if remaining.is_zero() {
-                return Err(EvaluationError::RegistryUnavailable(format!("{what}: no answer in time")));
+                return Err(out_of_time(last));
             }
             let attempt = remaining.min(self.policy.attempt_timeout);
-            let last = match tokio::time::timeout(attempt, call(attempt)).await {
+            last = match tokio::time::timeout(attempt, call(attempt)).await {
                 Ok(Ok(value)) => return Ok(value),
-                Ok(Err(status)) if !transient(&status) => {
+                Ok(Err(status)) if final_answer(&status) => {
                     return Err(EvaluationError::from_registry(status));
                 }
                 Ok(Err(status)) => format!("{}: {}", status.code(), status.message()),
@@ -109,7 +135,7 @@ impl RegistryReader {
             };
             let pause = backoff.min(end.saturating_duration_since(Instant::now()));
             if pause.is_zero() {
-                return Err(EvaluationError::RegistryUnavailable(format!("{what}: {last}")));
+                return Err(out_of_time(last));
             }
             tracing::debug!(what, last, ?pause, "registry read failed; retrying");
             tokio::time::sleep(pause).await;

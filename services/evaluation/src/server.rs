@@ -88,8 +88,10 @@ pub async fn serve(
     let router = router.add_service(EvaluationServiceServer::new(api).max_encoding_message_size(MAX_RESPONSE_BYTES));
     let shutdown = async move {
         shutdown.await;
-        // End open streams and stop following the registry before health goes NOT_SERVING for good.
+        // End open streams and stop following the registry (mid-probe if need be) before health goes
+        // NOT_SERVING for good.
         let _ = stop.send(true);
+        follower.abort();
         let _ = follower.await;
     };
     serve_until(router, listener, &health, &[SERVICE_NAME], options.drain_timeout, shutdown).await

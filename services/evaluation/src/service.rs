@@ -126,7 +126,14 @@ impl EvaluationApi {
                     }
                     let next = tokio::select! {
                         biased;
-                        _ = stopping.changed() => continue,
+                        // A dropped sender (the server gone without a shutdown) also means stop.
+                        changed = stopping.changed() => {
+                            if changed.is_err() {
+                                let _ = tx.send(Err(EvaluationError::ShuttingDown)).await;
+                                return;
+                            }
+                            continue;
+                        }
                         next = scored.next() => next,
                     };
                     let Some((result, name)) = next else { break };

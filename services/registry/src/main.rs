@@ -36,8 +36,19 @@ struct Args {
     log_format: LogFormat,
 }
 
+/// Errors end the process with their causes on one line and exit code 1 (no backtrace dump).
+fn main() -> std::process::ExitCode {
+    match run() {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
 #[tokio::main]
-async fn main() -> anyhow::Result<()> {
+async fn run() -> anyhow::Result<()> {
     let args = Args::parse();
     telemetry::init(args.log_format);
     let store =

@@ -46,8 +46,10 @@ pub async fn serve<S: Store>(
         .max_decoding_message_size(MAX_REQUEST_BYTES)
         .max_encoding_message_size(MAX_RESPONSE_BYTES);
     let router = router.add_service(registry_service);
-    serve_until(router, listener, &health, &[SERVICE_NAME], options.drain_timeout, shutdown).await?;
+    let served = serve_until(router, listener, &health, &[SERVICE_NAME], options.drain_timeout, shutdown).await;
+    // Flush whatever happened to the server: acknowledged writes are durable already, but sled's
+    // own background work is settled before the process ends.
     registry.store().flush().await?;
     tracing::info!("store flushed; bye");
-    Ok(())
+    served
 }

@@ -53,21 +53,33 @@ pub async fn serve_until(
     let local = listener.local_addr()?;
     // Without TCP_NODELAY, small responses wait for the peer's delayed ACK (~40 ms each).
     let incoming = TcpIncoming::from(listener).with_nodelay(Some(true));
-    let server = tokio::spawn(router.serve_with_incoming_shutdown(incoming, async {
+    let mut server = tokio::spawn(router.serve_with_incoming_shutdown(incoming, async {
         let _ = stopped.await;
     }));
     tracing::info!(%local, "serving");
 
-    shutdown.await;
+    // A server that fails on its own must end the process, not leave it running without serving.
+    tokio::select! {
+        () = shutdown => {}
+        ended = &mut server => {
+            set_health(reporter, services, ServingStatus::NotServing).await;
+            return match ended {
+                Ok(Ok(())) => Err(anyhow::anyhow!("the server stopped without being asked to")),
+                Ok(Err(e)) => Err(anyhow::anyhow!("the server failed: {e}")),
+                Err(e) => Err(anyhow::anyhow!("the server task failed: {e}")),
+            };
+        }
+    }
     tracing::info!("shutting down: NOT_SERVING, draining in-flight requests");
     set_health(reporter, services, ServingStatus::NotServing).await;
     let _ = stop_accepting.send(());
-    match tokio::time::timeout(drain_timeout, server).await {
+    match tokio::time::timeout(drain_timeout, &mut server).await {
         Ok(Ok(Ok(()))) => tracing::info!("drained"),
         Ok(Ok(Err(e))) => tracing::error!(error = %e, "server failed"),
         Ok(Err(e)) => tracing::error!(error = %e, "server task failed"),
         Err(_) => {
-            tracing::warn!(timeout = ?drain_timeout, "drain timed out; abandoning in-flight requests")
+            tracing::warn!(timeout = ?drain_timeout, "drain timed out; abandoning in-flight requests");
+            server.abort();
         }
     }
     Ok(())

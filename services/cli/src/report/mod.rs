@@ -55,3 +55,12 @@ pub fn markdown(input: &ReportInput<'_>) -> String {
 pub fn html(input: &ReportInput<'_>) -> String {
     html::render(input)
 }
+
+/// The Chinese name of the province-level unit a region code belongs to, if it is one of the 34
+/// (e.g. `520000` → 贵州省).
+pub fn province_name(region_code: &str) -> Option<&'static str> {
+    match provinces::Province::of(region_code) {
+        provinces::Province::Code { names: Some((zh, _)), .. } => Some(zh),
+        _ => None,
+    }
+}

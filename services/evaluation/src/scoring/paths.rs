@@ -10,8 +10,8 @@ pub(crate) static DEF: CriterionDef = CriterionDef {
     about_zh: "活动在产业、教育、就业、消费等协作形式间的分布(香农多样性,以四种形式均匀分布为满分);\
                参与主体类别的多样性;政府、市场、社会三类渠道是否都有活动。",
     about_en: "How evenly activities spread over the forms of cooperation (Shannon diversity, full \
-               marks at an even spread over four forms); how diverse the categories of the parties \
-               are; whether government, market and society channels all act.",
+               marks at an even spread over four forms); how many categories of parties take \
+               part (log scale, four or more for full marks); whether government, market and society channels all act.",
     indicators: &[
         ind("form_diversity", "协作形式多样性", "Diversity of cooperation forms", 0.45),
         ind("category_diversity", "主体类别多样性", "Diversity of actor categories", 0.35),
@@ -68,7 +68,10 @@ pub(crate) fn score(f: &Facts) -> Sheet {
     }
     let form_div = diversity(&forms);
     s.part("form_diversity", form_div, form_div.min(1.0));
-    let cat_div = diversity(&categories);
+    // Each category present counts once: who takes part, not how many of each. A new party can
+    // therefore never lower it (a second government body would, under an evenness measure).
+    let present: Vec<usize> = categories.iter().map(|c| usize::from(*c > 0)).collect();
+    let cat_div = diversity(&present);
     s.part("category_diversity", cat_div, cat_div.min(1.0));
     let n_channels = channels.iter().filter(|x| **x).count();
     s.part("lead_channels", n_channels as f64, n_channels as f64 / 3.0);
@@ -187,11 +190,11 @@ mod tests {
                     // After as_of: ignored.
                     s.activity("a3", "ent", Education, K::Donation, EastToWest, date(2026, 1, 1), 100);
                 },
-                // forms (1, 1) → 0.5; parties js, sn (government), ent (private) → (2, 1):
-                // H = ln 3 − (2/3) ln 2 = 0.6365, over ln 4 = 0.4591; channels 2.
-                values: [0.5, 0.4591, 2.0, 2.0, 2.0],
-                // 100 × (0.45·0.5 + 0.35·0.459148 + 0.2·2/3) = 51.9035…
-                score: 51.90351,
+                // forms (1, 1) → 0.5; parties js, sn (government), ent (private): two categories
+                // present → ln 2 / ln 4 = 0.5; channels 2.
+                values: [0.5, 0.5, 2.0, 2.0, 2.0],
+                // 100 × (0.45·0.5 + 0.35·0.5 + 0.2·2/3) = 53.3333…
+                score: 53.333333,
             },
         ];
         for row in rows {

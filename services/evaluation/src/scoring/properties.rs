@@ -211,6 +211,7 @@ proptest! {
         dir in select(DIRECTIONS.to_vec()),
         back in 0u64..400,
         fen in 0i64..1_000_000_000,
+        pick in 0usize..64,
     ) {
         let used: Vec<CooperationForm> = s
             .activities
@@ -222,9 +223,10 @@ proptest! {
             return Ok(());
         };
         let mut more = Snap { s: s.clone() };
-        // By the east actor, who always takes part, on or before the evaluation date.
+        // By any actor of the snapshot, taking part already or not, on or before the evaluation date.
+        let actor = s.actors[pick % s.actors.len()].record.id.clone();
         let date = as_of.checked_sub_days(Days::new(back)).unwrap_or(as_of);
-        more.activity("new-activity", "js", form, kind, dir, date, fen);
+        more.activity("new-activity", &actor, form, kind, dir, date, fen);
         let before = model().evaluate(&s, as_of);
         let after = model().evaluate(&more.s, as_of);
         prop_assert!(score_of(&after, Criterion::PathDiversity) >= score_of(&before, Criterion::PathDiversity));

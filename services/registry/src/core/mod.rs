@@ -15,14 +15,14 @@
 macro_rules! with_retry {
     ($self:ident, $resource:expr, $plan:block) => {{
         let mut committed = None;
-        for _ in 0..$crate::core::MAX_ATTEMPTS {
+        for attempt in 0..$crate::core::MAX_ATTEMPTS {
             let (txn, value) = $plan;
             match $self.store.commit(txn).await? {
                 $crate::store::Outcome::Committed { revision } => {
                     committed = Some((value, revision));
                     break;
                 }
-                $crate::store::Outcome::Conflict => tokio::task::yield_now().await,
+                $crate::store::Outcome::Conflict => $crate::core::back_off(attempt).await,
             }
         }
         match committed {
@@ -84,6 +84,18 @@ fn from_json<T: DeserializeOwned>(key: &[u8], value: &[u8]) -> Result<T> {
     serde_json::from_slice(value).map_err(|e| {
         StoreError::Corrupt(format!("record {:?} does not decode: {e}", String::from_utf8_lossy(key))).into()
     })
+}
+
+/// The pause after a conflict: none at first, then a random wait that grows with the attempts
+/// (up to about 10 ms), so that writers piling onto the same counter spread out instead of
+/// colliding again in lock step.
+pub(crate) async fn back_off(attempt: usize) {
+    if attempt < 2 {
+        tokio::task::yield_now().await;
+        return;
+    }
+    let ceiling_us = 100u64.saturating_mul(1 << attempt.min(7)).min(10_000);
+    tokio::time::sleep(std::time::Duration::from_micros(fastrand::u64(0..=ceiling_us))).await;
 }
 
 pub(crate) fn contention(resource: &str) -> RegistryError {
@@ -245,6 +257,10 @@ impl<S: Store> Registry<S> {
         let mut after = paging::decode(filter, page_token)?;
         let mut items: Vec<(Key, Stored<T>)> = Vec::with_capacity(page_size + 1);
         let chunk = (page_size + 1).max(if record_prefix.is_some() { 64 } else { 1 });
+        // A selective filter must not turn one request into a scan of a whole index: past this many
+        // entries the page ends short, with a token to go on (AIP-158 allows short pages).
+        let scan_budget = page_size.saturating_mul(10).max(1_000);
+        let (mut scanned, mut cut_short) = (0usize, false);
         'scan: loop {
             let batch =
                 self.store.scan(Scan { prefix: prefix.clone(), start_after: after.clone(), limit: chunk }).await?;
@@ -259,11 +275,10 @@ impl<S: Store> Registry<S> {
                 }
             };
             for (scan_key, record) in records {
+                scanned += 1;
                 after = Some(scan_key.clone());
                 // An index entry always has its record: both are written in one transaction.
-                let Some(Versioned { revision, value }) = record else {
-                    continue;
-                };
+                let Some(Versioned { revision, value }) = record else { continue };
                 let decoded: T = from_json(&scan_key, &value)?;
                 if !accept(&decoded, &scan_key) {
                     continue;
@@ -276,10 +291,16 @@ impl<S: Store> Registry<S> {
             if exhausted {
                 break;
             }
+            if scanned >= scan_budget {
+                cut_short = true;
+                break;
+            }
         }
         let next_page_token = if items.len() > page_size {
             items.truncate(page_size);
             items.last().map(|(k, _)| paging::encode(filter, k)).unwrap_or_default()
+        } else if cut_short {
+            after.as_deref().map(|k| paging::encode(filter, k)).unwrap_or_default()
         } else {
             String::new()
         };

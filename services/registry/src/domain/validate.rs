@@ -63,16 +63,6 @@ impl Violations {
             }
         }
     }
-
-    /// Only the violations on `field` or below it.
-    pub fn under(&self, field: &str) -> Vec<&FieldViolation> {
-        self.0
-            .iter()
-            .filter(|v| {
-                v.field == field || v.field.strip_prefix(field).is_some_and(|rest| rest.starts_with(['.', '[']))
-            })
-            .collect()
-    }
 }
 
 /// How a text field may look.
@@ -138,10 +128,9 @@ pub fn parse_date(v: &mut Violations, field: &str, value: &str) -> Option<NaiveD
     if value.is_empty() {
         return None;
     }
-    // chrono also accepts unpadded fields; the contract is exactly ten characters.
-    let parsed = (value.len() == 10).then(|| NaiveDate::parse_from_str(value, "%Y-%m-%d").ok()).flatten();
+    let parsed = eastwest_domain::dates::parse_iso_date(value);
     if parsed.is_none() {
-        v.add(field, format!("must be a calendar date written YYYY-MM-DD, got {value:?}"));
+        v.add(field, format!("must be {}, got {value:?}", eastwest_domain::dates::DATE_RULE));
     }
     parsed
 }

@@ -21,7 +21,9 @@ struct Flushed {
 pub struct GroupFlush {
     issued: AtomicU64,
     wake: Notify,
-    flushed: watch::Sender<Flushed>,
+    /// The sender lives in the flushing task: if that task ends for any reason, waiting writers
+    /// learn it at once instead of waiting forever.
+    flushed: watch::Receiver<Flushed>,
 }
 
 impl GroupFlush {
@@ -32,11 +34,8 @@ impl GroupFlush {
         F: Fn(Arc<T>) -> Fut + Send + 'static,
         Fut: Future<Output = Result<(), String>> + Send,
     {
-        let this = Arc::new(Self {
-            issued: AtomicU64::new(0),
-            wake: Notify::new(),
-            flushed: watch::Sender::new(Flushed::default()),
-        });
+        let (flushed, receiver) = watch::channel(Flushed::default());
+        let this = Arc::new(Self { issued: AtomicU64::new(0), wake: Notify::new(), flushed: receiver });
         let group = Arc::clone(&this);
         tokio::spawn(async move {
             loop {
@@ -45,7 +44,7 @@ impl GroupFlush {
                     return;
                 }
                 let target_ticket = group.issued.load(Ordering::SeqCst);
-                if target_ticket <= group.flushed.borrow().done {
+                if target_ticket <= flushed.borrow().done {
                     notified.await;
                     continue;
                 }
@@ -54,7 +53,7 @@ impl GroupFlush {
                     return;
                 };
                 let result = flush(store).await;
-                group.flushed.send_modify(|state| match result {
+                flushed.send_modify(|state| match result {
                     Ok(()) => state.done = state.done.max(target_ticket),
                     Err(e) => state.failure = Some((target_ticket, e)),
                 });
@@ -66,12 +65,12 @@ impl GroupFlush {
     /// Waits until everything committed before this call is durable.
     pub async fn wait_durable(&self) -> Result<(), String> {
         let ticket = self.issued.fetch_add(1, Ordering::SeqCst) + 1;
-        let mut rx = self.flushed.subscribe();
+        let mut rx = self.flushed.clone();
         self.wake.notify_one();
         let state = rx
             .wait_for(|s| s.done >= ticket || s.failure.as_ref().is_some_and(|(upto, _)| *upto >= ticket))
             .await
-            .map_err(|_| "the store is closing".to_string())?;
+            .map_err(|_| "the store's flushing task has stopped; the write's durability is unknown".to_string())?;
         if state.done >= ticket {
             Ok(())
         } else {

@@ -93,7 +93,9 @@ pub trait Store: Send + Sync + 'static {
     fn scan(&self, scan: Scan) -> impl Future<Output = Result<Vec<(Key, Versioned)>, StoreError>> + Send;
 
     /// Applies `txn` atomically if every expectation holds. `Committed` is returned only once the
-    /// write is durable: it survives a crash of the process or the machine.
+    /// engine has flushed the write to disk (sled: `flush_async`, which syncs its files), so it
+    /// survives the process being killed. An error after the transaction applied (a failed flush)
+    /// leaves the outcome unknown to the caller.
     fn commit(&self, txn: Txn) -> impl Future<Output = Result<Outcome, StoreError>> + Send;
 
     /// Makes everything written so far durable; called once more on shutdown.

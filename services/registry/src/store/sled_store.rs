@@ -17,6 +17,8 @@ use super::{Expect, Key, Outcome, Scan, Store, StoreError, Txn, Versioned};
 pub const FORMAT_VERSION: u32 = 1;
 const FORMAT_KEY: &[u8] = b"meta/format";
 const REVISION_BYTES: usize = 8;
+/// How long `open` waits for a data directory's lock before reporting it in use.
+const LOCK_PATIENCE: Duration = Duration::from_millis(1_000);
 
 #[derive(Debug, Clone)]
 pub struct SledConfig {
@@ -59,19 +61,32 @@ impl SledStore {
     pub fn open(config: &SledConfig) -> Result<Self, StoreError> {
         let path = config.path.display().to_string();
         std::fs::create_dir_all(&config.path).map_err(|e| StoreError::Io(format!("creating {path}: {e}")))?;
-        let db = sled::Config::new()
-            .path(&config.path)
-            .cache_capacity(config.cache_capacity_bytes)
-            .flush_every_ms(Some(1_000))
-            .open()
-            .map_err(|e| {
-                let text = e.to_string();
-                if text.contains("could not acquire lock") {
-                    StoreError::Locked { path: path.clone() }
-                } else {
-                    StoreError::Io(format!("opening {path}: {text}"))
+        let attempt = || {
+            sled::Config::new()
+                .path(&config.path)
+                .cache_capacity(config.cache_capacity_bytes)
+                .flush_every_ms(Some(1_000))
+                .open()
+                .map_err(|e| {
+                    let text = e.to_string();
+                    if text.contains("could not acquire lock") {
+                        StoreError::Locked { path: path.clone() }
+                    } else {
+                        StoreError::Io(format!("opening {path}: {text}"))
+                    }
+                })
+        };
+        // A store closed a moment ago in this process may still be released by sled's own threads;
+        // give that a short while. Another process holding the directory still fails within it.
+        let started = std::time::Instant::now();
+        let db = loop {
+            match attempt() {
+                Err(StoreError::Locked { .. }) if started.elapsed() < LOCK_PATIENCE => {
+                    std::thread::sleep(Duration::from_millis(20));
                 }
-            })?;
+                other => break other?,
+            }
+        };
         check_format(&db, &config.path)?;
         let inner = Arc::new(Inner { db });
         let group = GroupFlush::start(Arc::downgrade(&inner), |inner: Arc<Inner>| async move {
