@@ -346,3 +346,30 @@ async fn careless_input_is_refused_before_anything_is_sent() {
     evaluation.stop().await;
     registry.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn bench_prints_one_json_object_per_scenario_with_the_agreed_keys() {
+    let bin = tokio::task::spawn_blocking(|| cargo_binary("eastwest-cli", "eastwest")).await.expect("build");
+    let out = tokio::task::spawn_blocking(move || {
+        std::process::Command::new(bin)
+            .args(["bench", "get-actor", "--duration", "400ms", "--records", "200", "--concurrency", "4", "--json"])
+            .output()
+            .expect("run bench")
+    })
+    .await
+    .expect("join");
+    assert!(out.status.success(), "{}", stderr(&out));
+    let lines = json_lines(&String::from_utf8_lossy(&out.stdout));
+    assert_eq!(lines.len(), 1);
+    let keys: Vec<&str> = lines[0].as_object().expect("object").keys().map(String::as_str).collect();
+    let mut want =
+        ["scenario", "requests", "errors", "rps", "p50_us", "p99_us", "baseline_rps", "ratio", "records", "rss_mib"];
+    let mut got = keys.clone();
+    got.sort_unstable();
+    want.sort_unstable();
+    assert_eq!(got, want);
+    assert_eq!(lines[0]["scenario"], "get-actor");
+    assert_eq!(lines[0]["errors"], 0);
+    assert!(lines[0]["requests"].as_u64().is_some_and(|n| n > 0));
+    assert!(lines[0]["records"].as_u64().is_some_and(|n| n >= 200));
+}

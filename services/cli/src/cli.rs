@@ -66,6 +66,41 @@ pub enum Command {
     Summary(SummaryArgs),
     /// Write the assessor's report (Markdown, or one self-contained HTML file).
     Report(ReportArgs),
+    /// Measure the services in this process against a do-nothing baseline (see docs/performance.md).
+    Bench(BenchArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct BenchArgs {
+    #[arg(value_enum)]
+    pub scenario: crate::bench::Scenario,
+    /// Measured time per scenario, split evenly between subject and baseline: `10s`, `500ms`, `1m`.
+    #[arg(long, default_value = "10s", value_parser = parse_duration)]
+    pub duration: std::time::Duration,
+    /// Requests in flight at once.
+    #[arg(long, default_value_t = 64)]
+    pub concurrency: usize,
+    /// HTTP/2 connections the requests share.
+    #[arg(long, default_value_t = 4)]
+    pub channels: usize,
+    /// Records to load first (actors, or pairings for the pairing scenarios); each scenario has a default.
+    #[arg(long)]
+    pub records: Option<u64>,
+    /// One JSON object per scenario instead of a table.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `10s`, `500ms`, `2m`.
+fn parse_duration(text: &str) -> Result<std::time::Duration, String> {
+    let (digits, unit) = text.split_at(text.find(|c: char| !c.is_ascii_digit()).unwrap_or(text.len()));
+    let n: u64 = digits.parse().map_err(|_| format!("{text:?} is not a duration such as 10s, 500ms or 2m"))?;
+    match unit {
+        "ms" => Ok(std::time::Duration::from_millis(n)),
+        "s" | "" => Ok(std::time::Duration::from_secs(n)),
+        "m" => Ok(std::time::Duration::from_secs(n * 60)),
+        _ => Err(format!("{text:?}: use a unit of ms, s or m")),
+    }
 }
 
 #[derive(Debug, Args)]

@@ -1,6 +1,7 @@
 //! The `eastwest` operator command line. `main.rs` parses and dispatches; each command lives in its
 //! own module and talks to the services over gRPC only (`up` also hosts them in-process).
 
+pub mod bench;
 pub mod cli;
 pub mod connect;
 pub mod error;

@@ -6,7 +6,7 @@ use std::time::Duration;
 use clap::Parser;
 use eastwest_cli::cli::{Cli, Command};
 use eastwest_cli::error::{CliError, CliResult};
-use eastwest_cli::{connect, evaluate, records, transfer, up};
+use eastwest_cli::{bench, connect, evaluate, records, transfer, up};
 use eastwest_runtime::telemetry::{self, LogFormat};
 
 async fn run(cli: Cli) -> CliResult {
@@ -31,13 +31,22 @@ async fn run(cli: Cli) -> CliResult {
             evaluate::summary(connect::evaluation(&cli.evaluation, timeout)?, cli.output, args).await
         }
         Command::Report(args) => evaluate::report(connect::evaluation(&cli.evaluation, timeout)?, args).await,
+        Command::Bench(args) => {
+            let shape = bench::Shape {
+                duration: args.duration,
+                concurrency: args.concurrency.max(1),
+                channels: args.channels.max(1),
+                records: args.records,
+            };
+            bench::run(args.scenario, shape, args.json).await
+        }
     }
 }
 
 /// The service a command talks to, and the flag that names it, for advice when it is unreachable.
 fn target(cli: &Cli) -> Option<(String, &'static str)> {
     match cli.command {
-        Command::Up(_) => None,
+        Command::Up(_) | Command::Bench(_) => None,
         Command::Evaluate(_) | Command::Summary(_) | Command::Report(_) => {
             Some((cli.evaluation.clone(), "--evaluation / EASTWEST_EVALUATION_URL"))
         }

@@ -86,3 +86,52 @@ impl<S: Store> Registry<S> {
         Ok(())
     }
 }
+
+impl<S: Store> Registry<S> {
+    /// Records many activities of one pairing in one transaction: all or none, one durable commit.
+    /// For bulk loads; each item is `(activity_id, draft)`.
+    pub async fn create_activities_batch(&self, pairing: &str, items: Vec<(String, ActivityDraft)>) -> Result<usize> {
+        let now = now_micros();
+        let mut records = Vec::with_capacity(items.len());
+        for (i, (id, draft)) in items.into_iter().enumerate() {
+            if !is_valid_id(&id) {
+                return Err(RegistryError::invalid(format!("activities[{i}].activity_id"), ID_RULE));
+            }
+            records.push(draft.validate(&format!("activities[{i}]"), pairing, &id, now)?);
+        }
+        let count = records.len();
+        with_retry!(self, &pairing_name(pairing), {
+            let mut txn = Txn::default();
+            let Some(p) = self.store.get(keys::pairing(pairing)).await? else {
+                return Err(RegistryError::not_found_at("parent", pairing_name(pairing)));
+            };
+            txn.expect(keys::pairing(pairing), Expect::Revision(p.revision));
+            let mut actors: Vec<&str> = records.iter().map(|a| a.actor.as_str()).collect();
+            actors.sort_unstable();
+            actors.dedup();
+            for actor in &actors {
+                let Some(a) = self.store.get(keys::actor(actor)).await? else {
+                    return Err(RegistryError::not_found_at("activity.actor", actor_name(actor)));
+                };
+                txn.expect(keys::actor(actor), Expect::Revision(a.revision));
+            }
+            for activity in &records {
+                if self.store.get(keys::activity(pairing, &activity.id)).await?.is_some() {
+                    return Err(RegistryError::AlreadyExists {
+                        resource: activity_name(pairing, &activity.id),
+                        detail: None,
+                    });
+                }
+                txn.expect(keys::activity(pairing, &activity.id), Expect::Absent);
+                txn.put(keys::activity(pairing, &activity.id), to_json(activity)?);
+            }
+            let added = records
+                .iter()
+                .flat_map(|a| [keys::pairing_refs(pairing), keys::actor_refs(&a.actor)])
+                .collect::<Vec<_>>();
+            self.adjust_refs(&mut txn, ref_deltas(added, [])).await?;
+            (txn, ())
+        });
+        Ok(count)
+    }
+}

@@ -217,3 +217,39 @@ impl<S: Store> Registry<S> {
         ))
     }
 }
+
+impl<S: Store> Registry<S> {
+    /// Creates many actors in one transaction: all or none, one durable commit for the lot. For
+    /// bulk loads; actors with a parent go through [`Registry::create_actor`] (their parents'
+    /// reference counts need the per-record path).
+    pub async fn create_actors_batch(&self, actors: Vec<(String, ActorDraft)>) -> Result<usize> {
+        let now = now_micros();
+        let mut records = Vec::with_capacity(actors.len());
+        for (i, (id, draft)) in actors.into_iter().enumerate() {
+            if !is_valid_id(&id) {
+                return Err(RegistryError::invalid(format!("actors[{i}].actor_id"), ID_RULE));
+            }
+            if draft.parent.is_some() {
+                return Err(RegistryError::invalid(format!("actors[{i}].parent"), "a batch cannot set parents"));
+            }
+            records.push(draft.validate(&format!("actors[{i}]"))?.into_actor(id, now, now));
+        }
+        let count = records.len();
+        with_retry!(self, "a batch of actors", {
+            let mut txn = Txn::default();
+            for actor in &records {
+                if self.store.get(keys::actor(&actor.id)).await?.is_some() {
+                    return Err(RegistryError::AlreadyExists { resource: actor_name(&actor.id), detail: None });
+                }
+                txn.expect(keys::actor(&actor.id), Expect::Absent);
+                self.claim_credit_code(&mut txn, actor, None).await?;
+                for k in keys::actor_index(actor) {
+                    txn.put(k, actor.id.as_bytes().to_vec());
+                }
+                txn.put(keys::actor(&actor.id), to_json(actor)?);
+            }
+            (txn, ())
+        });
+        Ok(count)
+    }
+}

@@ -156,6 +156,11 @@ impl<S: Store> Registry<S> {
         &self.store
     }
 
+    /// Gives the store back, e.g. to serve it after a bulk load.
+    pub fn into_store(self) -> S {
+        self.store
+    }
+
     async fn load<T: DeserializeOwned>(&self, key: Key) -> Result<Option<(T, u64)>> {
         match self.store.get(key.clone()).await? {
             Some(Versioned { revision, value }) => Ok(Some((from_json(&key, &value)?, revision))),

@@ -1,0 +1,402 @@
+//! What each scenario loads, asks, and compares against.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use eastwest_evaluation::scoring::ScoringModel;
+use eastwest_evaluation::server::EvaluationOptions;
+use eastwest_proto::evaluation::v1 as ev;
+use eastwest_proto::evaluation::v1::evaluation_service_client::EvaluationServiceClient;
+use eastwest_proto::registry::v1 as pb;
+use eastwest_proto::registry::v1::registry_service_client::RegistryServiceClient;
+use eastwest_registry::core::Registry;
+use eastwest_registry::domain::activity::ActivityDraft;
+use eastwest_registry::domain::actor::ActorDraft;
+use eastwest_registry::domain::model::{
+    ActivityKind, ActorCategory, CooperationForm, FlowDirection, Leadership, PairingLevel, PairingState, Side,
+};
+use eastwest_registry::domain::pairing::PairingDraft;
+use eastwest_registry::server::ServeOptions;
+use eastwest_registry::store::{SledConfig, SledStore};
+use tokio::sync::watch;
+
+use super::baseline::Canned;
+use super::load::Call;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Scenario {
+    /// GetActor on a registry of --records actors (default 100,000).
+    GetActor,
+    /// CreateActor, durable (acknowledged after the flush).
+    CreateActor,
+    /// ListActors, a page of 50 filtered by region prefix, over --records actors (default 10,000).
+    ListActors,
+    /// GetPairingSnapshot of pairings with 10 activities: the evaluation service's read.
+    GetPairing,
+    /// EvaluatePairing of pairings with 10 activities, registry in the loop.
+    Evaluate,
+    /// EvaluatePairing of pairings with 1,000 activities.
+    EvaluateLarge,
+    /// EvaluatePairings over --records pairings (default 10,000): pairings per second.
+    EvaluateStream,
+    /// Every scenario in turn.
+    All,
+}
+
+/// The region codes actors are spread over (real prefecture-level codes); list-actors asks for one.
+const REGIONS: [&str; 20] = [
+    "320100", "320200", "320500", "330100", "330200", "350100", "370100", "440100", "440400", "440600", "500100",
+    "510800", "513400", "520100", "520200", "520300", "520500", "530100", "610100", "620100",
+];
+
+/// The date evaluations are as of, fixed so that runs compare.
+const AS_OF: &str = "2024-12-31";
+
+impl Scenario {
+    pub const EACH: [Scenario; 7] = [
+        Scenario::GetActor,
+        Scenario::CreateActor,
+        Scenario::ListActors,
+        Scenario::GetPairing,
+        Scenario::Evaluate,
+        Scenario::EvaluateLarge,
+        Scenario::EvaluateStream,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Scenario::GetActor => "get-actor",
+            Scenario::CreateActor => "create-actor",
+            Scenario::ListActors => "list-actors",
+            Scenario::GetPairing => "get-pairing",
+            Scenario::Evaluate => "evaluate",
+            Scenario::EvaluateLarge => "evaluate-large",
+            Scenario::EvaluateStream => "evaluate-stream",
+            Scenario::All => "all",
+        }
+    }
+
+    pub fn uses_evaluation(self) -> bool {
+        matches!(self, Scenario::Evaluate | Scenario::EvaluateLarge | Scenario::EvaluateStream)
+    }
+
+    /// (actors, pairings, activities per pairing) to load before the run.
+    fn load(self, records: Option<u64>) -> (u64, u64, u64) {
+        match self {
+            Scenario::GetActor => (records.unwrap_or(100_000), 0, 0),
+            Scenario::ListActors => (records.unwrap_or(10_000), 0, 0),
+            Scenario::CreateActor | Scenario::All => (0, 0, 0),
+            Scenario::GetPairing | Scenario::Evaluate => (0, records.unwrap_or(1_000), 10),
+            Scenario::EvaluateLarge => (0, records.unwrap_or(20), 1_000),
+            Scenario::EvaluateStream => (0, records.unwrap_or(10_000), 3),
+        }
+    }
+
+    /// One request; `records` is how many actors or pairings the requests spread over.
+    pub fn call(self, records: u64) -> Call {
+        let n = records.max(1);
+        match self {
+            Scenario::GetActor => Arc::new(move |ch, seq| {
+                let mut c = RegistryServiceClient::new(ch);
+                Box::pin(async move {
+                    c.get_actor(pb::GetActorRequest { name: format!("actors/a{:07}", seq % n) }).await.map(|_| 1)
+                })
+            }),
+            Scenario::CreateActor => Arc::new(|ch, seq| {
+                let mut c = RegistryServiceClient::new(ch);
+                Box::pin(async move {
+                    let actor = bench_actor(&format!("created {seq}"), seq as usize);
+                    let request = pb::CreateActorRequest { actor: Some(actor), actor_id: format!("c{seq:09}") };
+                    c.create_actor(request).await.map(|_| 1)
+                })
+            }),
+            Scenario::ListActors => Arc::new(|ch, seq| {
+                let mut c = RegistryServiceClient::new(ch);
+                Box::pin(async move {
+                    let request = pb::ListActorsRequest {
+                        page_size: 50,
+                        region_code_prefix: REGIONS[seq as usize % REGIONS.len()][..4].to_string(),
+                        ..Default::default()
+                    };
+                    c.list_actors(request).await.map(|_| 1)
+                })
+            }),
+            Scenario::GetPairing => Arc::new(move |ch, seq| {
+                let mut c = RegistryServiceClient::new(ch).max_decoding_message_size(64 << 20);
+                Box::pin(async move {
+                    let request = pb::GetPairingSnapshotRequest { name: format!("pairings/p{:06}", seq % n) };
+                    c.get_pairing_snapshot(request).await.map(|_| 1)
+                })
+            }),
+            Scenario::Evaluate | Scenario::EvaluateLarge => Arc::new(move |ch, seq| {
+                let mut c = EvaluationServiceClient::new(ch);
+                Box::pin(async move {
+                    let request = ev::EvaluatePairingRequest {
+                        pairing: format!("pairings/p{:06}", seq % n),
+                        as_of: AS_OF.to_string(),
+                    };
+                    c.evaluate_pairing(request).await.map(|_| 1)
+                })
+            }),
+            Scenario::EvaluateStream | Scenario::All => Arc::new(|ch, _| {
+                let mut c = EvaluationServiceClient::new(ch);
+                Box::pin(async move {
+                    let request = ev::EvaluatePairingsRequest { filter: None, as_of: AS_OF.to_string() };
+                    let mut stream = c.evaluate_pairings(request).await?.into_inner();
+                    let mut items = 0;
+                    while stream.message().await?.is_some() {
+                        items += 1;
+                    }
+                    Ok(items)
+                })
+            }),
+        }
+    }
+}
+
+fn bench_actor(name: &str, i: usize) -> pb::Actor {
+    pb::Actor {
+        display_name: name.to_string(),
+        category: pb::ActorCategory::GovernmentBody as i32,
+        side: if i.is_multiple_of(2) { pb::Side::East } else { pb::Side::West } as i32,
+        region_code: REGIONS[i % REGIONS.len()].to_string(),
+        ..Default::default()
+    }
+}
+
+fn actor_draft(i: u64) -> ActorDraft {
+    let categories = [
+        ActorCategory::GovernmentBody,
+        ActorCategory::SocialOrganization,
+        ActorCategory::PrivateEnterprise,
+        ActorCategory::PeoplesOrganization,
+    ];
+    ActorDraft {
+        display_name: format!("actor {i}"),
+        category: Some(categories[i as usize % categories.len()]),
+        side: Some(if i.is_multiple_of(2) { Side::East } else { Side::West }),
+        region_code: REGIONS[i as usize % REGIONS.len()].to_string(),
+        ..Default::default()
+    }
+}
+
+/// The services under test, in this process, on a fresh sled directory.
+pub struct Subject {
+    pub registry_url: String,
+    pub evaluation_url: String,
+    /// How many actors or pairings the requests spread over.
+    pub records_for_calls: u64,
+    /// Pairings and activities loaded (actors are counted live).
+    pairing_records: u64,
+    with_evaluation: bool,
+    stop: watch::Sender<bool>,
+    tasks: Vec<tokio::task::JoinHandle<anyhow::Result<()>>>,
+    _dir: tempfile::TempDir,
+}
+
+async fn stopped(mut rx: watch::Receiver<bool>) {
+    let _ = rx.wait_for(|s| *s).await;
+}
+
+impl Subject {
+    /// Loads the scenario's data in batches (not timed as part of the run), then serves it.
+    pub async fn start(scenario: Scenario, records: Option<u64>) -> anyhow::Result<Subject> {
+        let dir = tempfile::tempdir()?;
+        let store =
+            SledStore::open(&SledConfig { path: dir.path().join("registry"), cache_capacity_bytes: 256 << 20 })?;
+        let registry = Arc::new(Registry::new(store));
+        let (actors, pairings, per_pairing) = scenario.load(records);
+        let started = Instant::now();
+        load_actors(&registry, actors).await?;
+        load_pairings(&registry, pairings, per_pairing).await?;
+        let registry = Arc::try_unwrap(registry).map_err(|_| anyhow::anyhow!("the loader still holds the registry"))?;
+        if actors + pairings > 0 {
+            eprintln!(
+                "  loaded {actors} actors, {pairings} pairings × {per_pairing} activities in {:.1} s",
+                started.elapsed().as_secs_f64()
+            );
+        }
+        let store = registry.into_store();
+        let registry_listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+        let evaluation_listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+        let registry_url = format!("http://{}", registry_listener.local_addr()?);
+        let evaluation_url = format!("http://{}", evaluation_listener.local_addr()?);
+        let (stop, stopping) = watch::channel(false);
+        let mut tasks = vec![tokio::spawn(eastwest_registry::server::serve(
+            registry_listener,
+            store,
+            ServeOptions::default(),
+            stopped(stopping.clone()),
+        ))];
+        if scenario.uses_evaluation() {
+            let options = EvaluationOptions::new(vec![registry_url.clone()], ScoringModel::standard());
+            tasks.push(tokio::spawn(eastwest_evaluation::server::serve(
+                evaluation_listener,
+                options,
+                stopped(stopping),
+            )));
+        }
+        Ok(Subject {
+            registry_url,
+            evaluation_url,
+            records_for_calls: actors.max(pairings),
+            pairing_records: pairings * (1 + per_pairing),
+            with_evaluation: scenario.uses_evaluation(),
+            stop,
+            tasks,
+            _dir: dir,
+        })
+    }
+
+    /// One real answer of each kind, for the baseline to repeat.
+    pub async fn capture(&self) -> anyhow::Result<Canned> {
+        let mut registry = RegistryServiceClient::new(super::load::channels(&self.registry_url, 1).await?.remove(0))
+            .max_decoding_message_size(64 << 20);
+        let mut canned = Canned::default();
+        let probe = bench_actor("baseline probe", 0);
+        canned.actor = registry
+            .create_actor(pb::CreateActorRequest { actor: Some(probe), actor_id: "baseline-probe".into() })
+            .await?
+            .into_inner();
+        let page = pb::ListActorsRequest { page_size: 50, region_code_prefix: "3201".into(), ..Default::default() };
+        canned.actors_page = registry.list_actors(page).await?.into_inner();
+        if self.records_for_calls > 0
+            && let Ok(snapshot) =
+                registry.get_pairing_snapshot(pb::GetPairingSnapshotRequest { name: "pairings/p000000".into() }).await
+        {
+            canned.snapshot = snapshot.into_inner();
+        }
+        if self.with_evaluation {
+            let mut evaluation =
+                EvaluationServiceClient::new(super::load::channels(&self.evaluation_url, 1).await?.remove(0));
+            // The evaluation service may still be probing the registry's health: retry briefly.
+            for _ in 0..50 {
+                let request =
+                    ev::EvaluatePairingRequest { pairing: "pairings/p000000".into(), as_of: AS_OF.to_string() };
+                match evaluation.evaluate_pairing(request).await {
+                    Ok(e) => {
+                        canned.evaluation = e.into_inner();
+                        break;
+                    }
+                    Err(_) => tokio::time::sleep(Duration::from_millis(100)).await,
+                }
+            }
+            canned.stream_len = usize::try_from(self.records_for_calls).unwrap_or(usize::MAX);
+        }
+        Ok(canned)
+    }
+
+    /// Records in the registry now (actors, pairings and activities).
+    pub async fn records(&self) -> u64 {
+        let Ok(mut channels) = super::load::channels(&self.registry_url, 1).await else { return 0 };
+        let mut registry = RegistryServiceClient::new(channels.remove(0));
+        let mut count = 0u64;
+        let mut token = String::new();
+        loop {
+            let request = pb::ListActorsRequest { page_size: 1000, page_token: token, ..Default::default() };
+            let Ok(page) = registry.list_actors(request).await else { return count };
+            let page = page.into_inner();
+            count += page.actors.len() as u64;
+            if page.next_page_token.is_empty() {
+                break;
+            }
+            token = page.next_page_token;
+        }
+        count + self.pairing_records
+    }
+
+    pub async fn stop(self) {
+        let _ = self.stop.send(true);
+        for task in self.tasks {
+            let _ = task.await;
+        }
+    }
+}
+
+async fn load_actors(registry: &Registry<SledStore>, count: u64) -> anyhow::Result<()> {
+    const BATCH: u64 = 1_000;
+    let mut start = 0;
+    while start < count {
+        let end = (start + BATCH).min(count);
+        let batch = (start..end).map(|i| (format!("a{i:07}"), actor_draft(i))).collect();
+        registry.create_actors_batch(batch).await?;
+        start = end;
+    }
+    Ok(())
+}
+
+/// Pairings with their activities, 32 at a time so that group commit carries the load.
+async fn load_pairings(registry: &Arc<Registry<SledStore>>, pairings: u64, per_pairing: u64) -> anyhow::Result<()> {
+    if pairings == 0 {
+        return Ok(());
+    }
+    // Six parties: both governments and social forces on both sides.
+    let parties: Vec<(String, ActorDraft)> = (0..6).map(|i| (format!("party-{i}"), actor_draft(i))).collect();
+    registry.create_actors_batch(parties).await?;
+    let mut running = tokio::task::JoinSet::new();
+    for p in 0..pairings {
+        if running.len() >= 32
+            && let Some(done) = running.join_next().await
+        {
+            done??;
+        }
+        let registry = Arc::clone(registry);
+        running.spawn(async move { load_pairing(&registry, p, per_pairing).await });
+    }
+    while let Some(done) = running.join_next().await {
+        done??;
+    }
+    Ok(())
+}
+
+async fn load_pairing(registry: &Registry<SledStore>, p: u64, per_pairing: u64) -> anyhow::Result<()> {
+    let forms = [
+        CooperationForm::Industry,
+        CooperationForm::Education,
+        CooperationForm::Employment,
+        CooperationForm::Consumption,
+        CooperationForm::Talent,
+    ];
+    let kinds = [ActivityKind::Funds, ActivityKind::Investment, ActivityKind::Donation, ActivityKind::Purchase];
+    {
+        let id = format!("p{p:06}");
+        let draft = PairingDraft {
+            title: format!("bench pairing {p}"),
+            east: Some("party-0".into()),
+            west: Some("party-1".into()),
+            level: Some(PairingLevel::County),
+            leadership: Some(Leadership::GovernmentLed),
+            state: Some(PairingState::Active),
+            forms: forms.to_vec(),
+            ..Default::default()
+        };
+        registry.create_pairing(draft, Some(id.clone())).await?;
+        let mut start = 0;
+        while start < per_pairing {
+            let end = (start + 1_000).min(per_pairing);
+            let batch = (start..end)
+                .map(|a| {
+                    let i = a as usize;
+                    let draft = ActivityDraft {
+                        actor: Some(format!("party-{}", i % 6)),
+                        form: Some(forms[i % forms.len()]),
+                        kind: Some(kinds[i % kinds.len()]),
+                        direction: Some(if i.is_multiple_of(3) {
+                            FlowDirection::WestToEast
+                        } else {
+                            FlowDirection::EastToWest
+                        }),
+                        date: chrono::NaiveDate::from_ymd_opt(2021 + (i % 4) as i32, 1 + (i % 12) as u32, 15),
+                        amount_fen: 100_000 * (i as i64 % 7),
+                        people: (i as i64) % 50,
+                        ..Default::default()
+                    };
+                    (format!("a{a:05}"), draft)
+                })
+                .collect();
+            registry.create_activities_batch(&id, batch).await?;
+            start = end;
+        }
+    }
+    Ok(())
+}
