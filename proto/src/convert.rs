@@ -122,7 +122,7 @@ pub fn timestamp(micros: Micros) -> Option<Timestamp> {
 }
 
 pub fn date_out(date: Option<NaiveDate>) -> String {
-    date.map(|d| d.format("%Y-%m-%d").to_string()).unwrap_or_default()
+    date.map(eastwest_domain::dates::iso_date).unwrap_or_default()
 }
 
 pub fn labels_in(labels: std::collections::HashMap<String, String>) -> Labels {

@@ -250,7 +250,7 @@ pub async fn report(mut client: Evaluation, args: ReportArgs) -> CliResult {
         Some(e) => e.model_version.clone(),
         None => client.get_scoring_model(ev::GetScoringModelRequest {}).await?.into_inner().version,
     };
-    let generated = eastwest_domain::dates::today_in_china().format("%Y-%m-%d").to_string();
+    let generated = eastwest_domain::dates::iso_date(eastwest_domain::dates::today_in_china());
     let filters = describe_filters(&args.filters);
     let input = crate::report::ReportInput {
         title: "东西部协作评估报告 · East-West Collaboration assessment",

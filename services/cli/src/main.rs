@@ -1,5 +1,10 @@
 //! `eastwest`: the operator command line. Exit codes: 0 ok, 1 a failed call, 2 bad usage.
 
+/// mimalloc: the services allocate many small strings per request, and glibc's allocator was the
+/// largest item in profiles (see docs/performance.md).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use std::process::ExitCode;
 use std::time::Duration;
 

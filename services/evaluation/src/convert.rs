@@ -101,7 +101,7 @@ pub fn evaluation_out(e: Evaluation, facts: PairingFacts, evaluated_at: SystemTi
         inferred_leadership: inferred_leadership.map_or(0, |l| leadership_out(l) as i32),
         leadership_mismatch,
         evaluate_time: Some(prost_types::Timestamp::from(evaluated_at)),
-        as_of: as_of.format("%Y-%m-%d").to_string(),
+        as_of: eastwest_domain::dates::iso_date(as_of),
         pairing_title,
         declared_leadership: leadership_out(declared_leadership) as i32,
         level: level_out(level) as i32,

@@ -1,5 +1,10 @@
 //! `eastwest-evaluation`: scores pairings read from the registry.
 
+/// mimalloc: the services allocate many small strings per request, and glibc's allocator was the
+/// largest item in profiles (see docs/performance.md).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::Duration;

@@ -241,7 +241,7 @@ impl EvaluationService for EvaluationApi {
             groups: summarize(input).into_iter().map(group_out).collect(),
             pairings,
             model_version: self.model.version().to_string(),
-            as_of: date.format("%Y-%m-%d").to_string(),
+            as_of: eastwest_domain::dates::iso_date(date),
         }))
     }
 
