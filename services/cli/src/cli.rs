@@ -89,6 +89,10 @@ pub struct BenchArgs {
     /// One JSON object per scenario instead of a table.
     #[arg(long)]
     pub json: bool,
+    /// Keep the subject's registry data here (a new directory) instead of a temporary one, e.g. to
+    /// time a restart of `eastwest-registry` on a million actors afterwards.
+    #[arg(long)]
+    pub data_dir: Option<PathBuf>,
 }
 
 /// `10s`, `500ms`, `2m`.

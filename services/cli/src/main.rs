@@ -43,7 +43,12 @@ async fn run(cli: Cli) -> CliResult {
                 channels: args.channels.max(1),
                 records: args.records,
             };
-            bench::run(args.scenario, shape, args.json).await
+            if let Some(dir) = &args.data_dir
+                && dir.exists()
+            {
+                return Err(CliError::Usage(format!("--data-dir {} exists; give a new directory", dir.display())));
+            }
+            bench::run(args.scenario, shape, args.json, args.data_dir).await
         }
     }
 }

@@ -22,7 +22,7 @@ async fn stopped(mut rx: watch::Receiver<bool>) {
 
 pub async fn up(args: UpArgs, output: Output, timeout: Duration) -> CliResult {
     let dir = args.data_dir.join("registry");
-    let store = SledStore::open(&SledConfig { path: dir.clone(), cache_capacity_bytes: 256 << 20 })
+    let store = SledStore::open(&SledConfig { path: dir.clone(), cache_capacity_bytes: 128 << 20 })
         .map_err(|e| CliError::Other(anyhow::anyhow!("cannot open the registry store in {}: {e}", dir.display())))?;
     let bind = |addr| async move {
         tokio::net::TcpListener::bind(addr).await.map_err(|e| {

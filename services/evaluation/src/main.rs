@@ -41,15 +41,8 @@ struct Args {
     log_format: LogFormat,
 }
 
-/// Errors end the process with their causes on one line and exit code 1 (no backtrace dump).
 fn main() -> std::process::ExitCode {
-    match run() {
-        Ok(()) => std::process::ExitCode::SUCCESS,
-        Err(e) => {
-            eprintln!("error: {e:#}");
-            std::process::ExitCode::FAILURE
-        }
-    }
+    eastwest_runtime::exit_code(run())
 }
 
 #[tokio::main]

@@ -28,8 +28,9 @@ struct Args {
     #[arg(long, env = "EASTWEST_REGISTRY_DATA_DIR", default_value = "./data/registry")]
     data_dir: PathBuf,
 
-    /// sled page-cache size in MiB: the main lever on memory use.
-    #[arg(long, env = "EASTWEST_REGISTRY_CACHE_MIB", default_value_t = 256)]
+    /// sled page-cache size in MiB: the main lever on memory use. 128 keeps a registry of one
+    /// million actors under 400 MiB resident (docs/performance.md).
+    #[arg(long, env = "EASTWEST_REGISTRY_CACHE_MIB", default_value_t = 128)]
     cache_mib: u64,
 
     /// Seconds that in-flight requests get to finish on SIGTERM or SIGINT.
@@ -41,15 +42,8 @@ struct Args {
     log_format: LogFormat,
 }
 
-/// Errors end the process with their causes on one line and exit code 1 (no backtrace dump).
 fn main() -> std::process::ExitCode {
-    match run() {
-        Ok(()) => std::process::ExitCode::SUCCESS,
-        Err(e) => {
-            eprintln!("error: {e:#}");
-            std::process::ExitCode::FAILURE
-        }
-    }
+    eastwest_runtime::exit_code(run())
 }
 
 #[tokio::main]

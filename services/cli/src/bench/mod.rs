@@ -89,8 +89,12 @@ fn summarize(scenario: Scenario, mut subject: Tally, baseline: Tally, records: u
 }
 
 /// Runs one scenario: prepare the subject, capture canned answers, then alternate rounds.
-pub async fn measure(scenario: Scenario, shape: Shape) -> anyhow::Result<(Figures, Option<String>)> {
-    let subject = scenarios::Subject::start(scenario, shape.records).await?;
+pub async fn measure(
+    scenario: Scenario,
+    shape: Shape,
+    data_dir: Option<&std::path::Path>,
+) -> anyhow::Result<(Figures, Option<String>)> {
+    let subject = scenarios::Subject::start(scenario, shape.records, data_dir).await?;
     let (stop, stopping) = watch::channel(false);
     let canned = subject.capture().await?;
     let baseline_url = start_baseline(canned, stopping).await?;
@@ -139,7 +143,7 @@ fn table_row(f: &Figures) -> Vec<String> {
 }
 
 /// `eastwest bench`.
-pub async fn run(scenario: Scenario, shape: Shape, json: bool) -> CliResult {
+pub async fn run(scenario: Scenario, shape: Shape, json: bool, data_dir: Option<std::path::PathBuf>) -> CliResult {
     let list: Vec<Scenario> = if scenario == Scenario::All { Scenario::EACH.to_vec() } else { vec![scenario] };
     let started = Instant::now();
     let mut table = crate::output::Table::new(&[
@@ -157,7 +161,9 @@ pub async fn run(scenario: Scenario, shape: Shape, json: bool) -> CliResult {
     let mut failed = Vec::new();
     for s in list {
         eprintln!("{}: preparing …", s.name());
-        let (figures, first_error) = measure(s, shape).await.map_err(CliError::Other)?;
+        // With --data-dir, each scenario keeps its data in its own subdirectory.
+        let dir = data_dir.as_ref().map(|d| d.join(s.name()));
+        let (figures, first_error) = measure(s, shape, dir.as_deref()).await.map_err(CliError::Other)?;
         if figures.errors > 0 {
             failed.push(format!(
                 "{}: {} errors, e.g. {}",

@@ -200,10 +200,14 @@ async fn stopped(mut rx: watch::Receiver<bool>) {
 
 impl Subject {
     /// Loads the scenario's data in batches (not timed as part of the run), then serves it.
-    pub async fn start(scenario: Scenario, records: Option<u64>) -> anyhow::Result<Subject> {
+    pub async fn start(
+        scenario: Scenario,
+        records: Option<u64>,
+        data_dir: Option<&std::path::Path>,
+    ) -> anyhow::Result<Subject> {
         let dir = tempfile::tempdir()?;
-        let store =
-            SledStore::open(&SledConfig { path: dir.path().join("registry"), cache_capacity_bytes: 256 << 20 })?;
+        let path = data_dir.map_or_else(|| dir.path().join("registry"), std::path::Path::to_path_buf);
+        let store = SledStore::open(&SledConfig { path, cache_capacity_bytes: 128 << 20 })?;
         let registry = Arc::new(Registry::new(store));
         let (actors, pairings, per_pairing) = scenario.load(records);
         let started = Instant::now();
