@@ -222,12 +222,6 @@ mod tests {
     /// indicator values and score.
     #[test]
     fn table() {
-        struct Row {
-            name: &'static str,
-            build: fn(&mut Snap),
-            values: [f64; 6],
-            score: f64,
-        }
         let rows = [
             Row {
                 name: "nothing written",
@@ -281,13 +275,7 @@ mod tests {
                 score: 76.666667,
             },
         ];
-        for row in rows {
-            let mut snap = Snap::bare();
-            (row.build)(&mut snap);
-            let sheet = score(&snap.facts_at(as_of()));
-            assert_values(&sheet, &row.values, row.name);
-            assert_eq!(sheet.score(), row.score, "{}", row.name);
-        }
+        check_rows(&rows, score);
     }
 
     #[test]

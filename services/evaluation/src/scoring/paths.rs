@@ -168,12 +168,6 @@ mod tests {
 
     #[test]
     fn table() {
-        struct Row {
-            name: &'static str,
-            build: fn(&mut Snap),
-            values: [f64; 5],
-            score: f64,
-        }
         let rows = [
             Row {
                 name: "no activities, two government bodies",
@@ -197,12 +191,6 @@ mod tests {
                 score: 53.333333,
             },
         ];
-        for row in rows {
-            let mut snap = Snap::bare();
-            (row.build)(&mut snap);
-            let sheet = score(&snap.facts_at(as_of()));
-            assert_values(&sheet, &row.values, row.name);
-            assert_eq!(sheet.score(), row.score, "{}", row.name);
-        }
+        check_rows(&rows, score);
     }
 }

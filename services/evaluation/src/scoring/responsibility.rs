@@ -134,12 +134,6 @@ mod tests {
 
     #[test]
     fn table() {
-        struct Row {
-            name: &'static str,
-            build: fn(&mut Snap),
-            values: [f64; 5],
-            score: f64,
-        }
         let rows = [
             Row { name: "none listed", build: |_| {}, values: [0.0, 0.0, 0.0, 0.0, 0.0], score: 0.0 },
             Row {
@@ -165,13 +159,7 @@ mod tests {
                 score: 78.75,
             },
         ];
-        for row in rows {
-            let mut snap = Snap::bare();
-            (row.build)(&mut snap);
-            let sheet = score(&snap.facts_at(as_of()));
-            assert_values(&sheet, &row.values, row.name);
-            assert_eq!(sheet.score(), row.score, "{}", row.name);
-        }
+        check_rows(&rows, score);
     }
 
     #[test]

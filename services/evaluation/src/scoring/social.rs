@@ -140,12 +140,6 @@ mod tests {
 
     #[test]
     fn table() {
-        struct Row {
-            name: &'static str,
-            build: fn(&mut Snap),
-            values: [f64; 4],
-            score: f64,
-        }
         let rows = [
             Row { name: "nothing", build: |_| {}, values: [0.0, 0.0, 0.0, 0.0], score: 0.0 },
             Row {
@@ -169,12 +163,6 @@ mod tests {
                 score: 41.0,
             },
         ];
-        for row in rows {
-            let mut snap = Snap::bare();
-            (row.build)(&mut snap);
-            let sheet = score(&snap.facts_at(as_of()));
-            assert_values(&sheet, &row.values, row.name);
-            assert_eq!(sheet.score(), row.score, "{}", row.name);
-        }
+        check_rows(&rows, score);
     }
 }
