@@ -12,6 +12,7 @@ use eastwest_proto::convert as wire;
 use eastwest_proto::evaluation::v1 as pb;
 use eastwest_proto::evaluation::v1::evaluation_service_server::EvaluationService;
 use eastwest_proto::registry::v1 as registry_pb;
+use eastwest_runtime::serve::record_resource;
 use futures::{Stream, StreamExt};
 use tokio::sync::{mpsc, watch};
 use tokio_stream::wrappers::ReceiverStream;
@@ -36,10 +37,6 @@ pub struct EvaluationApi {
 }
 
 type Scored = (Evaluation, PairingFacts);
-
-fn on_span(resource: &str) {
-    tracing::Span::current().record("resource", resource);
-}
 
 /// The registry listing request for an evaluation filter, with every field checked here so that
 /// violations name this API's fields.
@@ -180,7 +177,7 @@ impl EvaluationService for EvaluationApi {
     ) -> Result<Response<pb::Evaluation>, Status> {
         let deadline = caller_deadline(request.metadata());
         let pb::EvaluatePairingRequest { pairing, as_of: as_of_text } = request.into_inner();
-        on_span(&pairing);
+        record_resource(&pairing);
         let mut bad = Vec::new();
         if let Err(e) = parse_pairing_name(&pairing) {
             bad.push(("pairing".to_string(), e));

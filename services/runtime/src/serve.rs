@@ -32,6 +32,12 @@ pub fn base_router(descriptor_sets: &[&'static [u8]]) -> anyhow::Result<(HealthR
     Ok((reporter, router))
 }
 
+/// Notes the resource a request concerns on its request span (the `resource` field that
+/// [`base_router`] declares).
+pub fn record_resource(resource: &str) {
+    tracing::Span::current().record("resource", resource);
+}
+
 /// Sets every named service, and the server as a whole (`""`), to `status`.
 pub async fn set_health(reporter: &HealthReporter, services: &[&str], status: ServingStatus) {
     for service in services.iter().copied().chain([""]) {

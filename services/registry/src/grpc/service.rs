@@ -4,6 +4,7 @@ use std::sync::Arc;
 
 use eastwest_proto::registry::v1 as pb;
 use eastwest_proto::registry::v1::registry_service_server::RegistryService;
+use eastwest_runtime::serve::record_resource;
 use tonic::{Request, Response, Status};
 
 use super::convert;
@@ -27,11 +28,6 @@ impl<S> RegistryApi<S> {
     pub fn new(registry: Arc<Registry<S>>) -> Self {
         Self { registry }
     }
-}
-
-/// Notes the resource a request concerns on its tracing span.
-fn on_span(resource: &str) {
-    tracing::Span::current().record("resource", resource);
 }
 
 /// Logs the outcome on the request's span and maps errors to a status.
@@ -75,7 +71,7 @@ fn name_arg<'a>(
     field: &str,
     name: &'a str,
 ) -> Result<&'a str, Status> {
-    on_span(name);
+    record_resource(name);
     parse(name).map_err(|e| to_status(RegistryError::invalid(field, e)))
 }
 
@@ -127,7 +123,7 @@ fn page_out<T, U>(page: Page<T>, out: impl Fn(crate::domain::model::Stored<T>) -
 impl<S: Store> RegistryService for RegistryApi<S> {
     async fn create_actor(&self, request: Request<pb::CreateActorRequest>) -> Result<Response<pb::Actor>, Status> {
         let pb::CreateActorRequest { actor, actor_id } = request.into_inner();
-        on_span(&actor_id);
+        record_resource(&actor_id);
         let mut v = Violations::new();
         let draft = convert::actor_draft(&mut v, "actor", required(actor, "actor")?);
         reject(v, || draft.validate("actor").err())?;
@@ -195,7 +191,7 @@ impl<S: Store> RegistryService for RegistryApi<S> {
         request: Request<pb::CreatePairingRequest>,
     ) -> Result<Response<pb::Pairing>, Status> {
         let pb::CreatePairingRequest { pairing, pairing_id } = request.into_inner();
-        on_span(&pairing_id);
+        record_resource(&pairing_id);
         let mut v = Violations::new();
         let draft = convert::pairing_draft(&mut v, "pairing", required(pairing, "pairing")?);
         reject(v, || draft.validate("pairing").err())?;
@@ -284,7 +280,7 @@ impl<S: Store> RegistryService for RegistryApi<S> {
 
     async fn get_activity(&self, request: Request<pb::GetActivityRequest>) -> Result<Response<pb::Activity>, Status> {
         let name = &request.get_ref().name;
-        on_span(name);
+        record_resource(name);
         let (pairing, id) = parse_activity_name(name).map_err(|e| to_status(RegistryError::invalid("name", e)))?;
         finish(self.registry.get_activity(pairing, id).await.map(convert::activity_out))
     }
@@ -304,7 +300,7 @@ impl<S: Store> RegistryService for RegistryApi<S> {
 
     async fn delete_activity(&self, request: Request<pb::DeleteActivityRequest>) -> Result<Response<()>, Status> {
         let pb::DeleteActivityRequest { name, etag } = request.into_inner();
-        on_span(&name);
+        record_resource(&name);
         let (pairing, id) = parse_activity_name(&name).map_err(|e| to_status(RegistryError::invalid("name", e)))?;
         finish(self.registry.delete_activity(pairing, id, &etag).await)
     }
