@@ -6,7 +6,6 @@ use common::*;
 use eastwest_proto::registry::v1 as pb;
 use tonic::Code;
 
-#[tokio::test]
 async fn create_and_get_round_trip_every_field() {
     let server = TestRegistry::start().await;
     let mut c = server.client().await;
@@ -40,7 +39,6 @@ async fn create_and_get_round_trip_every_field() {
     );
 }
 
-#[tokio::test]
 async fn invalid_actors_name_every_bad_field_and_change_nothing() {
     let server = TestRegistry::start().await;
     let mut c = server.client().await;
@@ -98,7 +96,6 @@ async fn invalid_actors_name_every_bad_field_and_change_nothing() {
     assert!(all_actor_names(&mut c, pb::ListActorsRequest::default()).await.is_empty(), "bad input changed nothing");
 }
 
-#[tokio::test]
 async fn credit_codes_checksum_mismatch_is_stored_and_duplicates_are_refused() {
     let server = TestRegistry::start().await;
     let mut c = server.client().await;
@@ -137,7 +134,6 @@ fn mask(paths: &[&str]) -> Option<prost_types::FieldMask> {
     Some(prost_types::FieldMask { paths: paths.iter().map(|p| p.to_string()).collect() })
 }
 
-#[tokio::test]
 async fn ids_are_unique() {
     let server = TestRegistry::start().await;
     let mut c = server.client().await;
@@ -156,7 +152,6 @@ async fn ids_are_unique() {
     assert_violation(&bad, "name");
 }
 
-#[tokio::test]
 async fn batch_get_keeps_the_order_and_is_all_or_nothing() {
     let server = TestRegistry::start().await;
     let mut c = server.client().await;
@@ -180,7 +175,6 @@ async fn batch_get_keeps_the_order_and_is_all_or_nothing() {
     assert_code(c.batch_get_actors(pb::BatchGetActorsRequest { names: too_many }).await, Code::InvalidArgument);
 }
 
-#[tokio::test]
 async fn listing_pages_return_each_actor_once_under_every_filter() {
     let server = TestRegistry::start().await;
     let mut c = server.client().await;
@@ -239,7 +233,6 @@ async fn listing_pages_return_each_actor_once_under_every_filter() {
     assert_eq!(dedup.len(), social_east.len());
 }
 
-#[tokio::test]
 async fn listing_rejects_bad_paging_input() {
     let server = TestRegistry::start().await;
     let mut c = server.client().await;
@@ -279,7 +272,6 @@ async fn listing_rejects_bad_paging_input() {
     assert_eq!(big.into_inner().actors.len(), 3);
 }
 
-#[tokio::test]
 async fn updates_follow_the_mask_and_the_etag() {
     let server = TestRegistry::start().await;
     let mut c = server.client().await;
@@ -352,7 +344,6 @@ async fn updates_follow_the_mask_and_the_etag() {
     assert_eq!(after, implied, "failed updates changed nothing");
 }
 
-#[tokio::test]
 async fn parents_must_exist_never_cycle_and_block_deletion() {
     let server = TestRegistry::start().await;
     let mut c = server.client().await;
@@ -403,7 +394,6 @@ async fn parents_must_exist_never_cycle_and_block_deletion() {
     );
 }
 
-#[tokio::test]
 async fn delete_checks_the_etag() {
     let server = TestRegistry::start().await;
     let mut c = server.client().await;
@@ -420,7 +410,6 @@ async fn delete_checks_the_etag() {
 
 /// A filter that the driving index serves badly still pages correctly: pages may come back short,
 /// even empty, with a token, and following the tokens finds every match exactly once.
-#[tokio::test]
 async fn a_selective_combined_filter_pages_in_bounded_steps() {
     let server = TestRegistry::start().await;
     let mut c = server.client().await;
@@ -454,3 +443,17 @@ async fn a_selective_combined_filter_pages_in_bounded_steps() {
     assert!(!first.next_page_token.is_empty(), "a short page still says there is more");
     assert_eq!(all_actor_names(&mut c, request).await, ["actors/zz-ngo-1", "actors/zz-ngo-2"]);
 }
+
+crate::on_every_engine!(
+    create_and_get_round_trip_every_field,
+    invalid_actors_name_every_bad_field_and_change_nothing,
+    credit_codes_checksum_mismatch_is_stored_and_duplicates_are_refused,
+    ids_are_unique,
+    batch_get_keeps_the_order_and_is_all_or_nothing,
+    listing_pages_return_each_actor_once_under_every_filter,
+    listing_rejects_bad_paging_input,
+    updates_follow_the_mask_and_the_etag,
+    parents_must_exist_never_cycle_and_block_deletion,
+    delete_checks_the_etag,
+    a_selective_combined_filter_pages_in_bounded_steps,
+);

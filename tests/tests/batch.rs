@@ -1,6 +1,9 @@
-//! The bulk-load paths of the registry core (used to preload benchmarks): all or nothing, with the
-//! same reference counting as single writes.
+//! The bulk-load paths of the registry core (used to preload benchmarks): all or nothing within
+//! what one transaction of the store holds, with the same reference counting as single writes.
 
+mod common;
+
+use common::Engine;
 use eastwest_registry::core::Registry;
 use eastwest_registry::domain::activity::ActivityDraft;
 use eastwest_registry::domain::actor::ActorDraft;
@@ -9,7 +12,26 @@ use eastwest_registry::domain::model::{
 };
 use eastwest_registry::domain::pairing::PairingDraft;
 use eastwest_registry::error::RegistryError;
-use eastwest_registry::store::{SledConfig, SledStore};
+use eastwest_registry::store::{SledConfig, SledStore, Store};
+
+/// Runs `$body(registry)` on a fresh store of the current engine.
+macro_rules! on_current_store {
+    ($body:ident) => {
+        match Engine::current() {
+            Engine::Sled => {
+                let dir = tempfile::tempdir().expect("tempdir");
+                let config = SledConfig { path: dir.path().to_path_buf(), cache_capacity_bytes: 8 << 20 };
+                $body(Registry::new(SledStore::open(&config).expect("open"))).await
+            }
+            #[cfg(feature = "etcd")]
+            Engine::Etcd => {
+                let cluster = common::etcd::EtcdCluster::start(1);
+                let config = eastwest_registry::store::EtcdConfig::new(cluster.endpoints(), "/batch");
+                $body(Registry::new(eastwest_registry::store::EtcdStore::open(&config).await.expect("open"))).await
+            }
+        }
+    };
+}
 
 fn actor(name: &str, side: Side) -> ActorDraft {
     ActorDraft {
@@ -32,12 +54,11 @@ fn activity(actor: &str) -> ActivityDraft {
     }
 }
 
-#[tokio::test]
 async fn batches_are_all_or_nothing_and_keep_references_exact() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let store =
-        SledStore::open(&SledConfig { path: dir.path().to_path_buf(), cache_capacity_bytes: 8 << 20 }).expect("open");
-    let registry = Registry::new(store);
+    on_current_store!(small_batches);
+}
+
+async fn small_batches<S: Store>(registry: Registry<S>) {
     let n = registry
         .create_actors_batch(vec![("e".into(), actor("east", Side::East)), ("w".into(), actor("west", Side::West))])
         .await
@@ -77,3 +98,52 @@ async fn batches_are_all_or_nothing_and_keep_references_exact() {
     registry.delete_actor("e", "").await.expect("released");
     registry.delete_actor("w", "").await.expect("released");
 }
+
+fn pairing_of(east: &str, west: &str) -> PairingDraft {
+    PairingDraft {
+        title: format!("{east}-{west}"),
+        east: Some(east.into()),
+        west: Some(west.into()),
+        level: Some(PairingLevel::Province),
+        leadership: Some(Leadership::GovernmentLed),
+        state: Some(PairingState::Active),
+        ..Default::default()
+    }
+}
+
+/// Bulk loads and a forced delete larger than one etcd transaction (128 operations) still land
+/// whole, with exact reference counts.
+async fn large_batches_and_forced_deletes_fit_the_store() {
+    on_current_store!(large_batches);
+}
+
+async fn large_batches<S: Store>(registry: Registry<S>) {
+    let actors: Vec<_> = (0..300)
+        .map(|i| (format!("x{i:03}"), actor(&format!("x{i}"), if i % 2 == 0 { Side::East } else { Side::West })))
+        .collect();
+    assert_eq!(registry.create_actors_batch(actors).await.expect("300 actors"), 300);
+    let listed = registry.batch_get_actors(&(0..300).map(|i| format!("x{i:03}")).collect::<Vec<_>>()).await;
+    assert_eq!(listed.expect("all 300 readable").len(), 300);
+
+    let created = registry.create_pairing(pairing_of("x000", "x001"), Some("big".into())).await.expect("pairing");
+    // 250 activities over 125 actors: every count goes up by two.
+    let items = (0..250).map(|i| (format!("a{i:03}"), activity(&format!("x{:03}", i % 125)))).collect();
+    assert_eq!(registry.create_activities_batch("big", items).await.expect("activities"), 250);
+    assert_eq!(registry.get_pairing_snapshot("big").await.expect("snapshot").activities.len(), 250);
+    assert!(matches!(registry.delete_actor("x100", "").await, Err(RegistryError::FailedPrecondition { .. })));
+
+    assert!(matches!(registry.delete_pairing("big", "", false).await, Err(RegistryError::FailedPrecondition { .. })));
+    let stale = registry.delete_pairing("big", &format!("{}0", created.etag), true).await;
+    assert!(matches!(stale, Err(RegistryError::Aborted(_))), "{stale:?}");
+    assert_eq!(registry.get_pairing_snapshot("big").await.expect("untouched").activities.len(), 250);
+    registry.delete_pairing("big", "", true).await.expect("forced delete of 250 activities");
+    // Every actor is free again: no count was left behind.
+    for i in 0..300 {
+        registry.delete_actor(&format!("x{i:03}"), "").await.unwrap_or_else(|e| panic!("x{i:03}: {e:?}"));
+    }
+}
+
+crate::on_every_engine!(
+    batches_are_all_or_nothing_and_keep_references_exact,
+    large_batches_and_forced_deletes_fit_the_store,
+);

@@ -12,7 +12,6 @@ fn mask(paths: &[&str]) -> Option<prost_types::FieldMask> {
     Some(prost_types::FieldMask { paths: paths.iter().map(|p| p.to_string()).collect() })
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn of_many_updates_with_one_etag_exactly_one_wins() {
     let server = TestRegistry::start().await;
     let mut c = server.client().await;
@@ -47,7 +46,6 @@ async fn of_many_updates_with_one_etag_exactly_one_wins() {
     }
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn racing_pairing_updates_with_one_etag_have_one_winner() {
     let server = TestRegistry::start().await;
     let mut c = server.client().await;
@@ -81,7 +79,6 @@ async fn racing_pairing_updates_with_one_etag_have_one_winner() {
 
 /// Creates that name an actor race a delete of that actor. Whatever interleaving happens, no
 /// committed record may name an actor that is gone.
-#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn concurrent_creates_and_deletes_never_leave_a_dangling_reference() {
     let server = TestRegistry::start().await;
     let mut c = server.client().await;
@@ -162,7 +159,6 @@ async fn concurrent_creates_and_deletes_never_leave_a_dangling_reference() {
     }
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn racing_reparents_cannot_build_a_cycle() {
     let server = TestRegistry::start().await;
     let mut c = server.client().await;
@@ -196,7 +192,6 @@ async fn racing_reparents_cannot_build_a_cycle() {
     }
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn many_concurrent_writers_all_land() {
     let server = TestRegistry::start().await;
     let mut tasks = Vec::new();
@@ -227,7 +222,6 @@ async fn many_concurrent_writers_all_land() {
 
 /// Every activity of a pairing bumps the same reference counts: many writers into one pairing
 /// contend on them, and must all get through.
-#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn many_writers_into_one_pairing_all_land() {
     let server = TestRegistry::start().await;
     let mut c = server.client().await;
@@ -261,3 +255,12 @@ async fn many_writers_into_one_pairing_all_land() {
         c.delete_actor(pb::DeleteActorRequest { name: name.into(), etag: String::new() }).await.expect("released");
     }
 }
+
+crate::on_every_engine!(
+    of_many_updates_with_one_etag_exactly_one_wins,
+    racing_pairing_updates_with_one_etag_have_one_winner,
+    concurrent_creates_and_deletes_never_leave_a_dangling_reference,
+    racing_reparents_cannot_build_a_cycle,
+    many_concurrent_writers_all_land,
+    many_writers_into_one_pairing_all_land,
+);

@@ -57,7 +57,6 @@ async fn seed_actors(c: &mut Client) {
     create_actor(c, "ngo", ngo).await;
 }
 
-#[tokio::test]
 async fn a_full_pairing_round_trips() {
     let server = TestRegistry::start().await;
     let mut c = server.client().await;
@@ -72,7 +71,6 @@ async fn a_full_pairing_round_trips() {
     assert_eq!(got, created);
 }
 
-#[tokio::test]
 async fn invalid_pairings_name_the_field() {
     let server = TestRegistry::start().await;
     let mut c = server.client().await;
@@ -120,7 +118,6 @@ async fn invalid_pairings_name_the_field() {
     assert!(all_pairing_names(&mut c, pb::ListPairingsRequest::default()).await.is_empty());
 }
 
-#[tokio::test]
 async fn references_must_exist_and_sides_must_match() {
     let server = TestRegistry::start().await;
     let mut c = server.client().await;
@@ -158,7 +155,6 @@ async fn references_must_exist_and_sides_must_match() {
     );
 }
 
-#[tokio::test]
 async fn named_actors_are_protected_until_the_pairing_lets_go() {
     let server = TestRegistry::start().await;
     let mut c = server.client().await;
@@ -197,7 +193,6 @@ async fn named_actors_are_protected_until_the_pairing_lets_go() {
     c.delete_actor(pb::DeleteActorRequest { name: "actors/js".into(), etag: String::new() }).await.expect("released");
 }
 
-#[tokio::test]
 async fn pairing_trees_refuse_cycles_and_orphans() {
     let server = TestRegistry::start().await;
     let mut c = server.client().await;
@@ -243,7 +238,6 @@ async fn pairing_trees_refuse_cycles_and_orphans() {
     assert_eq!(children, ["pairings/leaf"]);
 }
 
-#[tokio::test]
 async fn pairing_filters_page_through_each_match_once() {
     let server = TestRegistry::start().await;
     let mut c = server.client().await;
@@ -336,7 +330,6 @@ async fn pairing_filters_page_through_each_match_once() {
     );
 }
 
-#[tokio::test]
 async fn activities_live_inside_their_pairing() {
     let server = TestRegistry::start().await;
     let mut c = server.client().await;
@@ -435,7 +428,6 @@ async fn activities_live_inside_their_pairing() {
     assert_code(c.get_activity(pb::GetActivityRequest { name: a.name }).await, Code::NotFound);
 }
 
-#[tokio::test]
 async fn deleting_a_pairing_with_activities_needs_force() {
     let server = TestRegistry::start().await;
     let mut c = server.client().await;
@@ -469,7 +461,6 @@ async fn deleting_a_pairing_with_activities_needs_force() {
         .expect("no references left");
 }
 
-#[tokio::test]
 async fn a_snapshot_holds_everything_evaluation_needs() {
     let server = TestRegistry::start().await;
     let mut c = server.client().await;
@@ -498,7 +489,6 @@ async fn a_snapshot_holds_everything_evaluation_needs() {
     );
 }
 
-#[tokio::test]
 async fn batch_get_pairings_is_all_or_nothing() {
     let server = TestRegistry::start().await;
     let mut c = server.client().await;
@@ -517,3 +507,16 @@ async fn batch_get_pairings_is_all_or_nothing() {
         Code::NotFound,
     );
 }
+
+crate::on_every_engine!(
+    a_full_pairing_round_trips,
+    invalid_pairings_name_the_field,
+    references_must_exist_and_sides_must_match,
+    named_actors_are_protected_until_the_pairing_lets_go,
+    pairing_trees_refuse_cycles_and_orphans,
+    pairing_filters_page_through_each_match_once,
+    activities_live_inside_their_pairing,
+    deleting_a_pairing_with_activities_needs_force,
+    a_snapshot_holds_everything_evaluation_needs,
+    batch_get_pairings_is_all_or_nothing,
+);

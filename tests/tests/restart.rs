@@ -7,19 +7,17 @@ use eastwest_proto::registry::v1 as pb;
 use tonic_health::pb::health_check_response::ServingStatus;
 use tonic_health::pb::health_client::HealthClient;
 
-#[tokio::test]
 async fn data_survives_a_clean_restart() {
     let server = TestRegistry::start().await;
-    let dir = server.dir.clone();
     let mut c = server.client().await;
     let e = east(&mut c, "js").await;
     west(&mut c, "sn").await;
     let p = create_pairing(&mut c, "js-sn", pairing("js-sn", "js", "sn")).await;
     let a = create_activity(&mut c, "js-sn", "a1", activity("js")).await;
     drop(c);
-    let tempdir = server.stop().await;
+    let backing = server.stop_keeping_store().await;
 
-    let server = TestRegistry::start_in(&dir).await;
+    let server = TestRegistry::start_on(backing, "127.0.0.1:0".parse().expect("addr")).await;
     let mut c = server.client().await;
     assert_eq!(c.get_actor(pb::GetActorRequest { name: e.name.clone() }).await.expect("actor").into_inner(), e);
     assert_eq!(c.get_pairing(pb::GetPairingRequest { name: p.name.clone() }).await.expect("pairing").into_inner(), p);
@@ -33,10 +31,8 @@ async fn data_survives_a_clean_restart() {
     assert_eq!(s.code(), tonic::Code::FailedPrecondition);
     drop(c);
     server.stop().await;
-    drop(tempdir);
 }
 
-#[tokio::test]
 async fn health_reports_serving_and_reflection_lists_the_services() {
     let server = TestRegistry::start().await;
     let channel = tonic::transport::Endpoint::from_shared(server.url()).expect("url").connect().await.expect("connect");
@@ -70,7 +66,6 @@ async fn health_reports_serving_and_reflection_lists_the_services() {
     assert!(names.contains(&"grpc.health.v1.Health"), "{names:?}");
 }
 
-#[tokio::test]
 async fn health_turns_not_serving_when_shutdown_starts() {
     let server = TestRegistry::start().await;
     let channel = tonic::transport::Endpoint::from_shared(server.url()).expect("url").connect().await.expect("connect");
@@ -92,3 +87,9 @@ async fn health_turns_not_serving_when_shutdown_starts() {
     drop(watch);
     stopping.await.expect("stopped");
 }
+
+crate::on_every_engine!(
+    data_survives_a_clean_restart,
+    health_reports_serving_and_reflection_lists_the_services,
+    health_turns_not_serving_when_shutdown_starts,
+);

@@ -106,11 +106,11 @@ fn store_benches(c: &mut Criterion) {
     group.bench_function("scan_50_of_10k", |b| {
         b.to_async(&rt).iter(|| {
             i = (i + 7_919) % (RECORDS - 50);
-            let scan = Scan { prefix: b"bench/k/".to_vec(), start_after: Some(key(i)), limit: 50 };
+            let scan = Scan::new(b"bench/k/".to_vec(), 50).after(Some(key(i)));
             let store = &store;
             async move {
                 let found = store.scan(scan).await.expect("scan");
-                assert_eq!(found.len(), 50);
+                assert_eq!(found.entries.len(), 50);
                 found
             }
         })

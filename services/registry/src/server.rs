@@ -6,8 +6,9 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use eastwest_proto::registry::v1::registry_service_server::{RegistryServiceServer, SERVICE_NAME};
-use eastwest_runtime::serve::{base_router, serve_until, set_health};
+use eastwest_runtime::serve::{base_router, follow_dependency, serve_until, set_health};
 use tokio::net::TcpListener;
+use tokio::sync::watch;
 use tonic_health::ServingStatus;
 
 use crate::core::Registry;
@@ -24,13 +25,18 @@ pub const MAX_RESPONSE_BYTES: usize = 64 << 20;
 pub struct ServeOptions {
     /// How long in-flight requests may take to finish once shutdown starts.
     pub drain_timeout: Duration,
+    /// How often the store is asked whether it can serve (health follows the answer).
+    pub health_interval: Duration,
 }
 
 impl Default for ServeOptions {
     fn default() -> Self {
-        Self { drain_timeout: Duration::from_secs(10) }
+        Self { drain_timeout: Duration::from_secs(10), health_interval: Duration::from_secs(1) }
     }
 }
+
+/// The services whose health the registry reports (besides the server's own, "").
+const SERVICES: &[&str] = &[SERVICE_NAME];
 
 /// Serves `store` on `listener` until `shutdown` completes, then drains and flushes.
 pub async fn serve<S: Store>(
@@ -41,12 +47,39 @@ pub async fn serve<S: Store>(
 ) -> anyhow::Result<()> {
     let registry = Arc::new(Registry::new(store));
     let (health, router) = base_router(&[eastwest_proto::FILE_DESCRIPTOR_SET])?;
-    set_health(&health, &[SERVICE_NAME], ServingStatus::Serving).await;
+    // NOT_SERVING while the store cannot answer (etcd without quorum); sled always can.
+    let (stop, stopping) = watch::channel(false);
+    let probed = Arc::clone(&registry);
+    let probe = move || {
+        let registry = Arc::clone(&probed);
+        async move {
+            match tokio::time::timeout(Duration::from_secs(2), registry.store().ready()).await {
+                Ok(Ok(())) => true,
+                Ok(Err(e)) => {
+                    tracing::debug!(error = %e, "store not ready");
+                    false
+                }
+                Err(_) => false,
+            }
+        }
+    };
+    // The first answer before the first request, so that a client never sees a stale NOT_SERVING.
+    let ready = if probe().await { ServingStatus::Serving } else { ServingStatus::NotServing };
+    set_health(&health, SERVICES, ready).await;
+    let follower =
+        tokio::spawn(follow_dependency("store", probe, health.clone(), SERVICES, options.health_interval, stopping));
     let registry_service = RegistryServiceServer::new(RegistryApi::new(Arc::clone(&registry)))
         .max_decoding_message_size(MAX_REQUEST_BYTES)
         .max_encoding_message_size(MAX_RESPONSE_BYTES);
     let router = router.add_service(registry_service);
-    let served = serve_until(router, listener, &health, &[SERVICE_NAME], options.drain_timeout, shutdown).await;
+    let shutdown = async move {
+        shutdown.await;
+        // Stop following the store (mid-probe if need be) before health goes NOT_SERVING for good.
+        let _ = stop.send(true);
+        follower.abort();
+        let _ = follower.await;
+    };
+    let served = serve_until(router, listener, &health, SERVICES, options.drain_timeout, shutdown).await;
     // Flush whatever happened to the server: acknowledged writes are durable already, but sled's
     // own background work is settled before the process ends.
     registry.store().flush().await?;

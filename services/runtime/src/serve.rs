@@ -90,3 +90,40 @@ pub async fn serve_until(
     }
     Ok(())
 }
+
+/// Keeps `services`' health in step with `probe` (asked every `interval`): SERVING while it says
+/// yes, NOT_SERVING while it says no (`what` names the dependency in the log). Returns once
+/// `stopping` turns true, so that shutdown's NOT_SERVING is never overwritten.
+pub async fn follow_dependency<F, Fut>(
+    what: &'static str,
+    mut probe: F,
+    reporter: HealthReporter,
+    services: &'static [&'static str],
+    interval: Duration,
+    mut stopping: tokio::sync::watch::Receiver<bool>,
+) where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = bool>,
+{
+    let mut last = None;
+    loop {
+        let serving = probe().await;
+        if *stopping.borrow() {
+            return;
+        }
+        if last != Some(serving) {
+            if serving {
+                tracing::info!("{what} reachable: SERVING");
+            } else {
+                tracing::warn!("{what} unreachable: NOT_SERVING");
+            }
+            let status = if serving { ServingStatus::Serving } else { ServingStatus::NotServing };
+            set_health(&reporter, services, status).await;
+            last = Some(serving);
+        }
+        tokio::select! {
+            _ = tokio::time::sleep(interval) => {}
+            _ = stopping.changed() => return,
+        }
+    }
+}

@@ -1,9 +1,14 @@
-//! Shared helpers: a real registry server on 127.0.0.1 with a real sled directory, clients, and
-//! builders for valid records.
+//! Shared helpers: a real registry server on 127.0.0.1 on a real store (a sled directory, or with
+//! the `etcd` feature a real etcd process), clients, builders for valid records, and
+//! [`on_every_engine!`], which runs one suite of tests against every store engine.
 #![allow(dead_code)]
+
+#[cfg(feature = "etcd")]
+pub mod etcd;
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::Duration;
 
 use eastwest_proto::registry::v1 as pb;
@@ -19,22 +24,161 @@ pub type Client = RegistryServiceClient<Channel>;
 
 pub use eastwest_proto::evaluation::v1::evaluation_service_client::EvaluationServiceClient;
 
+/// The store engine a test runs on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Engine {
+    Sled,
+    #[cfg(feature = "etcd")]
+    Etcd,
+}
+
+tokio::task_local! {
+    static ENGINE: Engine;
+}
+
+impl Engine {
+    /// The engine of the running test: set by [`on_every_engine!`], sled otherwise.
+    pub fn current() -> Self {
+        ENGINE.try_with(|e| *e).unwrap_or(Engine::Sled)
+    }
+
+    /// Runs `test` with this engine as [`Engine::current`].
+    pub async fn run(self, test: impl std::future::Future<Output = ()>) {
+        ENGINE.scope(self, test).await
+    }
+}
+
+/// Declares, for each named `async fn()` of the enclosing test file, one test per store engine:
+/// `sled::name`, and `etcd::name` with the `etcd` feature. One suite, every engine.
+#[macro_export]
+macro_rules! on_every_engine {
+    ($($name:ident),* $(,)?) => {
+        mod sled {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+                async fn $name() {
+                    $crate::common::Engine::Sled.run(super::$name()).await
+                }
+            )*
+        }
+        #[cfg(feature = "etcd")]
+        mod etcd {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+                async fn $name() {
+                    $crate::common::Engine::Etcd.run(super::$name()).await
+                }
+            )*
+        }
+    };
+}
+
+/// Where a test registry keeps its records; kept across a restart.
+pub enum Backing {
+    Sled {
+        dir: PathBuf,
+        tempdir: Option<Arc<tempfile::TempDir>>,
+    },
+    #[cfg(feature = "etcd")]
+    Etcd {
+        cluster: Arc<std::sync::Mutex<etcd::EtcdCluster>>,
+        endpoints: Vec<String>,
+        prefix: String,
+    },
+}
+
+impl Backing {
+    /// A fresh, empty store of the current engine.
+    pub fn fresh() -> Self {
+        match Engine::current() {
+            Engine::Sled => {
+                let tempdir = tempfile::tempdir().expect("tempdir");
+                Backing::Sled { dir: tempdir.path().join("registry"), tempdir: Some(Arc::new(tempdir)) }
+            }
+            #[cfg(feature = "etcd")]
+            Engine::Etcd => {
+                let cluster = etcd::EtcdCluster::start(1);
+                let endpoints = cluster.endpoints();
+                Backing::Etcd {
+                    cluster: Arc::new(std::sync::Mutex::new(cluster)),
+                    endpoints,
+                    prefix: "/eastwest-test".into(),
+                }
+            }
+        }
+    }
+
+    fn share(&self) -> Self {
+        match self {
+            Backing::Sled { dir, tempdir } => Backing::Sled { dir: dir.clone(), tempdir: tempdir.clone() },
+            #[cfg(feature = "etcd")]
+            Backing::Etcd { cluster, endpoints, prefix } => {
+                Backing::Etcd { cluster: Arc::clone(cluster), endpoints: endpoints.clone(), prefix: prefix.clone() }
+            }
+        }
+    }
+}
+
 /// A registry server running in this process on an ephemeral port.
 pub struct TestRegistry {
     pub addr: SocketAddr,
+    /// The sled directory (empty on etcd).
     pub dir: PathBuf,
-    _tempdir: Option<tempfile::TempDir>,
+    backing: Option<Backing>,
     stop: Option<oneshot::Sender<()>>,
     task: Option<JoinHandle<anyhow::Result<()>>>,
 }
 
 impl TestRegistry {
+    /// A registry on a fresh store of the current engine ([`Engine::current`]).
     pub async fn start() -> Self {
-        let tempdir = tempfile::tempdir().expect("tempdir");
-        let dir = tempdir.path().join("registry");
-        let mut me = Self::start_in(&dir).await;
-        me._tempdir = Some(tempdir);
-        me
+        Self::start_on(Backing::fresh(), "127.0.0.1:0".parse().expect("addr")).await
+    }
+
+    /// A registry on `backing` (a restart, or a second replica of the same etcd data).
+    pub async fn start_on(backing: Backing, addr: SocketAddr) -> Self {
+        let listener = tokio::net::TcpListener::bind(addr).await.expect("bind");
+        let addr = listener.local_addr().expect("addr");
+        let (stop, stopped) = oneshot::channel::<()>();
+        let options = ServeOptions { drain_timeout: Duration::from_secs(5), ..ServeOptions::default() };
+        let shutdown = async {
+            let _ = stopped.await;
+        };
+        let (task, dir) = match &backing {
+            Backing::Sled { dir, .. } => {
+                let store = SledStore::open(&SledConfig { path: dir.clone(), cache_capacity_bytes: 16 << 20 })
+                    .expect("open store");
+                (tokio::spawn(serve(listener, store, options, shutdown)), dir.clone())
+            }
+            #[cfg(feature = "etcd")]
+            Backing::Etcd { endpoints, prefix, .. } => {
+                let config = eastwest_registry::store::EtcdConfig::new(endpoints.clone(), prefix.clone());
+                let store = eastwest_registry::store::EtcdStore::open(&config).await.expect("open etcd store");
+                (tokio::spawn(serve(listener, store, options, shutdown)), PathBuf::new())
+            }
+        };
+        Self { addr, dir, backing: Some(backing), stop: Some(stop), task: Some(task) }
+    }
+
+    /// Another handle on this registry's store, for a second replica or a restart.
+    pub fn backing(&self) -> Backing {
+        self.backing.as_ref().expect("running").share()
+    }
+
+    /// Stops the server and gives back its store, for a restart.
+    pub async fn stop_keeping_store(mut self) -> Backing {
+        let backing = self.backing.take().expect("running");
+        self.shut_down().await;
+        backing
+    }
+
+    async fn shut_down(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(task) = self.task.take() {
+            task.await.expect("server task").expect("server result");
+        }
     }
 
     /// Starts a server on an existing data directory (for restarts).
@@ -42,18 +186,9 @@ impl TestRegistry {
         Self::start_at(dir, "127.0.0.1:0".parse().expect("addr")).await
     }
 
-    /// Starts a server on a data directory and a given address (a restart on the same port).
+    /// Starts a sled server on a data directory and a given address (a restart on the same port).
     pub async fn start_at(dir: &Path, addr: SocketAddr) -> Self {
-        let store = SledStore::open(&SledConfig { path: dir.to_path_buf(), cache_capacity_bytes: 16 << 20 })
-            .expect("open store");
-        let listener = tokio::net::TcpListener::bind(addr).await.expect("bind");
-        let addr = listener.local_addr().expect("addr");
-        let (stop, stopped) = oneshot::channel::<()>();
-        let options = ServeOptions { drain_timeout: Duration::from_secs(5) };
-        let task = tokio::spawn(serve(listener, store, options, async {
-            let _ = stopped.await;
-        }));
-        Self { addr, dir: dir.to_path_buf(), _tempdir: None, stop: Some(stop), task: Some(task) }
+        Self::start_on(Backing::Sled { dir: dir.to_path_buf(), tempdir: None }, addr).await
     }
 
     pub async fn client(&self) -> Client {
@@ -64,15 +199,11 @@ impl TestRegistry {
         format!("http://{}", self.addr)
     }
 
-    /// Stops the server and waits until it has drained and flushed; the tempdir is kept.
-    pub async fn stop(mut self) -> Option<tempfile::TempDir> {
-        if let Some(stop) = self.stop.take() {
-            let _ = stop.send(());
-        }
-        if let Some(task) = self.task.take() {
-            task.await.expect("server task").expect("server result");
-        }
-        self._tempdir.take()
+    /// Stops the server and waits until it has drained and flushed; what holds its store is
+    /// handed back so that the data outlives the server.
+    pub async fn stop(mut self) -> Option<Backing> {
+        self.shut_down().await;
+        self.backing.take()
     }
 }
 

@@ -40,7 +40,7 @@ impl<S: Store> Registry<S> {
             txn.expect(keys::actor(&activity.actor), Expect::Revision(a.revision));
             let refs = ref_deltas([keys::pairing_refs(pairing), keys::actor_refs(&activity.actor)], []);
             self.adjust_refs(&mut txn, refs).await?;
-            txn.put(keys::activity(pairing, &id), to_json(&activity)?);
+            txn.put(keys::activity(pairing, &id), to_json("activity", &activity)?);
             (txn, activity.clone())
         });
         Ok(Stored { record: activity, etag: etag(revision) })
@@ -88,8 +88,9 @@ impl<S: Store> Registry<S> {
 }
 
 impl<S: Store> Registry<S> {
-    /// Records many activities of one pairing in one transaction: all or none, one durable commit.
-    /// For bulk loads; each item is `(activity_id, draft)`.
+    /// Records many activities of one pairing in as few transactions as the store admits (one on
+    /// sled; on etcd about forty activities each), each all or nothing and durable once committed.
+    /// For bulk loads; each item is `(activity_id, draft)`. A failure leaves earlier groups recorded.
     pub async fn create_activities_batch(&self, pairing: &str, items: Vec<(String, ActivityDraft)>) -> Result<usize> {
         let now = now_micros();
         let mut records = Vec::with_capacity(items.len());
@@ -97,16 +98,28 @@ impl<S: Store> Registry<S> {
             if !is_valid_id(&id) {
                 return Err(RegistryError::invalid(format!("activities[{i}].activity_id"), ID_RULE));
             }
-            records.push(draft.validate(&format!("activities[{i}]"), pairing, &id, now)?);
+            let activity = draft.validate(&format!("activities[{i}]"), pairing, &id, now)?;
+            let encoded = to_json(&format!("activities[{i}]"), &activity)?;
+            records.push((activity, encoded));
         }
         let count = records.len();
+        // Per activity: its absence and its actor (record and count) compared, two writes; per
+        // group: the pairing and its count.
+        let groups = super::fit_groups(records, self.store.limits(), 2, |(_, json)| (3, json.len() + 256));
+        for group in groups {
+            self.record_activities(pairing, &group).await?;
+        }
+        Ok(count)
+    }
+
+    async fn record_activities(&self, pairing: &str, records: &[(Activity, Vec<u8>)]) -> Result<()> {
         with_retry!(self, &pairing_name(pairing), {
             let mut txn = Txn::default();
             let Some(p) = self.store.get(keys::pairing(pairing)).await? else {
                 return Err(RegistryError::not_found_at("parent", pairing_name(pairing)));
             };
             txn.expect(keys::pairing(pairing), Expect::Revision(p.revision));
-            let mut actors: Vec<&str> = records.iter().map(|a| a.actor.as_str()).collect();
+            let mut actors: Vec<&str> = records.iter().map(|(a, _)| a.actor.as_str()).collect();
             actors.sort_unstable();
             actors.dedup();
             for actor in &actors {
@@ -115,7 +128,7 @@ impl<S: Store> Registry<S> {
                 };
                 txn.expect(keys::actor(actor), Expect::Revision(a.revision));
             }
-            for activity in &records {
+            for (activity, encoded) in records {
                 if self.store.get(keys::activity(pairing, &activity.id)).await?.is_some() {
                     return Err(RegistryError::AlreadyExists {
                         resource: activity_name(pairing, &activity.id),
@@ -123,15 +136,15 @@ impl<S: Store> Registry<S> {
                     });
                 }
                 txn.expect(keys::activity(pairing, &activity.id), Expect::Absent);
-                txn.put(keys::activity(pairing, &activity.id), to_json(activity)?);
+                txn.put(keys::activity(pairing, &activity.id), encoded.clone());
             }
             let added = records
                 .iter()
-                .flat_map(|a| [keys::pairing_refs(pairing), keys::actor_refs(&a.actor)])
+                .flat_map(|(a, _)| [keys::pairing_refs(pairing), keys::actor_refs(&a.actor)])
                 .collect::<Vec<_>>();
             self.adjust_refs(&mut txn, ref_deltas(added, [])).await?;
             (txn, ())
         });
-        Ok(count)
+        Ok(())
     }
 }

@@ -44,7 +44,7 @@ impl<S: Store> Registry<S> {
             for k in keys::actor_index(&actor) {
                 txn.put(k, id.as_bytes().to_vec());
             }
-            txn.put(keys::actor(&id), to_json(&actor)?);
+            txn.put(keys::actor(&id), to_json("actor", &actor)?);
             (txn, actor.clone())
         });
         Ok(Stored { record: actor, etag: etag(revision) })
@@ -81,7 +81,7 @@ impl<S: Store> Registry<S> {
         if ids.len() > MAX_BATCH {
             return Err(RegistryError::invalid("names", format!("must have at most {MAX_BATCH} names")));
         }
-        let found = self.store.get_many(ids.iter().map(|id| keys::actor(id)).collect()).await?;
+        let found = self.store.get_many(ids.iter().map(|id| keys::actor(id)).collect(), None).await?;
         ids.iter()
             .zip(found)
             .enumerate()
@@ -165,7 +165,7 @@ impl<S: Store> Registry<S> {
                 self.adjust_refs(&mut txn, deltas).await?;
             }
             reindex(&mut txn, keys::actor_index(&current), keys::actor_index(&updated), id.as_bytes());
-            txn.put(keys::actor(id), to_json(&updated)?);
+            txn.put(keys::actor(id), to_json("actor", &updated)?);
             (txn, updated)
         });
         Ok(Stored { record: actor, etag: etag(revision) })
@@ -199,11 +199,12 @@ impl<S: Store> Registry<S> {
 
     /// FAILED_PRECONDITION for deleting a named actor, with the pairings that name it as east or west.
     async fn still_named(&self, name: &str, id: &str, count: u64) -> Result<RegistryError> {
-        let scan = crate::store::Scan { prefix: keys::pairings_by_actor(id), start_after: None, limit: 3 };
+        let scan = crate::store::Scan::new(keys::pairings_by_actor(id), 3);
         let examples: Vec<String> = self
             .store
             .scan(scan)
             .await?
+            .entries
             .iter()
             .map(|(k, _)| crate::domain::names::pairing_name(&String::from_utf8_lossy(keys::last_segment(k))))
             .collect();
@@ -219,9 +220,10 @@ impl<S: Store> Registry<S> {
 }
 
 impl<S: Store> Registry<S> {
-    /// Creates many actors in one transaction: all or none, one durable commit for the lot. For
-    /// bulk loads; actors with a parent go through [`Registry::create_actor`] (their parents'
-    /// reference counts need the per-record path).
+    /// Creates many actors in as few transactions as the store admits (one on sled; on etcd about
+    /// twenty actors each): each transaction all or nothing, one durable commit for each. For bulk
+    /// loads; actors with a parent go through [`Registry::create_actor`] (their parents'
+    /// reference counts need the per-record path). A failure leaves earlier groups created.
     pub async fn create_actors_batch(&self, actors: Vec<(String, ActorDraft)>) -> Result<usize> {
         let now = now_micros();
         let mut records = Vec::with_capacity(actors.len());
@@ -232,24 +234,31 @@ impl<S: Store> Registry<S> {
             if draft.parent.is_some() {
                 return Err(RegistryError::invalid(format!("actors[{i}].parent"), "a batch cannot set parents"));
             }
-            records.push(draft.validate(&format!("actors[{i}]"))?.into_actor(id, now, now));
+            let actor = draft.validate(&format!("actors[{i}]"))?.into_actor(id, now, now);
+            let encoded = to_json(&format!("actors[{i}]"), &actor)?;
+            records.push((actor, encoded));
         }
         let count = records.len();
-        with_retry!(self, "a batch of actors", {
-            let mut txn = Txn::default();
-            for actor in &records {
-                if self.store.get(keys::actor(&actor.id)).await?.is_some() {
-                    return Err(RegistryError::AlreadyExists { resource: actor_name(&actor.id), detail: None });
+        // Per actor: the record, four index keys at most, two comparisons.
+        let groups =
+            super::fit_groups(records, self.store.limits(), 0, |(a, json)| (5, json.len() + 64 * 5 + a.id.len() * 5));
+        for group in groups {
+            with_retry!(self, "a batch of actors", {
+                let mut txn = Txn::default();
+                for (actor, encoded) in &group {
+                    if self.store.get(keys::actor(&actor.id)).await?.is_some() {
+                        return Err(RegistryError::AlreadyExists { resource: actor_name(&actor.id), detail: None });
+                    }
+                    txn.expect(keys::actor(&actor.id), Expect::Absent);
+                    self.claim_credit_code(&mut txn, actor, None).await?;
+                    for k in keys::actor_index(actor) {
+                        txn.put(k, actor.id.as_bytes().to_vec());
+                    }
+                    txn.put(keys::actor(&actor.id), encoded.clone());
                 }
-                txn.expect(keys::actor(&actor.id), Expect::Absent);
-                self.claim_credit_code(&mut txn, actor, None).await?;
-                for k in keys::actor_index(actor) {
-                    txn.put(k, actor.id.as_bytes().to_vec());
-                }
-                txn.put(keys::actor(&actor.id), to_json(actor)?);
-            }
-            (txn, ())
-        });
+                (txn, ())
+            });
+        }
         Ok(count)
     }
 }

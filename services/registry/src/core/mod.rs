@@ -46,7 +46,7 @@ use serde::de::DeserializeOwned;
 
 use crate::domain::model::{Actor, Micros, Pairing, Stored};
 use crate::error::{RegistryError, Result};
-use crate::store::{Expect, Key, Scan, Store, StoreError, Txn, Versioned};
+use crate::store::{Expect, Key, Scan, Store, StoreError, Txn, TxnLimits, Versioned};
 
 pub use paging::{DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE};
 
@@ -56,6 +56,10 @@ pub(crate) const MAX_ATTEMPTS: usize = 64;
 pub const MAX_DEPTH: usize = 32;
 /// Most names in one batch get.
 pub const MAX_BATCH: usize = 1_000;
+/// Largest record as stored. With [`MAX_DEPTH`] this keeps every single-record write inside
+/// etcd's limits (128 operations and 1.5 MiB per transaction): a write is one record, at most six
+/// index keys, a few reference counts and one comparison per ancestor.
+pub const MAX_RECORD_BYTES: usize = 512 * 1024;
 
 pub struct Registry<S> {
     store: S,
@@ -76,8 +80,22 @@ pub(crate) fn etag(revision: u64) -> String {
     revision.to_string()
 }
 
-fn to_json<T: Serialize>(record: &T) -> Result<Vec<u8>> {
-    serde_json::to_vec(record).map_err(|e| StoreError::Corrupt(format!("encoding a record: {e}")).into())
+/// Encodes a record for the store, refusing one larger than [`MAX_RECORD_BYTES`] (INVALID_ARGUMENT
+/// at `field`).
+fn to_json<T: Serialize>(field: &str, record: &T) -> Result<Vec<u8>> {
+    let encoded = serde_json::to_vec(record)
+        .map_err(|e| RegistryError::from(StoreError::Corrupt(format!("encoding a record: {e}"))))?;
+    if encoded.len() > MAX_RECORD_BYTES {
+        return Err(RegistryError::invalid(
+            field,
+            format!(
+                "is {} KiB when stored; a record may be at most {} KiB: shorten its texts or lists",
+                encoded.len().div_ceil(1024),
+                MAX_RECORD_BYTES / 1024
+            ),
+        ));
+    }
+    Ok(encoded)
 }
 
 fn from_json<T: DeserializeOwned>(key: &[u8], value: &[u8]) -> Result<T> {
@@ -259,7 +277,7 @@ impl<S: Store> Registry<S> {
         accept: impl Fn(&T, &[u8]) -> bool,
     ) -> Result<Page<T>> {
         let ListQuery { prefix, record_prefix, filter, page_size, page_token } = query;
-        let mut after = paging::decode(filter, page_token)?;
+        let paging::Resume { mut after, revision: mut pinned } = paging::decode(filter, page_token)?;
         let mut items: Vec<(Key, Stored<T>)> = Vec::with_capacity(page_size + 1);
         let chunk = (page_size + 1).max(if record_prefix.is_some() { 64 } else { 1 });
         // A selective filter must not turn one request into a scan of a whole index: past this many
@@ -267,15 +285,18 @@ impl<S: Store> Registry<S> {
         let scan_budget = page_size.saturating_mul(10).max(1_000);
         let (mut scanned, mut cut_short) = (0usize, false);
         'scan: loop {
-            let batch =
-                self.store.scan(Scan { prefix: prefix.clone(), start_after: after.clone(), limit: chunk }).await?;
+            let scan = Scan::new(prefix.clone(), chunk).after(after.clone()).at(pinned);
+            let batch = self.store.scan(scan).await.map_err(compacted_listing)?;
+            // The first read of a listing fixes the revision that every later page reads at.
+            pinned = pinned.or(batch.revision);
+            let batch = batch.entries;
             let exhausted = batch.len() < chunk;
             let records: Vec<(Key, Option<Versioned>)> = match record_prefix {
                 None => batch.into_iter().map(|(k, v)| (k, Some(v))).collect(),
                 Some(rp) => {
                     let record_keys: Vec<Key> =
                         batch.iter().map(|(k, _)| [rp.as_bytes(), keys::last_segment(k)].concat()).collect();
-                    let found = self.store.get_many(record_keys).await?;
+                    let found = self.store.get_many(record_keys, pinned).await.map_err(compacted_listing)?;
                     batch.into_iter().map(|(k, _)| k).zip(found).collect()
                 }
             };
@@ -303,13 +324,28 @@ impl<S: Store> Registry<S> {
         }
         let next_page_token = if items.len() > page_size {
             items.truncate(page_size);
-            items.last().map(|(k, _)| paging::encode(filter, k)).unwrap_or_default()
+            items.last().map(|(k, _)| paging::encode(filter, k, pinned)).unwrap_or_default()
         } else if cut_short {
-            after.as_deref().map(|k| paging::encode(filter, k)).unwrap_or_default()
+            after.as_deref().map(|k| paging::encode(filter, k, pinned)).unwrap_or_default()
         } else {
             String::new()
         };
         Ok(Page { items: items.into_iter().map(|(_, s)| s).collect(), next_page_token })
+    }
+}
+
+/// A later page whose snapshot the engine has compacted away cannot be served consistently: the
+/// client starts the listing again.
+fn compacted_listing(e: StoreError) -> RegistryError {
+    match e {
+        StoreError::Compacted { revision } => RegistryError::precondition(
+            "page_token",
+            format!(
+                "page_token: the listing's snapshot (revision {revision}) has been compacted away by the store; \
+                 start the listing again without a page_token"
+            ),
+        ),
+        other => other.into(),
     }
 }
 
@@ -339,6 +375,34 @@ fn ref_deltas(added: impl IntoIterator<Item = Key>, removed: impl IntoIterator<I
         *deltas.entry(k).or_insert(0) -= 1;
     }
     deltas
+}
+
+/// Splits bulk items into groups, in order, whose transactions fit `limits`. `cost` gives an item's
+/// operations (counted against comparisons and writes alike) and bytes; `fixed_ops` is what every
+/// group's transaction carries once. Each group holds at least one item.
+fn fit_groups<T>(
+    items: Vec<T>,
+    limits: TxnLimits,
+    fixed_ops: usize,
+    cost: impl Fn(&T) -> (usize, usize),
+) -> Vec<Vec<T>> {
+    let mut groups: Vec<Vec<T>> = Vec::new();
+    let (mut ops, mut bytes) = (fixed_ops, 0usize);
+    for item in items {
+        let (item_ops, item_bytes) = cost(&item);
+        let fits =
+            ops.saturating_add(item_ops) <= limits.max_ops && bytes.saturating_add(item_bytes) <= limits.max_bytes;
+        match groups.last_mut() {
+            Some(group) if fits => group.push(item),
+            _ => {
+                groups.push(vec![item]);
+                (ops, bytes) = (fixed_ops, 0);
+            }
+        }
+        ops = ops.saturating_add(item_ops);
+        bytes = bytes.saturating_add(item_bytes);
+    }
+    groups
 }
 
 /// Replaces one set of index entries by another in `txn`, leaving shared ones alone.

@@ -1,5 +1,7 @@
 //! Page tokens (AIP-158): opaque to clients, bound to the filter that produced them, and pointing
-//! just past the last key a page read, so that each record is returned exactly once.
+//! just past the last key a page read, so that each record is returned exactly once. On an engine
+//! with history (etcd) the token also carries the revision of the first page, so that every page
+//! of one listing reads the same snapshot, as Kubernetes' apiserver pages its lists.
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -16,6 +18,16 @@ struct Token {
     q: String,
     /// Hex of the last key read.
     k: String,
+    /// The revision every page of the listing reads at, where the engine can.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    r: Option<u64>,
+}
+
+/// Where a listing resumes: after `key`, as of `revision`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Resume {
+    pub after: Option<Vec<u8>>,
+    pub revision: Option<u64>,
 }
 
 /// The page size a client asked for: 0 means the default, above the maximum is clamped.
@@ -38,15 +50,15 @@ fn unhex(text: &str) -> Option<Vec<u8>> {
     (0..text.len()).step_by(2).map(|i| u8::from_str_radix(text.get(i..i + 2)?, 16).ok()).collect()
 }
 
-pub fn encode(filter: &str, last_key: &[u8]) -> String {
-    let token = Token { q: filter.to_string(), k: hex(last_key) };
+pub fn encode(filter: &str, last_key: &[u8], revision: Option<u64>) -> String {
+    let token = Token { q: filter.to_string(), k: hex(last_key), r: revision };
     URL_SAFE_NO_PAD.encode(serde_json::to_vec(&token).unwrap_or_default())
 }
 
-/// The key to resume after; `None` for an empty token.
-pub fn decode(filter: &str, token: &str) -> Result<Option<Vec<u8>>, RegistryError> {
+/// Where to resume; the default (from the start, latest revision) for an empty token.
+pub fn decode(filter: &str, token: &str) -> Result<Resume, RegistryError> {
     if token.is_empty() {
-        return Ok(None);
+        return Ok(Resume::default());
     }
     let bad = || RegistryError::invalid("page_token", "is not a token this listing returned; start again without one");
     let raw = URL_SAFE_NO_PAD.decode(token).map_err(|_| bad())?;
@@ -57,7 +69,8 @@ pub fn decode(filter: &str, token: &str) -> Result<Option<Vec<u8>>, RegistryErro
             "was issued for different filters; repeat the filters of the first request or start again",
         ));
     }
-    unhex(&parsed.k).map(Some).ok_or_else(bad)
+    let after = unhex(&parsed.k).ok_or_else(bad)?;
+    Ok(Resume { after: Some(after), revision: parsed.r })
 }
 
 #[cfg(test)]
@@ -66,11 +79,14 @@ mod tests {
 
     #[test]
     fn tokens_round_trip_and_are_bound_to_their_filter() {
-        let t = encode("side=EAST", b"x/as/EAST/abc");
-        assert_eq!(decode("side=EAST", &t).expect("decode"), Some(b"x/as/EAST/abc".to_vec()));
+        let t = encode("side=EAST", b"x/as/EAST/abc", Some(42));
+        let resume = decode("side=EAST", &t).expect("decode");
+        assert_eq!(resume, Resume { after: Some(b"x/as/EAST/abc".to_vec()), revision: Some(42) });
+        let unpinned = encode("side=EAST", b"x/as/EAST/abc", None);
+        assert_eq!(decode("side=EAST", &unpinned).expect("decode").revision, None);
         assert!(decode("side=WEST", &t).is_err());
         assert!(decode("side=EAST", "garbage!").is_err());
-        assert_eq!(decode("", "").expect("empty"), None);
+        assert_eq!(decode("", "").expect("empty"), Resume::default());
     }
 
     #[test]

@@ -62,7 +62,7 @@ impl<S: Store> Registry<S> {
     async fn check_named_actors(&self, txn: &mut Txn, pairing: &mut Pairing) -> Result<()> {
         let refs = actor_references(pairing);
         let ids = pairing.named_actors();
-        let found = self.store.get_many(ids.iter().map(|id| keys::actor(id)).collect()).await?;
+        let found = self.store.get_many(ids.iter().map(|id| keys::actor(id)).collect(), None).await?;
         let mut actors: BTreeMap<&str, Actor> = BTreeMap::new();
         for (id, value) in ids.iter().zip(found) {
             let Some(value) = value else {
@@ -125,7 +125,7 @@ impl<S: Store> Registry<S> {
             for k in keys::pairing_index(&pairing) {
                 txn.put(k, id.as_bytes().to_vec());
             }
-            txn.put(keys::pairing(&id), to_json(&pairing)?);
+            txn.put(keys::pairing(&id), to_json("pairing", &pairing)?);
             (txn, pairing)
         });
         Ok(Stored { record: pairing, etag: etag(revision) })
@@ -142,7 +142,7 @@ impl<S: Store> Registry<S> {
         if ids.len() > MAX_BATCH {
             return Err(RegistryError::invalid("names", format!("must have at most {MAX_BATCH} names")));
         }
-        let found = self.store.get_many(ids.iter().map(|id| keys::pairing(id)).collect()).await?;
+        let found = self.store.get_many(ids.iter().map(|id| keys::pairing(id)).collect(), None).await?;
         ids.iter()
             .zip(found)
             .enumerate()
@@ -235,16 +235,20 @@ impl<S: Store> Registry<S> {
             }
             self.adjust_refs(&mut txn, ref_deltas(added, removed)).await?;
             reindex(&mut txn, keys::pairing_index(&current), keys::pairing_index(&updated), id.as_bytes());
-            txn.put(keys::pairing(id), to_json(&updated)?);
+            txn.put(keys::pairing(id), to_json("pairing", &updated)?);
             (txn, updated)
         });
         Ok(Stored { record: pairing, etag: etag(revision) })
     }
 
     /// Deletes a pairing. Child pairings always block it; activities block it unless `force`,
-    /// which deletes them in the same transaction.
+    /// which deletes them in the same transaction (or, beyond what one transaction of the store
+    /// holds, first in steps: see [`Registry::delete_activities_in_steps`]).
     pub async fn delete_pairing(&self, id: &str, given_etag: &str, force: bool) -> Result<()> {
         let name = pairing_name(id);
+        if force {
+            self.delete_activities_in_steps(id, given_etag).await?;
+        }
         with_retry!(self, &name, {
             let Some((current, rev)) = self.load::<Pairing>(keys::pairing(id)).await? else {
                 return Err(RegistryError::not_found(name.clone()));
@@ -254,8 +258,7 @@ impl<S: Store> Registry<S> {
             let mut txn = Txn::default();
             let mut removed: Vec<_> = current.named_actors().iter().map(|a| keys::actor_refs(a)).collect();
             if count > 0 {
-                let children =
-                    self.store.scan(Scan { prefix: keys::pairings_by_parent(id), start_after: None, limit: 3 }).await?;
+                let children = self.store.scan(Scan::new(keys::pairings_by_parent(id), 3)).await?.entries;
                 if !children.is_empty() {
                     let names: Vec<String> = children
                         .iter()
@@ -297,14 +300,71 @@ impl<S: Store> Registry<S> {
         Ok(())
     }
 
+    /// Where one transaction cannot delete a pairing with all its activities (etcd's 128
+    /// operations), deletes activities in groups first, each group one transaction that also
+    /// lowers the reference counts, until the rest fits beside the pairing. The etag and the
+    /// absence of child pairings are checked before anything is deleted. Interrupted, the
+    /// pairing remains with fewer activities, consistent, and the delete can be repeated.
+    async fn delete_activities_in_steps(&self, id: &str, given_etag: &str) -> Result<()> {
+        let limits = self.store.limits();
+        // The final transaction: one delete and at most one count per activity, beside the
+        // pairing, its count, its index keys and the counts of the actors it names.
+        let fits = |activities: u64| activities.saturating_mul(2).saturating_add(24) <= limits.max_ops as u64;
+        let name = pairing_name(id);
+        loop {
+            let (count, _) = self.ref_count(keys::pairing_refs(id)).await?;
+            if fits(count) {
+                return Ok(());
+            }
+            let Some((_, rev)) = self.load::<Pairing>(keys::pairing(id)).await? else {
+                return Err(RegistryError::not_found(name.clone()));
+            };
+            check_etag(&name, given_etag, rev)?;
+            if !self.store.scan(Scan::new(keys::pairings_by_parent(id), 1)).await?.entries.is_empty() {
+                // The final transaction reports the children.
+                return Ok(());
+            }
+            let activities = self.all_activities(id).await?;
+            if fits(activities.len() as u64) {
+                return Ok(());
+            }
+            // A group of k: k comparisons and deletes, up to k + 1 counts compared and written.
+            let step = (limits.max_ops.saturating_sub(2) / 2).max(1);
+            for group in activities.chunks(step) {
+                self.delete_activity_group(id, group).await?;
+            }
+        }
+    }
+
+    /// Deletes the given activities of a pairing, if unchanged, in one transaction.
+    async fn delete_activity_group(&self, pairing: &str, group: &[(Activity, u64)]) -> Result<()> {
+        let name = pairing_name(pairing);
+        with_retry!(self, &name, {
+            let mut txn = Txn::default();
+            let mut removed = Vec::with_capacity(group.len() * 2);
+            for (activity, _) in group {
+                let key = keys::activity(pairing, &activity.id);
+                // Re-read on every attempt: another request may have changed or deleted it.
+                let Some((current, rev)) = self.load::<Activity>(key.clone()).await? else {
+                    continue;
+                };
+                txn.expect(key.clone(), Expect::Revision(rev));
+                txn.delete(key);
+                removed.extend([keys::pairing_refs(pairing), keys::actor_refs(&current.actor)]);
+            }
+            self.adjust_refs(&mut txn, ref_deltas([], removed)).await?;
+            (txn, ())
+        });
+        Ok(())
+    }
+
     /// Every activity of a pairing, in id order, with revisions.
     pub(super) async fn all_activities(&self, pairing: &str) -> Result<Vec<(Activity, u64)>> {
         let prefix = keys::activities_of(pairing);
         let mut out = Vec::new();
         let mut after = None;
         loop {
-            let batch =
-                self.store.scan(Scan { prefix: prefix.clone(), start_after: after.take(), limit: 1024 }).await?;
+            let batch = self.store.scan(Scan::new(prefix.clone(), 1024).after(after.take())).await?.entries;
             let exhausted = batch.len() < 1024;
             for (k, v) in &batch {
                 out.push((from_json(k, &v.value)?, v.revision));
@@ -326,7 +386,7 @@ impl<S: Store> Registry<S> {
         actor_ids.extend(activities.iter().map(|(a, _)| a.actor.clone()));
         actor_ids.sort();
         actor_ids.dedup();
-        let found = self.store.get_many(actor_ids.iter().map(|a| keys::actor(a)).collect()).await?;
+        let found = self.store.get_many(actor_ids.iter().map(|a| keys::actor(a)).collect(), None).await?;
         let mut actors = Vec::with_capacity(found.len());
         for (id, value) in actor_ids.iter().zip(found) {
             // Reference counting keeps named actors alive; a miss here is a write that raced us.

@@ -65,10 +65,13 @@ pub fn to_status(err: RegistryError) -> Status {
             Status::with_error_details(Code::Aborted, message, details)
         }
         RegistryError::Store(store) => match store {
-            StoreError::Io(_) => Status::unavailable(message),
-            StoreError::Corrupt(_) | StoreError::Locked { .. } | StoreError::NewerFormat { .. } => {
-                Status::internal(message)
-            }
+            StoreError::Io(_) | StoreError::Unavailable(_) => Status::unavailable(message),
+            // Listings turn this into FAILED_PRECONDITION on page_token; elsewhere it is a fault.
+            StoreError::Corrupt(_)
+            | StoreError::Locked { .. }
+            | StoreError::NewerFormat { .. }
+            | StoreError::Compacted { .. }
+            | StoreError::TooLarge { .. } => Status::internal(message),
         },
     }
 }

@@ -3,16 +3,26 @@
 //!
 //! The registry's logic reads keys with their revisions, then commits a [`Txn`] that expects those
 //! revisions to be unchanged. A conflict means someone else wrote first: the caller reads again.
-//! Only `sled_store` imports sled.
+//! Only `sled_store` imports sled, and only `etcd_store` (behind the `etcd` feature) imports etcd.
 
+#[cfg(feature = "etcd")]
+pub mod etcd_store;
 mod flush;
 pub mod sled_store;
 
 use std::future::Future;
 
+#[cfg(feature = "etcd")]
+pub use etcd_store::{EtcdConfig, EtcdStore};
 pub use sled_store::{SledConfig, SledStore};
 
 pub type Key = Vec<u8>;
+
+/// The format of the data this build writes (the key layout in `core::keys` and the records'
+/// encoding), kept under [`FORMAT_KEY`] by every engine. Data with a higher number is refused,
+/// never misread.
+pub const FORMAT_VERSION: u32 = 1;
+pub const FORMAT_KEY: &[u8] = b"meta/format";
 
 /// A value and the revision of the commit that last wrote it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -48,6 +58,39 @@ impl Txn {
     pub fn delete(&mut self, key: Key) {
         self.deletes.push(key);
     }
+
+    /// Operations the transaction asks of the engine: comparisons and writes counted apart, as
+    /// etcd counts them against its per-transaction limit.
+    pub fn ops(&self) -> (usize, usize) {
+        (self.expects.len(), self.puts.len() + self.deletes.len())
+    }
+
+    /// Bytes of keys and values the transaction carries.
+    pub fn bytes(&self) -> usize {
+        let expects: usize = self.expects.iter().map(|(k, _)| k.len() + 16).sum();
+        let puts: usize = self.puts.iter().map(|(k, v)| k.len() + v.len() + 16).sum();
+        let deletes: usize = self.deletes.iter().map(|k| k.len() + 16).sum();
+        expects + puts + deletes
+    }
+}
+
+/// What one transaction may hold on an engine. The registry keeps every single-record write far
+/// inside etcd's limits by its own size limits; bulk writes split themselves to fit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TxnLimits {
+    /// Most comparisons, and separately most writes, in one transaction.
+    pub max_ops: usize,
+    /// Most bytes of keys and values in one transaction.
+    pub max_bytes: usize,
+}
+
+impl TxnLimits {
+    pub const UNBOUNDED: Self = Self { max_ops: usize::MAX, max_bytes: usize::MAX };
+
+    pub fn admits(&self, txn: &Txn) -> bool {
+        let (compares, writes) = txn.ops();
+        compares <= self.max_ops && writes <= self.max_ops && txn.bytes() <= self.max_bytes
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -65,6 +108,30 @@ pub struct Scan {
     /// Resume after this key (exclusive).
     pub start_after: Option<Key>,
     pub limit: usize,
+    /// Read as of this revision (a listing's later pages); `None` reads the latest. Engines without
+    /// history (sled) always read the latest.
+    pub revision: Option<u64>,
+}
+
+impl Scan {
+    pub fn new(prefix: Key, limit: usize) -> Self {
+        Self { prefix, start_after: None, limit, revision: None }
+    }
+
+    pub fn after(self, start_after: Option<Key>) -> Self {
+        Self { start_after, ..self }
+    }
+
+    pub fn at(self, revision: Option<u64>) -> Self {
+        Self { revision, ..self }
+    }
+}
+
+/// The keys a scan found, and the revision they were read at, if the engine can read at it again.
+#[derive(Debug, Clone, Default)]
+pub struct Scanned {
+    pub entries: Vec<(Key, Versioned)>,
+    pub revision: Option<u64>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -78,6 +145,16 @@ pub enum StoreError {
     NewerFormat { path: String, found: u32, supported: u32 },
     #[error("storage I/O failed: {0}")]
     Io(String),
+    /// The engine cannot be reached or has no quorum. For a write, the outcome is unknown: it may
+    /// or may not have applied (never partly).
+    #[error("the store is unavailable: {0}")]
+    Unavailable(String),
+    /// A read asked for a revision the engine has discarded.
+    #[error("revision {revision} has been compacted away")]
+    Compacted { revision: u64 },
+    /// A transaction over the engine's limits; the registry's own limits are meant to prevent it.
+    #[error("a transaction of {compares} comparisons, {writes} writes and {bytes} bytes exceeds the store's limits")]
+    TooLarge { compares: usize, writes: usize, bytes: usize },
     #[error("stored data is corrupt: {0}")]
     Corrupt(String),
 }
@@ -86,11 +163,15 @@ pub enum StoreError {
 pub trait Store: Send + Sync + 'static {
     fn get(&self, key: Key) -> impl Future<Output = Result<Option<Versioned>, StoreError>> + Send;
 
-    /// Reads several keys; the result follows the order of `keys`.
-    fn get_many(&self, keys: Vec<Key>) -> impl Future<Output = Result<Vec<Option<Versioned>>, StoreError>> + Send;
+    /// Reads several keys, as of `revision` if given; the result follows the order of `keys`.
+    fn get_many(
+        &self,
+        keys: Vec<Key>,
+        revision: Option<u64>,
+    ) -> impl Future<Output = Result<Vec<Option<Versioned>>, StoreError>> + Send;
 
     /// Keys in ascending byte order, at most `scan.limit` of them.
-    fn scan(&self, scan: Scan) -> impl Future<Output = Result<Vec<(Key, Versioned)>, StoreError>> + Send;
+    fn scan(&self, scan: Scan) -> impl Future<Output = Result<Scanned, StoreError>> + Send;
 
     /// Applies `txn` atomically if every expectation holds. `Committed` is returned only once the
     /// engine has flushed the write to disk (sled: `flush_async`, which syncs its files), so it
@@ -100,4 +181,14 @@ pub trait Store: Send + Sync + 'static {
 
     /// Makes everything written so far durable; called once more on shutdown.
     fn flush(&self) -> impl Future<Output = Result<(), StoreError>> + Send;
+
+    /// What one transaction may hold.
+    fn limits(&self) -> TxnLimits {
+        TxnLimits::UNBOUNDED
+    }
+
+    /// Whether the engine can serve now (etcd: a member answers with a leader); drives health.
+    fn ready(&self) -> impl Future<Output = Result<(), StoreError>> + Send {
+        async { Ok(()) }
+    }
 }

@@ -11,11 +11,8 @@ use std::time::Duration;
 use sled::transaction::{ConflictableTransactionError, TransactionError};
 
 use super::flush::GroupFlush;
-use super::{Expect, Key, Outcome, Scan, Store, StoreError, Txn, Versioned};
+use super::{Expect, FORMAT_KEY, FORMAT_VERSION, Key, Outcome, Scan, Scanned, Store, StoreError, Txn, Versioned};
 
-/// The on-disk format this build writes. Data with a higher number is refused, never misread.
-pub const FORMAT_VERSION: u32 = 1;
-const FORMAT_KEY: &[u8] = b"meta/format";
 const REVISION_BYTES: usize = 8;
 /// How long `open` waits for a data directory's lock before reporting it in use.
 const LOCK_PATIENCE: Duration = Duration::from_millis(1_000);
@@ -149,7 +146,8 @@ impl Store for SledStore {
         }
     }
 
-    async fn get_many(&self, keys: Vec<Key>) -> Result<Vec<Option<Versioned>>, StoreError> {
+    /// sled keeps no history: every read is of the latest state, whatever `revision` says.
+    async fn get_many(&self, keys: Vec<Key>, _revision: Option<u64>) -> Result<Vec<Option<Versioned>>, StoreError> {
         keys.iter()
             .map(|key| match self.db().get(key).map_err(io)? {
                 Some(raw) => decode(key, &raw).map(Some),
@@ -158,7 +156,7 @@ impl Store for SledStore {
             .collect()
     }
 
-    async fn scan(&self, scan: Scan) -> Result<Vec<(Key, Versioned)>, StoreError> {
+    async fn scan(&self, scan: Scan) -> Result<Scanned, StoreError> {
         let start = match &scan.start_after {
             // The smallest key greater than `after`.
             Some(after) => {
@@ -179,7 +177,7 @@ impl Store for SledStore {
             }
             out.push((key.to_vec(), decode(&key, &raw)?));
         }
-        Ok(out)
+        Ok(Scanned { entries: out, revision: None })
     }
 
     async fn commit(&self, txn: Txn) -> Result<Outcome, StoreError> {
@@ -260,15 +258,12 @@ mod tests {
             txn.put(k.as_bytes().to_vec(), vec![]);
         }
         store.commit(txn).await.expect("commit");
-        let keys = |items: Vec<(Key, Versioned)>| {
-            items.into_iter().map(|(k, _)| String::from_utf8(k).expect("utf8")).collect::<Vec<_>>()
+        let keys = |items: Scanned| {
+            items.entries.into_iter().map(|(k, _)| String::from_utf8(k).expect("utf8")).collect::<Vec<_>>()
         };
-        let first = store.scan(Scan { prefix: b"a/".to_vec(), start_after: None, limit: 2 }).await.expect("scan");
+        let first = store.scan(Scan::new(b"a/".to_vec(), 2)).await.expect("scan");
         assert_eq!(keys(first), ["a/1", "a/2"]);
-        let rest = store
-            .scan(Scan { prefix: b"a/".to_vec(), start_after: Some(b"a/2".to_vec()), limit: 10 })
-            .await
-            .expect("scan");
+        let rest = store.scan(Scan::new(b"a/".to_vec(), 10).after(Some(b"a/2".to_vec()))).await.expect("scan");
         assert_eq!(keys(rest), ["a/3"]);
     }
 

@@ -1,0 +1,449 @@
+//! The cluster engine: etcd v3, mapped the way Kubernetes' apiserver maps its objects.
+//!
+//! - A key `k` lives at `{prefix}/k`; a record's revision is the key's `mod_revision`.
+//! - A [`Txn`] is one etcd transaction: `Absent` compares `mod_revision == 0`, `Revision(r)`
+//!   compares `mod_revision == r`, the writes run only if every comparison holds.
+//! - Reads are linearizable (served with the leader's agreement), so a write acknowledged through
+//!   one registry replica is seen by a read through any other.
+//! - An acknowledged write is committed by a majority of members, each having synced its log.
+//!
+//! Members come and go: a call that fails because a member is unreachable or has no leader is
+//! retried (on another member, by the client's balancer) until [`EtcdConfig::budget`] runs out.
+//! A read is always safe to repeat. A transaction whose answer was lost may have applied; when its
+//! retry then conflicts, the store checks whether the keys hold exactly what it wrote, all at one
+//! revision, and reports the commit if so. Only when that cannot be decided does the caller get
+//! UNAVAILABLE, and then the write applied entirely or not at all.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use etcd_client::{
+    Certificate, Client, Compare, CompareOp, ConnectOptions, GetOptions, Identity, KvClient, TlsOptions,
+    Txn as EtcdTxn, TxnOp, TxnOpResponse,
+};
+
+use super::{
+    Expect, FORMAT_KEY, FORMAT_VERSION, Key, Outcome, Scan, Scanned, Store, StoreError, Txn, TxnLimits, Versioned,
+};
+
+/// etcd's defaults are 128 operations per transaction (`--max-txn-ops`) and 1.5 MiB per request
+/// (`--max-request-bytes`); the byte limit leaves room for the prefix and protobuf framing.
+pub const ETCD_LIMITS: TxnLimits = TxnLimits { max_ops: 128, max_bytes: 1 << 20 };
+
+#[derive(Debug, Clone)]
+pub struct EtcdConfig {
+    /// Client URLs of the members, e.g. `http://127.0.0.1:2379` (`https://` with TLS).
+    pub endpoints: Vec<String>,
+    /// Every key of this registry lives under it, so several registries can share one cluster.
+    pub prefix: String,
+    /// CA bundle that signed the members' certificates.
+    pub ca_file: Option<PathBuf>,
+    /// Client certificate and key, for members that require them.
+    pub cert_file: Option<PathBuf>,
+    pub key_file: Option<PathBuf>,
+    /// Longest wait for one request to one member.
+    pub request_timeout: Duration,
+    /// Longest time one store operation keeps retrying across members before UNAVAILABLE.
+    pub budget: Duration,
+}
+
+impl EtcdConfig {
+    pub fn new(endpoints: Vec<String>, prefix: impl Into<String>) -> Self {
+        Self {
+            endpoints,
+            prefix: prefix.into(),
+            ca_file: None,
+            cert_file: None,
+            key_file: None,
+            request_timeout: Duration::from_millis(1_500),
+            budget: Duration::from_secs(3),
+        }
+    }
+}
+
+#[derive(Clone)]
+pub struct EtcdStore {
+    kv: KvClient,
+    /// `{prefix}/`, prepended to every key.
+    root: Vec<u8>,
+    budget: Duration,
+    /// For messages: where the data lives.
+    location: String,
+}
+
+fn read_file(what: &str, path: &PathBuf) -> Result<Vec<u8>, StoreError> {
+    std::fs::read(path).map_err(|e| StoreError::Io(format!("reading the etcd {what} {}: {e}", path.display())))
+}
+
+fn tls_options(config: &EtcdConfig) -> Result<Option<TlsOptions>, StoreError> {
+    let identity = match (&config.cert_file, &config.key_file) {
+        (Some(cert), Some(key)) => {
+            Some(Identity::from_pem(read_file("client certificate", cert)?, read_file("client key", key)?))
+        }
+        (None, None) => None,
+        _ => {
+            return Err(StoreError::Io(
+                "--etcd-cert-file and --etcd-key-file go together: give both or neither".into(),
+            ));
+        }
+    };
+    let ca = config.ca_file.as_ref().map(|ca| read_file("CA bundle", ca)).transpose()?;
+    if ca.is_none() && identity.is_none() {
+        return Ok(None);
+    }
+    let mut tls = TlsOptions::new();
+    if let Some(ca) = ca {
+        tls = tls.ca_certificate(Certificate::from_pem(ca));
+    }
+    if let Some(identity) = identity {
+        tls = tls.identity(identity);
+    }
+    Ok(Some(tls))
+}
+
+/// The first key after every key that starts with `prefix`.
+fn prefix_end(prefix: &[u8]) -> Vec<u8> {
+    let mut end = prefix.to_vec();
+    while let Some(last) = end.pop() {
+        if last < 0xff {
+            end.push(last + 1);
+            return end;
+        }
+    }
+    // Only 0xff bytes: the range runs to the end of the keyspace.
+    vec![0]
+}
+
+fn revision_of(n: i64) -> u64 {
+    u64::try_from(n).unwrap_or(0)
+}
+
+fn signed(n: u64) -> i64 {
+    i64::try_from(n).unwrap_or(i64::MAX)
+}
+
+/// How an etcd failure reaches the registry. `Unavailable` is what retrying may cure.
+fn classify(e: etcd_client::Error) -> StoreError {
+    use etcd_client::Error as E;
+    match e {
+        E::GRpcStatus(status) => {
+            let message = status.message().to_string();
+            match status.code() {
+                tonic::Code::OutOfRange if message.contains("compacted") => StoreError::Compacted { revision: 0 },
+                tonic::Code::Unavailable
+                | tonic::Code::DeadlineExceeded
+                | tonic::Code::Cancelled
+                | tonic::Code::Unknown
+                | tonic::Code::Aborted => StoreError::Unavailable(message),
+                _ if message.contains("too large") || message.contains("too many operations") => {
+                    StoreError::Io(format!("etcd refused a request over its limits: {message}"))
+                }
+                code => StoreError::Io(format!("etcd answered {code:?}: {message}")),
+            }
+        }
+        E::TransportError(t) => StoreError::Unavailable(format!("cannot reach etcd: {t}")),
+        E::IoError(io) => StoreError::Unavailable(format!("cannot reach etcd: {io}")),
+        other => StoreError::Io(format!("etcd client: {other}")),
+    }
+}
+
+/// The wait before the next attempt: short, growing, never past the deadline.
+async fn pause(attempt: u32, deadline: Instant) {
+    let wait = Duration::from_millis(25u64.saturating_mul(1 << attempt.min(4))).min(Duration::from_millis(250));
+    let left = deadline.saturating_duration_since(Instant::now());
+    tokio::time::sleep(wait.min(left)).await;
+}
+
+impl EtcdStore {
+    /// Connects and checks (or writes) the format version under the prefix. Waits up to the
+    /// budget for a member to answer, so that a registry started beside its etcd does not fail.
+    pub async fn open(config: &EtcdConfig) -> Result<Self, StoreError> {
+        if config.endpoints.is_empty() {
+            return Err(StoreError::Io("no etcd endpoints given (--etcd-endpoints)".into()));
+        }
+        let mut options = ConnectOptions::new()
+            .with_timeout(config.request_timeout)
+            .with_connect_timeout(config.request_timeout)
+            .with_keep_alive(Duration::from_secs(10), Duration::from_secs(5))
+            // A member cut off from the leader answers at once instead of waiting out the timeout.
+            .with_require_leader(true);
+        if let Some(tls) = tls_options(config)? {
+            options = options.with_tls(tls);
+        }
+        let client = Client::connect(&config.endpoints, Some(options))
+            .await
+            .map_err(|e| StoreError::Io(format!("connecting to etcd at {}: {e}", config.endpoints.join(","))))?;
+        let prefix = config.prefix.trim_end_matches('/');
+        let store = Self {
+            kv: client.kv_client(),
+            root: format!("{prefix}/").into_bytes(),
+            budget: config.budget,
+            location: format!("etcd {} under {prefix}/", config.endpoints.join(",")),
+        };
+        let started = Instant::now();
+        loop {
+            match store.check_format().await {
+                Err(StoreError::Unavailable(why)) if started.elapsed() < Duration::from_secs(10) => {
+                    tracing::warn!(%why, "etcd is not answering yet; retrying");
+                    tokio::time::sleep(Duration::from_millis(250)).await;
+                }
+                other => return other.map(|()| store),
+            }
+        }
+    }
+
+    fn full(&self, key: &[u8]) -> Vec<u8> {
+        [self.root.as_slice(), key].concat()
+    }
+
+    fn local(&self, key: &[u8]) -> Key {
+        key.strip_prefix(self.root.as_slice()).unwrap_or(key).to_vec()
+    }
+
+    async fn check_format(&self) -> Result<(), StoreError> {
+        let mut txn = Txn::default();
+        txn.expect(FORMAT_KEY.to_vec(), Expect::Absent);
+        txn.put(FORMAT_KEY.to_vec(), FORMAT_VERSION.to_be_bytes().to_vec());
+        if let Outcome::Committed { .. } = self.commit(txn).await? {
+            return Ok(());
+        }
+        let stored = self.get(FORMAT_KEY.to_vec()).await?.ok_or_else(|| {
+            StoreError::Corrupt(format!("the format key in {} vanished while it was read", self.location))
+        })?;
+        let bytes: [u8; 4] = stored
+            .value
+            .as_slice()
+            .try_into()
+            .map_err(|_| StoreError::Corrupt(format!("the format key in {} is not 4 bytes", self.location)))?;
+        let found = u32::from_be_bytes(bytes);
+        if found > FORMAT_VERSION {
+            return Err(StoreError::NewerFormat { path: self.location.clone(), found, supported: FORMAT_VERSION });
+        }
+        Ok(())
+    }
+
+    /// Runs `call` until it succeeds, fails for a reason other than availability, or the budget
+    /// is spent.
+    async fn with_members<T, F, Fut>(&self, mut call: F) -> Result<T, StoreError>
+    where
+        F: FnMut(KvClient) -> Fut,
+        Fut: std::future::Future<Output = Result<T, etcd_client::Error>>,
+    {
+        let deadline = Instant::now() + self.budget;
+        let mut attempt = 0;
+        loop {
+            match call(self.kv.clone()).await.map_err(classify) {
+                Err(StoreError::Unavailable(why)) if Instant::now() < deadline => {
+                    tracing::debug!(%why, attempt, "etcd call failed; retrying");
+                    pause(attempt, deadline).await;
+                    attempt += 1;
+                }
+                other => return other,
+            }
+        }
+    }
+
+    /// Reads several keys in read-only transactions (one consistent snapshot per chunk).
+    async fn get_chunk(&self, keys: &[Key], revision: Option<u64>) -> Result<Vec<Option<Versioned>>, StoreError> {
+        let ops: Vec<TxnOp> = keys
+            .iter()
+            .map(|k| {
+                let options = GetOptions::new().with_revision(revision.map(signed).unwrap_or(0));
+                TxnOp::get(self.full(k), Some(options))
+            })
+            .collect();
+        let response = self
+            .with_members(|mut kv| {
+                let txn = EtcdTxn::new().and_then(ops.clone());
+                async move { kv.txn(txn).await }
+            })
+            .await
+            .map_err(|e| with_revision(e, revision))?;
+        let mut found = Vec::with_capacity(keys.len());
+        for op in response.op_responses() {
+            let TxnOpResponse::Get(get) = op else {
+                return Err(StoreError::Corrupt("etcd answered a read with a write".into()));
+            };
+            found.push(
+                get.kvs()
+                    .first()
+                    .map(|kv| Versioned { revision: revision_of(kv.mod_revision()), value: kv.value().to_vec() }),
+            );
+        }
+        if found.len() != keys.len() {
+            return Err(StoreError::Corrupt(format!("etcd answered {} of {} reads", found.len(), keys.len())));
+        }
+        Ok(found)
+    }
+
+    /// After a commit whose first answer was lost conflicts on retry: whether the first attempt
+    /// is what now holds every written key (all at one revision, every deleted key gone).
+    async fn applied_earlier(&self, puts: &BTreeMap<Key, Vec<u8>>, deletes: &[Key]) -> Result<Option<u64>, StoreError> {
+        let keys: Vec<Key> = puts.keys().cloned().chain(deletes.iter().cloned()).collect();
+        let found = self.get_many(keys, None).await?;
+        let (written, deleted) = found.split_at(puts.len());
+        if deleted.iter().any(Option::is_some) {
+            return Ok(None);
+        }
+        let mut revision = None;
+        for ((_, want), got) in puts.iter().zip(written) {
+            match got {
+                Some(v) if &v.value == want && revision.is_none_or(|r| r == v.revision) => revision = Some(v.revision),
+                _ => return Ok(None),
+            }
+        }
+        Ok(revision)
+    }
+}
+
+/// A compaction error names the revision that was asked for.
+fn with_revision(e: StoreError, revision: Option<u64>) -> StoreError {
+    match (e, revision) {
+        (StoreError::Compacted { .. }, Some(revision)) => StoreError::Compacted { revision },
+        (e, _) => e,
+    }
+}
+
+impl Store for EtcdStore {
+    async fn get(&self, key: Key) -> Result<Option<Versioned>, StoreError> {
+        let full = self.full(&key);
+        let response = self
+            .with_members(|mut kv| {
+                let full = full.clone();
+                async move { kv.get(full, None).await }
+            })
+            .await?;
+        Ok(response
+            .kvs()
+            .first()
+            .map(|kv| Versioned { revision: revision_of(kv.mod_revision()), value: kv.value().to_vec() }))
+    }
+
+    async fn get_many(&self, keys: Vec<Key>, revision: Option<u64>) -> Result<Vec<Option<Versioned>>, StoreError> {
+        let mut out = Vec::with_capacity(keys.len());
+        for chunk in keys.chunks(ETCD_LIMITS.max_ops) {
+            out.extend(self.get_chunk(chunk, revision).await?);
+        }
+        Ok(out)
+    }
+
+    async fn scan(&self, scan: Scan) -> Result<Scanned, StoreError> {
+        let start = match &scan.start_after {
+            // The smallest key greater than `after`.
+            Some(after) => [self.full(after).as_slice(), &[0]].concat(),
+            None => self.full(&scan.prefix),
+        };
+        let end = prefix_end(&self.full(&scan.prefix));
+        let limit = i64::try_from(scan.limit).unwrap_or(i64::MAX);
+        let at = scan.revision.map(signed).unwrap_or(0);
+        let response = self
+            .with_members(|mut kv| {
+                let options = GetOptions::new().with_range(end.clone()).with_limit(limit).with_revision(at);
+                let start = start.clone();
+                async move { kv.get(start, Some(options)).await }
+            })
+            .await
+            .map_err(|e| with_revision(e, scan.revision))?;
+        let revision = match scan.revision {
+            Some(r) => r,
+            None => response.header().map(|h| revision_of(h.revision())).unwrap_or(0),
+        };
+        let entries = response
+            .kvs()
+            .iter()
+            .map(|kv| {
+                let version = Versioned { revision: revision_of(kv.mod_revision()), value: kv.value().to_vec() };
+                (self.local(kv.key()), version)
+            })
+            .collect();
+        Ok(Scanned { entries, revision: Some(revision) })
+    }
+
+    async fn commit(&self, txn: Txn) -> Result<Outcome, StoreError> {
+        if !ETCD_LIMITS.admits(&txn) {
+            let (compares, writes) = txn.ops();
+            return Err(StoreError::TooLarge { compares, writes, bytes: txn.bytes() });
+        }
+        // etcd refuses two writes to one key in a transaction; as in sled, a put wins over a delete.
+        let puts: BTreeMap<Key, Vec<u8>> = txn.puts.into_iter().collect();
+        let mut deletes = txn.deletes;
+        deletes.sort();
+        deletes.dedup();
+        deletes.retain(|k| !puts.contains_key(k));
+        let compares: Vec<Compare> = txn
+            .expects
+            .iter()
+            .map(|(key, expect)| {
+                let revision = match expect {
+                    Expect::Absent => 0,
+                    Expect::Revision(r) => signed(*r),
+                };
+                Compare::mod_revision(self.full(key), CompareOp::Equal, revision)
+            })
+            .collect();
+        let ops: Vec<TxnOp> = deletes
+            .iter()
+            .map(|k| TxnOp::delete(self.full(k), None))
+            .chain(puts.iter().map(|(k, v)| TxnOp::put(self.full(k), v.clone(), None)))
+            .collect();
+        let deadline = Instant::now() + self.budget;
+        let mut attempt = 0;
+        let mut answer_lost = false;
+        loop {
+            let request = EtcdTxn::new().when(compares.clone()).and_then(ops.clone());
+            match self.kv.clone().txn(request).await.map_err(classify) {
+                Ok(response) if response.succeeded() => {
+                    let revision = response.header().map(|h| revision_of(h.revision())).unwrap_or(0);
+                    return Ok(Outcome::Committed { revision });
+                }
+                Ok(_) if answer_lost => {
+                    return match self.applied_earlier(&puts, &deletes).await? {
+                        Some(revision) => Ok(Outcome::Committed { revision }),
+                        None => Ok(Outcome::Conflict),
+                    };
+                }
+                Ok(_) => return Ok(Outcome::Conflict),
+                Err(StoreError::Unavailable(why)) if Instant::now() < deadline => {
+                    tracing::debug!(%why, attempt, "etcd transaction failed; retrying");
+                    answer_lost = true;
+                    pause(attempt, deadline).await;
+                    attempt += 1;
+                }
+                Err(StoreError::Unavailable(why)) => {
+                    return Err(StoreError::Unavailable(format!(
+                        "{why}; the write may or may not have been applied (never in part): read it back"
+                    )));
+                }
+                Err(other) => return Err(other),
+            }
+        }
+    }
+
+    /// etcd acknowledges a transaction once a majority has synced it: nothing is left to flush.
+    async fn flush(&self) -> Result<(), StoreError> {
+        Ok(())
+    }
+
+    fn limits(&self) -> TxnLimits {
+        ETCD_LIMITS
+    }
+
+    async fn ready(&self) -> Result<(), StoreError> {
+        let key = self.full(FORMAT_KEY);
+        // One attempt, no retries: health reports the state of this moment.
+        self.kv.clone().get(key, None).await.map(|_| ()).map_err(classify)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn prefix_ends_bound_exactly_the_prefixed_keys() {
+        assert_eq!(prefix_end(b"/eastwest/a/"), b"/eastwest/a0".to_vec());
+        assert_eq!(prefix_end(b"a\xff"), b"b".to_vec());
+        assert_eq!(prefix_end(b"\xff\xff"), vec![0]);
+    }
+}
