@@ -6,11 +6,10 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use eastwest_proto::evaluation::v1::evaluation_service_server::{EvaluationServiceServer, SERVICE_NAME};
-use eastwest_runtime::serve::{base_router, serve_until, set_health};
+use eastwest_runtime::serve::{base_router, follow_dependency, serve_until, set_health};
 use tokio::net::TcpListener;
 use tokio::sync::watch;
 use tonic_health::ServingStatus;
-use tonic_health::server::HealthReporter;
 
 use crate::registry_client::{CallPolicy, RegistryReader};
 use crate::scoring::ScoringModel;
@@ -42,36 +41,6 @@ impl EvaluationOptions {
     }
 }
 
-/// Keeps this service's health in step with the registry's: NOT_SERVING while it cannot be reached.
-async fn follow_registry(
-    reader: RegistryReader,
-    health: HealthReporter,
-    interval: Duration,
-    mut stopping: watch::Receiver<bool>,
-) {
-    let mut last = None;
-    loop {
-        let serving = reader.registry_serving().await;
-        if *stopping.borrow() {
-            return;
-        }
-        if last != Some(serving) {
-            let status = if serving { ServingStatus::Serving } else { ServingStatus::NotServing };
-            if serving {
-                tracing::info!("registry reachable: SERVING");
-            } else {
-                tracing::warn!("registry unreachable: NOT_SERVING");
-            }
-            set_health(&health, &[SERVICE_NAME], status).await;
-            last = Some(serving);
-        }
-        tokio::select! {
-            _ = tokio::time::sleep(interval) => {}
-            _ = stopping.changed() => return,
-        }
-    }
-}
-
 /// Serves until `shutdown` completes.
 pub async fn serve(
     listener: TcpListener,
@@ -82,8 +51,19 @@ pub async fn serve(
     let (health, router) = base_router(&[eastwest_proto::FILE_DESCRIPTOR_SET])?;
     set_health(&health, &[SERVICE_NAME], ServingStatus::NotServing).await;
     let (stop, stopping) = watch::channel(false);
-    let follower =
-        tokio::spawn(follow_registry(reader.clone(), health.clone(), options.health_interval, stopping.clone()));
+    let probed = reader.clone();
+    let probe = move || {
+        let reader = probed.clone();
+        async move { reader.registry_serving().await }
+    };
+    let follower = tokio::spawn(follow_dependency(
+        "registry",
+        probe,
+        health.clone(),
+        &[SERVICE_NAME],
+        options.health_interval,
+        stopping.clone(),
+    ));
     let api = EvaluationApi::new(reader, Arc::new(options.model), stopping);
     let router = router.add_service(EvaluationServiceServer::new(api).max_encoding_message_size(MAX_RESPONSE_BYTES));
     let shutdown = async move {
