@@ -1,0 +1,315 @@
+//! Several registry replicas on one etcd cluster (real etcd processes on 127.0.0.1): what one
+//! replica writes the other reads, races across replicas have one winner, a lost member is
+//! survived, a lost quorum is reported (UNAVAILABLE, NOT_SERVING) and recovered from, and a
+//! listing reads one snapshot.
+#![cfg(feature = "etcd")]
+
+mod common;
+
+use std::collections::BTreeSet;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use common::etcd::EtcdCluster;
+use common::*;
+use eastwest_proto::registry::v1 as pb;
+use tonic::Code;
+use tonic_health::pb::health_check_response::ServingStatus;
+use tonic_health::pb::health_client::HealthClient;
+
+fn any_addr() -> std::net::SocketAddr {
+    "127.0.0.1:0".parse().expect("addr")
+}
+
+/// A cluster of `members` and two registry replicas on it.
+async fn replicas(members: usize) -> (Arc<Mutex<EtcdCluster>>, TestRegistry, TestRegistry) {
+    let cluster = EtcdCluster::start(members);
+    let endpoints = cluster.endpoints();
+    let cluster = Arc::new(Mutex::new(cluster));
+    let backing =
+        || Backing::Etcd { cluster: Arc::clone(&cluster), endpoints: endpoints.clone(), prefix: "/ew".into() };
+    let a = TestRegistry::start_on(backing(), any_addr()).await;
+    let b = TestRegistry::start_on(backing(), any_addr()).await;
+    (cluster, a, b)
+}
+
+fn mask(paths: &[&str]) -> Option<prost_types::FieldMask> {
+    Some(prost_types::FieldMask { paths: paths.iter().map(|p| p.to_string()).collect() })
+}
+
+async fn health(url: &str) -> Option<i32> {
+    let channel = tonic::transport::Endpoint::from_shared(url.to_string()).ok()?.connect().await.ok()?;
+    let request = tonic_health::pb::HealthCheckRequest { service: "eastwest.registry.v1.RegistryService".into() };
+    HealthClient::new(channel).check(request).await.ok().map(|r| r.into_inner().status)
+}
+
+async fn wait_for_health(url: &str, want: ServingStatus, within: Duration) -> Duration {
+    let started = Instant::now();
+    while health(url).await != Some(want as i32) {
+        assert!(started.elapsed() < within, "{url} did not report {want:?} within {within:?}");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    started.elapsed()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn replicas_share_writes_and_races_across_them_have_one_winner() {
+    let (_cluster, a, b) = replicas(1).await;
+    let (mut ca, mut cb) = (a.client().await, b.client().await);
+    let created = east(&mut ca, "js").await;
+    let read = cb.get_actor(pb::GetActorRequest { name: created.name.clone() }).await.expect("read via b");
+    assert_eq!(read.into_inner(), created, "a write through one replica is read through the other");
+
+    for round in 0..5 {
+        let current = ca.get_actor(pb::GetActorRequest { name: created.name.clone() }).await.expect("get").into_inner();
+        let mut racers = Vec::new();
+        for i in 0..8 {
+            let mut client = if i % 2 == 0 { a.client().await } else { b.client().await };
+            let update = pb::Actor {
+                name: current.name.clone(),
+                etag: current.etag.clone(),
+                display_name: format!("round {round} writer {i}"),
+                ..Default::default()
+            };
+            racers.push(tokio::spawn(async move {
+                client
+                    .update_actor(pb::UpdateActorRequest { actor: Some(update), update_mask: mask(&["display_name"]) })
+                    .await
+            }));
+        }
+        let mut winners = Vec::new();
+        for racer in racers {
+            match racer.await.expect("task") {
+                Ok(actor) => winners.push(actor.into_inner().display_name),
+                Err(status) => assert_eq!(status.code(), Code::Aborted, "{}", status.message()),
+            }
+        }
+        assert_eq!(winners.len(), 1, "round {round}: exactly one update wins: {winners:?}");
+        let stored = cb.get_actor(pb::GetActorRequest { name: created.name.clone() }).await.expect("get").into_inner();
+        assert_eq!(stored.display_name, winners[0]);
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn creates_and_deletes_across_replicas_never_leave_a_dangling_reference() {
+    let (_cluster, a, b) = replicas(1).await;
+    let mut c = a.client().await;
+    west(&mut c, "w").await;
+    for round in 0..6 {
+        let target = format!("t{round}");
+        east(&mut c, &target).await;
+        let mut creators = Vec::new();
+        for i in 0..4 {
+            let mut client = if i % 2 == 0 { a.client().await } else { b.client().await };
+            let (id, target) = (format!("r{round}-{i}"), target.clone());
+            creators.push(tokio::spawn(async move {
+                let request = pb::CreatePairingRequest { pairing: Some(pairing(&id, &target, "w")), pairing_id: id };
+                client.create_pairing(request).await.map(|_| ())
+            }));
+        }
+        let mut deleter = b.client().await;
+        let name = format!("actors/{target}");
+        let deleted = tokio::spawn(async move {
+            for _ in 0..50 {
+                match deleter.delete_actor(pb::DeleteActorRequest { name: name.clone(), etag: String::new() }).await {
+                    Ok(_) => return true,
+                    Err(s) if matches!(s.code(), Code::FailedPrecondition | Code::Aborted) => {
+                        tokio::task::yield_now().await
+                    }
+                    Err(s) => panic!("unexpected {s:?}"),
+                }
+            }
+            false
+        });
+        let mut created = 0;
+        for creator in creators {
+            match creator.await.expect("task") {
+                Ok(()) => created += 1,
+                Err(s) => assert!(matches!(s.code(), Code::NotFound | Code::Aborted), "{s:?}"),
+            }
+        }
+        if deleted.await.expect("deleter") {
+            assert_eq!(created, 0, "round {round}: the actor was deleted although {created} pairing(s) name it");
+        }
+    }
+    let actors: BTreeSet<String> =
+        all_actor_names(&mut c, pb::ListActorsRequest::default()).await.into_iter().collect();
+    for name in all_pairing_names(&mut c, pb::ListPairingsRequest::default()).await {
+        let p = c.get_pairing(pb::GetPairingRequest { name: name.clone() }).await.expect("pairing").into_inner();
+        assert!(actors.contains(&p.east) && actors.contains(&p.west), "{name} names a deleted actor");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_listing_reads_one_snapshot_and_a_compacted_one_must_restart() {
+    let (cluster, a, _b) = replicas(1).await;
+    let mut c = a.client().await;
+    for i in 0..6 {
+        east(&mut c, &format!("e{i}")).await;
+    }
+    let first = c.list_actors(pb::ListActorsRequest { page_size: 3, ..Default::default() }).await.expect("page 1");
+    let first = first.into_inner();
+    assert_eq!(first.actors.len(), 3);
+    // Written after the first page: not part of this listing's snapshot.
+    east(&mut c, "e9").await;
+    let second = c
+        .list_actors(pb::ListActorsRequest {
+            page_size: 10,
+            page_token: first.next_page_token.clone(),
+            ..Default::default()
+        })
+        .await
+        .expect("page 2")
+        .into_inner();
+    let names: Vec<_> = second.actors.iter().map(|a| a.name.as_str()).collect();
+    assert_eq!(names, ["actors/e3", "actors/e4", "actors/e5"], "the second page reads the first page's revision");
+
+    // Compact past the listing's revision: its token can no longer be served.
+    let endpoints = cluster.lock().expect("cluster").endpoints();
+    let mut etcd = etcd_client::Client::connect(&endpoints, None).await.expect("etcd");
+    let now = etcd.get("/", None).await.expect("revision").header().expect("header").revision();
+    etcd.compact(now, None).await.expect("compact");
+    let stale = c
+        .list_actors(pb::ListActorsRequest { page_size: 10, page_token: first.next_page_token, ..Default::default() })
+        .await
+        .expect_err("a compacted snapshot");
+    assert_eq!(stale.code(), Code::FailedPrecondition, "{}", stale.message());
+    assert!(stale.message().contains("start the listing again"), "{}", stale.message());
+    // A new listing sees everything.
+    assert_eq!(all_actor_names(&mut c, pb::ListActorsRequest::default()).await.len(), 7);
+}
+
+/// The member that leads the cluster now, by index.
+async fn leader(cluster: &Arc<Mutex<EtcdCluster>>) -> usize {
+    let endpoints = cluster.lock().expect("cluster").endpoints();
+    for (i, endpoint) in endpoints.iter().enumerate() {
+        let Ok(mut client) = etcd_client::Client::connect([endpoint], None).await else { continue };
+        let Ok(status) = client.status().await else { continue };
+        let header = status.header().expect("header");
+        if status.leader() == header.member_id() {
+            return i;
+        }
+    }
+    panic!("no member leads the cluster");
+}
+
+/// Creates actors through both replicas until `stop`, returning the names acknowledged and every
+/// error seen.
+async fn write_until(
+    registries: Vec<Client>,
+    prefix: &'static str,
+    stop: tokio::sync::watch::Receiver<bool>,
+) -> (Vec<String>, Vec<tonic::Status>) {
+    let mut writers = Vec::new();
+    for (w, mut client) in registries.into_iter().enumerate() {
+        let stop = stop.clone();
+        writers.push(tokio::spawn(async move {
+            let (mut acked, mut errors) = (Vec::new(), Vec::new());
+            let mut i = 0;
+            while !*stop.borrow() {
+                let id = format!("{prefix}-{w}-{i}");
+                i += 1;
+                let request =
+                    pb::CreateActorRequest { actor: Some(actor(&id, pb::Side::East, "320000")), actor_id: id.clone() };
+                match client.create_actor(request).await {
+                    Ok(created) => acked.push(created.into_inner().name),
+                    Err(status) => errors.push(status),
+                }
+            }
+            (acked, errors)
+        }));
+    }
+    let (mut acked, mut errors) = (Vec::new(), Vec::new());
+    for writer in writers {
+        let (a, e) = writer.await.expect("writer");
+        acked.extend(a);
+        errors.extend(e);
+    }
+    (acked, errors)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn losing_one_member_loses_no_write_and_losing_quorum_is_reported_then_recovered() {
+    let (cluster, a, b) = replicas(3).await;
+    let mut c = a.client().await;
+    east(&mut c, "before").await;
+
+    // One member (the leader, the harder case) killed while both replicas take writes.
+    let (stop, stopping) = tokio::sync::watch::channel(false);
+    let clients = vec![a.client().await, a.client().await, b.client().await, b.client().await];
+    let writing = tokio::spawn(write_until(clients, "w", stopping));
+    tokio::time::sleep(Duration::from_millis(700)).await;
+    let killed = leader(&cluster).await;
+    cluster.lock().expect("cluster").kill(killed);
+    tokio::time::sleep(Duration::from_millis(2_500)).await;
+    stop.send(true).expect("stop writers");
+    let (acked, errors) = writing.await.expect("writers");
+    assert!(
+        errors.is_empty(),
+        "writes must go on while a majority lives; {} failed, e.g. {:?}",
+        errors.len(),
+        errors[0]
+    );
+    assert!(acked.len() > 20, "only {} writes were acknowledged", acked.len());
+    // Every acknowledged write is there, through either replica.
+    let mut cb = b.client().await;
+    let stored: BTreeSet<String> =
+        all_actor_names(&mut cb, pb::ListActorsRequest::default()).await.into_iter().collect();
+    for name in &acked {
+        assert!(stored.contains(name), "acknowledged {name} is missing");
+    }
+
+    // A second member gone: no quorum. Calls fail promptly with UNAVAILABLE; health follows.
+    let second = (killed + 1) % 3;
+    cluster.lock().expect("cluster").kill(second);
+    let started = Instant::now();
+    let request =
+        pb::CreateActorRequest { actor: Some(actor("during", pb::Side::East, "320000")), actor_id: "during".into() };
+    let refused = c.create_actor(request).await.expect_err("no quorum, no write");
+    let waited = started.elapsed();
+    assert_eq!(refused.code(), Code::Unavailable, "{}", refused.message());
+    assert!(waited < Duration::from_secs(6), "UNAVAILABLE took {waited:?}");
+    let read = c.get_actor(pb::GetActorRequest { name: "actors/before".into() }).await.expect_err("no quorum");
+    assert_eq!(read.code(), Code::Unavailable, "{}", read.message());
+    let noticed = wait_for_health(&a.url(), ServingStatus::NotServing, Duration::from_secs(5)).await;
+    wait_for_health(&b.url(), ServingStatus::NotServing, Duration::from_secs(5)).await;
+
+    // Members back: the replicas recover by themselves.
+    {
+        let mut cluster = cluster.lock().expect("cluster");
+        cluster.restart(killed);
+        cluster.restart(second);
+    }
+    let recovered = wait_for_health(&a.url(), ServingStatus::Serving, Duration::from_secs(20)).await;
+    wait_for_health(&b.url(), ServingStatus::Serving, Duration::from_secs(20)).await;
+    // Writes go through again; a member still catching up may cost the first one a retry.
+    let since_serving = Instant::now();
+    loop {
+        let request =
+            pb::CreateActorRequest { actor: Some(actor("after", pb::Side::East, "320000")), actor_id: "after".into() };
+        match c.create_actor(request).await {
+            Ok(_) => break,
+            Err(s) if s.code() == Code::Unavailable && since_serving.elapsed() < Duration::from_secs(8) => {
+                eprintln!("a write {:?} after SERVING: {}", since_serving.elapsed(), s.message());
+            }
+            Err(s) => panic!("no write {:?} after SERVING: {s:?}", since_serving.elapsed()),
+        }
+    }
+    let first_write = since_serving.elapsed();
+    // The refused write applied entirely or not at all: its index entry agrees with its record.
+    let record = c.get_actor(pb::GetActorRequest { name: "actors/during".into() }).await;
+    let indexed =
+        all_actor_names(&mut c, pb::ListActorsRequest { region_code_prefix: "32".into(), ..Default::default() })
+            .await
+            .contains(&"actors/during".to_string());
+    assert_eq!(record.is_ok(), indexed, "a write must never land in part");
+    let all = all_actor_names(&mut c, pb::ListActorsRequest::default()).await;
+    for name in &acked {
+        assert!(all.contains(name), "acknowledged {name} is missing after recovery");
+    }
+    eprintln!(
+        "acknowledged {} writes across a leader kill; UNAVAILABLE after {waited:?}; NOT_SERVING after \
+         {noticed:?}; SERVING again {recovered:?} after the members' restart, a write {first_write:?} later",
+        acked.len()
+    );
+}
