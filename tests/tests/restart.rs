@@ -37,7 +37,7 @@ async fn health_reports_serving_and_reflection_lists_the_services() {
     let server = TestRegistry::start().await;
     let channel = tonic::transport::Endpoint::from_shared(server.url()).expect("url").connect().await.expect("connect");
     let mut health = HealthClient::new(channel.clone());
-    for service in ["", "eastwest.registry.v1.RegistryService"] {
+    for service in ["", "eastwest.registry.v1.RegistryService", "liveness"] {
         let status = health
             .check(tonic_health::pb::HealthCheckRequest { service: service.into() })
             .await

@@ -45,6 +45,11 @@ pub async fn set_health(reporter: &HealthReporter, services: &[&str], status: Se
     }
 }
 
+/// The health-check name that reports SERVING for as long as the process serves at all, whatever
+/// its dependencies do: for liveness probes, which must not restart a replica because its store or
+/// registry is away (readiness uses the service's own name, which follows them).
+pub const LIVENESS_SERVICE: &str = "liveness";
+
 /// Serves until `shutdown` completes; then reports NOT_SERVING for `services`, stops accepting,
 /// and gives in-flight requests `drain_timeout` to finish before abandoning them.
 pub async fn serve_until(
@@ -55,6 +60,7 @@ pub async fn serve_until(
     drain_timeout: Duration,
     shutdown: impl Future<Output = ()>,
 ) -> anyhow::Result<()> {
+    reporter.set_service_status(LIVENESS_SERVICE, ServingStatus::Serving).await;
     let (stop_accepting, stopped) = tokio::sync::oneshot::channel::<()>();
     let local = listener.local_addr()?;
     // Without TCP_NODELAY, small responses wait for the peer's delayed ACK (~40 ms each).
