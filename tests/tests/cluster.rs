@@ -353,3 +353,41 @@ async fn moving_from_sled_to_etcd_is_export_then_import() {
     );
     embedded.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn the_registry_reaches_etcd_over_tls_with_a_client_certificate() {
+    use eastwest_registry::store::{EtcdConfig, EtcdStore};
+    let cluster = EtcdCluster::start_tls();
+    let pki = cluster.pki().expect("tls");
+    let mut config = EtcdConfig::new(cluster.endpoints(), "/tls");
+    config.ca_file = Some(pki.ca.clone());
+    config.cert_file = Some(pki.client_cert.clone());
+    config.key_file = Some(pki.client_key.clone());
+    let store = EtcdStore::open(&config).await.expect("TLS with a client certificate");
+    let listener = tokio::net::TcpListener::bind(any_addr()).await.expect("bind");
+    let addr = listener.local_addr().expect("addr");
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let options = eastwest_registry::server::ServeOptions::default();
+    let server = tokio::spawn(eastwest_registry::server::serve(listener, store, options, async {
+        let _ = stopped.await;
+    }));
+    let mut c = connect(addr).await;
+    let created = east(&mut c, "js").await;
+    assert_eq!(
+        c.get_actor(pb::GetActorRequest { name: created.name.clone() }).await.expect("get").into_inner(),
+        created
+    );
+    let _ = stop.send(());
+    server.await.expect("server task").expect("server");
+
+    // Without the client certificate, etcd refuses the connection: the store does not open.
+    let mut anonymous = EtcdConfig::new(cluster.endpoints(), "/tls");
+    anonymous.ca_file = Some(pki.ca.clone());
+    anonymous.connect_patience = Duration::from_millis(500);
+    assert!(EtcdStore::open(&anonymous).await.is_err(), "etcd must require the client certificate");
+    // Half a pair is refused before any connection.
+    let mut half = EtcdConfig::new(cluster.endpoints(), "/tls");
+    half.cert_file = Some(pki.client_cert.clone());
+    let refused = EtcdStore::open(&half).await.err().expect("a certificate without its key");
+    assert!(refused.to_string().contains("go together"), "{refused}");
+}

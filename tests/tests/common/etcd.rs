@@ -24,17 +24,91 @@ struct Member {
     process: Option<Child>,
 }
 
+/// PEM files of a test certificate authority, a server certificate for 127.0.0.1 and a client
+/// certificate, made with the `openssl` command.
+pub struct TestPki {
+    pub ca: PathBuf,
+    pub server_cert: PathBuf,
+    pub server_key: PathBuf,
+    pub client_cert: PathBuf,
+    pub client_key: PathBuf,
+}
+
+fn openssl(dir: &std::path::Path, args: &[&str]) {
+    let out = Command::new("openssl").current_dir(dir).args(args).output().expect("run openssl");
+    assert!(out.status.success(), "openssl {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+}
+
+impl TestPki {
+    pub fn create(dir: &std::path::Path) -> Self {
+        let ca = ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "ca.key", "-out", "ca.crt", "-days", "1"];
+        openssl(dir, &[&ca[..], &["-subj", "/CN=eastwest-test-ca"]].concat());
+        for (name, usage) in [("server", "serverAuth"), ("client", "clientAuth")] {
+            let ext = format!("{name}.ext");
+            let extensions = format!("subjectAltName=IP:127.0.0.1\nextendedKeyUsage={usage}\n");
+            std::fs::write(dir.join(&ext), extensions).expect("extensions");
+            let (key, csr, crt) = (format!("{name}.key"), format!("{name}.csr"), format!("{name}.crt"));
+            let subject = format!("/CN=eastwest-test-{name}");
+            openssl(dir, &["req", "-newkey", "rsa:2048", "-nodes", "-keyout", &key, "-out", &csr, "-subj", &subject]);
+            openssl(
+                dir,
+                &[
+                    "x509",
+                    "-req",
+                    "-in",
+                    &csr,
+                    "-CA",
+                    "ca.crt",
+                    "-CAkey",
+                    "ca.key",
+                    "-CAcreateserial",
+                    "-days",
+                    "1",
+                    "-out",
+                    &crt,
+                    "-extfile",
+                    &ext,
+                ],
+            );
+        }
+        Self {
+            ca: dir.join("ca.crt"),
+            server_cert: dir.join("server.crt"),
+            server_key: dir.join("server.key"),
+            client_cert: dir.join("client.crt"),
+            client_key: dir.join("client.key"),
+        }
+    }
+}
+
 /// An etcd cluster of one or more members.
 pub struct EtcdCluster {
     _tempdir: tempfile::TempDir,
     members: Vec<Member>,
     initial_cluster: String,
+    /// Client TLS with client-certificate authentication, when started by [`EtcdCluster::start_tls`].
+    tls: Option<TestPki>,
 }
 
 impl EtcdCluster {
     /// Starts `size` members and waits until every one accepts connections.
     pub fn start(size: usize) -> Self {
+        Self::start_with(size, false)
+    }
+
+    /// One member that serves clients over TLS only and requires a client certificate signed by
+    /// the test CA ([`EtcdCluster::pki`]).
+    pub fn start_tls() -> Self {
+        Self::start_with(1, true)
+    }
+
+    pub fn pki(&self) -> Option<&TestPki> {
+        self.tls.as_ref()
+    }
+
+    fn start_with(size: usize, tls: bool) -> Self {
         let tempdir = tempfile::tempdir().expect("tempdir");
+        let tls = tls.then(|| TestPki::create(tempdir.path()));
         let members: Vec<Member> = (0..size)
             .map(|i| Member {
                 name: format!("m{i}"),
@@ -49,7 +123,7 @@ impl EtcdCluster {
             .map(|m| format!("{}=http://127.0.0.1:{}", m.name, m.peer_port))
             .collect::<Vec<_>>()
             .join(",");
-        let mut cluster = Self { _tempdir: tempdir, members, initial_cluster };
+        let mut cluster = Self { _tempdir: tempdir, members, initial_cluster, tls };
         for i in 0..size {
             cluster.spawn(i);
         }
@@ -61,10 +135,22 @@ impl EtcdCluster {
 
     fn spawn(&mut self, i: usize) {
         let initial_cluster = self.initial_cluster.clone();
+        let scheme = if self.tls.is_some() { "https" } else { "http" };
         let m = &mut self.members[i];
-        let client = format!("http://127.0.0.1:{}", m.client_port);
+        let client = format!("{scheme}://127.0.0.1:{}", m.client_port);
         let peer = format!("http://127.0.0.1:{}", m.peer_port);
-        let child = Command::new(etcd_binary())
+        let mut command = Command::new(etcd_binary());
+        if let Some(pki) = &self.tls {
+            command
+                .arg("--cert-file")
+                .arg(&pki.server_cert)
+                .arg("--key-file")
+                .arg(&pki.server_key)
+                .arg("--trusted-ca-file")
+                .arg(&pki.ca)
+                .arg("--client-cert-auth");
+        }
+        let child = command
             .args(["--name", &m.name])
             .arg("--data-dir")
             .arg(&m.data_dir)
@@ -99,7 +185,8 @@ impl EtcdCluster {
 
     /// Client URLs of every member, dead or alive.
     pub fn endpoints(&self) -> Vec<String> {
-        self.members.iter().map(|m| format!("http://127.0.0.1:{}", m.client_port)).collect()
+        let scheme = if self.tls.is_some() { "https" } else { "http" };
+        self.members.iter().map(|m| format!("{scheme}://127.0.0.1:{}", m.client_port)).collect()
     }
 
     /// SIGKILL one member.

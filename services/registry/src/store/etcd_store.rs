@@ -46,6 +46,8 @@ pub struct EtcdConfig {
     pub request_timeout: Duration,
     /// Longest time one store operation keeps retrying across members before UNAVAILABLE.
     pub budget: Duration,
+    /// How long `open` waits for a member to answer before giving up.
+    pub connect_patience: Duration,
 }
 
 impl EtcdConfig {
@@ -58,6 +60,7 @@ impl EtcdConfig {
             key_file: None,
             request_timeout: Duration::from_millis(1_500),
             budget: Duration::from_secs(3),
+            connect_patience: Duration::from_secs(10),
         }
     }
 }
@@ -156,8 +159,9 @@ async fn pause(attempt: u32, deadline: Instant) {
 }
 
 impl EtcdStore {
-    /// Connects and checks (or writes) the format version under the prefix. Waits up to the
-    /// budget for a member to answer, so that a registry started beside its etcd does not fail.
+    /// Connects and checks (or writes) the format version under the prefix. Waits up to
+    /// `connect_patience` for a member to answer, so that a registry started beside its etcd does
+    /// not fail.
     pub async fn open(config: &EtcdConfig) -> Result<Self, StoreError> {
         if config.endpoints.is_empty() {
             return Err(StoreError::Io("no etcd endpoints given (--etcd-endpoints)".into()));
@@ -184,7 +188,7 @@ impl EtcdStore {
         let started = Instant::now();
         loop {
             match store.check_format().await {
-                Err(StoreError::Unavailable(why)) if started.elapsed() < Duration::from_secs(10) => {
+                Err(StoreError::Unavailable(why)) if started.elapsed() < config.connect_patience => {
                     tracing::warn!(%why, "etcd is not answering yet; retrying");
                     tokio::time::sleep(Duration::from_millis(250)).await;
                 }
