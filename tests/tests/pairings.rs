@@ -508,7 +508,26 @@ async fn batch_get_pairings_is_all_or_nothing() {
     );
 }
 
+/// Every field within its own limit, the whole too large for one store transaction: refused, and
+/// nothing is written.
+async fn a_pairing_too_large_to_store_is_refused_whole() {
+    let server = TestRegistry::start().await;
+    let mut c = server.client().await;
+    seed_actors(&mut c).await;
+    let mut p = full_pairing();
+    // 400 items of 2,000 three-byte characters: about 2.4 MB, each item and the count allowed.
+    p.scope.as_mut().expect("scope").in_scope = vec!["帮".repeat(2_000); 400];
+    let status = assert_code(
+        c.create_pairing(pb::CreatePairingRequest { pairing: Some(p), pairing_id: "huge".into() }).await,
+        Code::InvalidArgument,
+    );
+    assert_violation(&status, "pairing");
+    assert!(status.message().contains("512 KiB"), "{}", status.message());
+    assert_code(c.get_pairing(pb::GetPairingRequest { name: "pairings/huge".into() }).await, Code::NotFound);
+}
+
 crate::on_every_engine!(
+    a_pairing_too_large_to_store_is_refused_whole,
     a_full_pairing_round_trips,
     invalid_pairings_name_the_field,
     references_must_exist_and_sides_must_match,

@@ -418,3 +418,33 @@ fn reindex(txn: &mut Txn, old: Vec<Key>, new: Vec<Key>, value: &[u8]) {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bulk_groups_fit_the_limits_keep_the_order_and_never_come_empty() {
+        let limits = TxnLimits { max_ops: 10, max_bytes: 100 };
+        // Every item costs 3 operations and 20 bytes; each group also carries 2 operations.
+        let groups = fit_groups((0..7).collect(), limits, 2, |_| (3, 20));
+        assert_eq!(groups, vec![vec![0, 1], vec![2, 3], vec![4, 5], vec![6]]);
+        // Bytes bind first here.
+        let groups = fit_groups((0..5).collect(), limits, 0, |_| (1, 45));
+        assert_eq!(groups, vec![vec![0, 1], vec![2, 3], vec![4]]);
+        // An item larger than the limits still goes, alone: the store reports it.
+        assert_eq!(fit_groups(vec![1, 2], limits, 0, |_| (50, 1)), vec![vec![1], vec![2]]);
+        assert_eq!(fit_groups(vec![1, 2, 3], TxnLimits::UNBOUNDED, 0, |_| (5, 5)), vec![vec![1, 2, 3]]);
+        assert!(fit_groups(Vec::<u8>::new(), limits, 0, |_| (1, 1)).is_empty());
+    }
+
+    #[test]
+    fn records_over_the_size_limit_are_refused_with_the_field() {
+        let big = "x".repeat(MAX_RECORD_BYTES);
+        match to_json("pairing", &big) {
+            Err(RegistryError::InvalidArgument(v)) => assert_eq!(v.list()[0].field, "pairing"),
+            other => panic!("expected INVALID_ARGUMENT, got {other:?}"),
+        }
+        assert!(to_json("pairing", &"x".repeat(1000)).is_ok());
+    }
+}
