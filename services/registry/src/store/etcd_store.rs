@@ -31,6 +31,10 @@ use super::{
 /// (`--max-request-bytes`); the byte limit leaves room for the prefix and protobuf framing.
 pub const ETCD_LIMITS: TxnLimits = TxnLimits { max_ops: 128, max_bytes: 1 << 20 };
 
+/// Largest answer accepted from etcd: a scan or multi-get may carry a thousand records, more than
+/// tonic's default of 4 MiB; as much as the registry itself may answer.
+const MAX_READ_BYTES: usize = 64 << 20;
+
 #[derive(Debug, Clone)]
 pub struct EtcdConfig {
     /// Client URLs of the members, e.g. `http://127.0.0.1:2379` (`https://` with TLS).
@@ -180,7 +184,7 @@ impl EtcdStore {
             .map_err(|e| StoreError::Io(format!("connecting to etcd at {}: {e}", config.endpoints.join(","))))?;
         let prefix = config.prefix.trim_end_matches('/');
         let store = Self {
-            kv: client.kv_client(),
+            kv: client.kv_client().max_decoding_message_size(MAX_READ_BYTES),
             root: format!("{prefix}/").into_bytes(),
             budget: config.budget,
             location: format!("etcd {} under {prefix}/", config.endpoints.join(",")),
