@@ -526,7 +526,59 @@ async fn a_pairing_too_large_to_store_is_refused_whole() {
     assert_code(c.get_pairing(pb::GetPairingRequest { name: "pairings/huge".into() }).await, Code::NotFound);
 }
 
+/// Every named actor is checked and counted in the pairing's one transaction: 30 at most, on every
+/// engine, so that what sled accepts etcd accepts too.
+async fn a_pairing_names_at_most_thirty_actors() {
+    let server = TestRegistry::start().await;
+    let mut c = server.client().await;
+    seed_actors(&mut c).await;
+    for i in 0..29 {
+        east(&mut c, &format!("p{i:02}")).await;
+    }
+    let with = |n: usize| {
+        let mut p = pairing("many", "js", "sn");
+        p.participants = (0..n)
+            .map(|i| pb::Participant {
+                actor: format!("actors/p{i:02}"),
+                roles: vec![pb::ParticipantRole::Implementing as i32],
+            })
+            .collect();
+        p
+    };
+    // East, west and 28 participants: 30.
+    let created = create_pairing(&mut c, "many", with(28)).await;
+    let status = assert_code(
+        c.update_pairing(pb::UpdatePairingRequest {
+            pairing: Some(pb::Pairing { name: created.name.clone(), ..with(29) }),
+            update_mask: Some(prost_types::FieldMask { paths: vec!["participants".into()] }),
+        })
+        .await,
+        Code::InvalidArgument,
+    );
+    assert_violation(&status, "pairing.participants");
+    assert!(status.message().contains("31 different actors"), "{}", status.message());
+    // Replacing every participant at once still fits one transaction.
+    for i in 0..28 {
+        east(&mut c, &format!("q{i:02}")).await;
+    }
+    let mut replaced = with(0);
+    replaced.participants = (0..28)
+        .map(|i| pb::Participant { actor: format!("actors/q{i:02}"), roles: vec![pb::ParticipantRole::Funding as i32] })
+        .collect();
+    c.update_pairing(pb::UpdatePairingRequest {
+        pairing: Some(pb::Pairing { name: created.name.clone(), ..replaced }),
+        update_mask: Some(prost_types::FieldMask { paths: vec!["participants".into()] }),
+    })
+    .await
+    .expect("28 participants replaced by 28 others");
+    // The first 28 are free again; the new ones are held.
+    c.delete_actor(pb::DeleteActorRequest { name: "actors/p00".into(), etag: String::new() }).await.expect("released");
+    let held = c.delete_actor(pb::DeleteActorRequest { name: "actors/q00".into(), etag: String::new() }).await;
+    assert_code(held, Code::FailedPrecondition);
+}
+
 crate::on_every_engine!(
+    a_pairing_names_at_most_thirty_actors,
     a_pairing_too_large_to_store_is_refused_whole,
     a_full_pairing_round_trips,
     invalid_pairings_name_the_field,

@@ -2,10 +2,10 @@
 //! each, killed when dropped. Needs the `etcd` binary (Debian's `etcd-server`) on PATH, or its
 //! path in `EASTWEST_TEST_ETCD_BIN`.
 
-use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::net::TcpListener;
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 fn etcd_binary() -> String {
     std::env::var("EASTWEST_TEST_ETCD_BIN").unwrap_or_else(|_| "etcd".into())
@@ -22,6 +22,8 @@ struct Member {
     peer_port: u16,
     data_dir: PathBuf,
     process: Option<Child>,
+    /// Says once whether the member came up ("serving client traffic") or ended first.
+    ready: Option<std::sync::mpsc::Receiver<bool>>,
 }
 
 /// PEM files of a test certificate authority, a server certificate for 127.0.0.1 and a client
@@ -109,28 +111,37 @@ impl EtcdCluster {
     fn start_with(size: usize, tls: bool) -> Self {
         let tempdir = tempfile::tempdir().expect("tempdir");
         let tls = tls.then(|| TestPki::create(tempdir.path()));
-        let members: Vec<Member> = (0..size)
-            .map(|i| Member {
-                name: format!("m{i}"),
-                client_port: free_port(),
-                peer_port: free_port(),
-                data_dir: tempdir.path().join(format!("m{i}")),
-                process: None,
-            })
-            .collect();
-        let initial_cluster = members
-            .iter()
-            .map(|m| format!("{}=http://127.0.0.1:{}", m.name, m.peer_port))
-            .collect::<Vec<_>>()
-            .join(",");
-        let mut cluster = Self { _tempdir: tempdir, members, initial_cluster, tls };
-        for i in 0..size {
-            cluster.spawn(i);
+        let mut cluster = Self { _tempdir: tempdir, members: Vec::new(), initial_cluster: String::new(), tls };
+        // A port found free may be taken by another test's member before ours binds it: such a
+        // member exits at once, and the whole cluster starts again on other ports.
+        for attempt in 0..5 {
+            cluster.members = (0..size)
+                .map(|i| Member {
+                    name: format!("m{i}"),
+                    client_port: free_port(),
+                    peer_port: free_port(),
+                    data_dir: cluster._tempdir.path().join(format!("a{attempt}-m{i}")),
+                    process: None,
+                    ready: None,
+                })
+                .collect();
+            cluster.initial_cluster = cluster
+                .members
+                .iter()
+                .map(|m| format!("{}=http://127.0.0.1:{}", m.name, m.peer_port))
+                .collect::<Vec<_>>()
+                .join(",");
+            for i in 0..size {
+                cluster.spawn(i);
+            }
+            if (0..size).all(|i| cluster.wait_ready(i)) {
+                return cluster;
+            }
+            for i in 0..size {
+                cluster.kill(i);
+            }
         }
-        for i in 0..size {
-            cluster.wait_accepting(i);
-        }
-        cluster
+        panic!("etcd did not start in five attempts");
     }
 
     fn spawn(&mut self, i: usize) {
@@ -150,7 +161,7 @@ impl EtcdCluster {
                 .arg(&pki.ca)
                 .arg("--client-cert-auth");
         }
-        let child = command
+        let mut child = command
             .args(["--name", &m.name])
             .arg("--data-dir")
             .arg(&m.data_dir)
@@ -160,9 +171,9 @@ impl EtcdCluster {
             .args(["--initial-cluster-token", "eastwest-test"])
             // Elections in half a second rather than one, so that member-loss tests stay short.
             .args(["--heartbeat-interval", "50", "--election-timeout", "500"])
-            .args(["--logger", "zap", "--log-level", "error"])
+            .args(["--logger", "zap", "--log-level", "info"])
             .stdout(Stdio::null())
-            .stderr(Stdio::null())
+            .stderr(Stdio::piped())
             .spawn()
             .unwrap_or_else(|e| {
                 panic!(
@@ -171,15 +182,34 @@ impl EtcdCluster {
                     etcd_binary()
                 )
             });
+        let (tell, ready) = std::sync::mpsc::channel();
+        let stderr = child.stderr.take().expect("piped stderr");
+        // Reads the log to its end (a full pipe would stall the member), telling once whether the
+        // member became ready.
+        std::thread::spawn(move || {
+            use std::io::BufRead;
+            let mut told = false;
+            for line in std::io::BufReader::new(stderr).lines() {
+                let Ok(line) = line else { break };
+                if !told && line.contains("serving client traffic") {
+                    let _ = tell.send(true);
+                    told = true;
+                }
+            }
+            if !told {
+                let _ = tell.send(false);
+            }
+        });
         m.process = Some(child);
+        m.ready = Some(ready);
     }
 
-    fn wait_accepting(&self, i: usize) {
-        let addr: SocketAddr = format!("127.0.0.1:{}", self.members[i].client_port).parse().expect("addr");
-        let started = Instant::now();
-        while TcpStream::connect_timeout(&addr, Duration::from_millis(100)).is_err() {
-            assert!(started.elapsed() < Duration::from_secs(20), "etcd member {i} did not start listening within 20 s");
-            std::thread::sleep(Duration::from_millis(25));
+    /// Whether member `i` came up (false: it ended first, e.g. its port was taken).
+    fn wait_ready(&mut self, i: usize) -> bool {
+        let ready = self.members[i].ready.take().expect("spawned");
+        match ready.recv_timeout(Duration::from_secs(30)) {
+            Ok(up) => up,
+            Err(_) => panic!("etcd member {i} neither became ready nor ended within 30 s"),
         }
     }
 
@@ -197,11 +227,12 @@ impl EtcdCluster {
         }
     }
 
-    /// Starts a killed member again on its data directory.
+    /// Starts a killed member again on its data directory (and its ports, which stay its own
+    /// unless another process took them meanwhile).
     pub fn restart(&mut self, i: usize) {
         assert!(self.members[i].process.is_none(), "member {i} is running");
         self.spawn(i);
-        self.wait_accepting(i);
+        assert!(self.wait_ready(i), "etcd member {i} did not come back");
     }
 }
 

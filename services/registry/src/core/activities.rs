@@ -104,8 +104,8 @@ impl<S: Store> Registry<S> {
         }
         let count = records.len();
         // Per activity: its absence and its actor (record and count) compared, two writes; per
-        // group: the pairing and its count.
-        let groups = super::fit_groups(records, self.store.limits(), 2, |(_, json)| (3, json.len() + 256));
+        // group: the pairing and its count. Bytes: the record, and generously its keys and counts.
+        let groups = super::fit_groups(records, self.store.limits(), 2, |(_, json)| (3, json.len() + 1024));
         for group in groups {
             self.record_activities(pairing, &group).await?;
         }

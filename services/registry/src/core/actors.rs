@@ -30,13 +30,18 @@ impl<S: Store> Registry<S> {
         let name = actor_name(&id);
         let now = now_micros();
         let actor = valid.into_actor(id.clone(), now, now);
+        // The first attempt lets the transaction's own absence checks speak: one round trip to the
+        // store (on etcd, a read before the write halved the rate). After a conflict, reading
+        // tells which record is in the way.
+        let mut optimistic = true;
         let (actor, revision) = with_retry!(self, &name, {
             let mut txn = Txn::default();
-            if self.store.get(keys::actor(&id)).await?.is_some() {
+            if !optimistic && self.store.get(keys::actor(&id)).await?.is_some() {
                 return Err(RegistryError::AlreadyExists { resource: name.clone(), detail: None });
             }
             txn.expect(keys::actor(&id), Expect::Absent);
-            self.claim_credit_code(&mut txn, &actor, None).await?;
+            self.claim_credit_code(&mut txn, &actor, None, !optimistic).await?;
+            optimistic = false;
             if let Some(parent) = &actor.parent {
                 self.check_ancestry::<Actor>(&mut txn, "actor.parent", parent, Some(&id)).await?;
                 self.adjust_refs(&mut txn, ref_deltas([keys::actor_refs(parent)], [])).await?;
@@ -50,15 +55,16 @@ impl<S: Store> Registry<S> {
         Ok(Stored { record: actor, etag: etag(revision) })
     }
 
-    /// Expects the actor's credit code to be free (or already the actor's own).
-    async fn claim_credit_code(&self, txn: &mut Txn, actor: &Actor, previous: Option<&str>) -> Result<()> {
+    /// Expects the actor's credit code to be free (or already the actor's own). With `read`, first
+    /// looks who holds it, to answer ALREADY_EXISTS naming the holder rather than conflict.
+    async fn claim_credit_code(&self, txn: &mut Txn, actor: &Actor, previous: Option<&str>, read: bool) -> Result<()> {
         let Some(code) = actor.credit_code.as_deref() else {
             return Ok(());
         };
         if previous == Some(code) {
             return Ok(());
         }
-        if let Some(holder) = self.store.get(keys::credit_code(code)).await? {
+        if read && let Some(holder) = self.store.get(keys::credit_code(code)).await? {
             let holder = String::from_utf8_lossy(&holder.value).into_owned();
             return Err(RegistryError::AlreadyExists {
                 resource: format!("credit code {code}"),
@@ -153,7 +159,7 @@ impl<S: Store> Registry<S> {
                 }
                 txn.expect(keys::actor_refs(id), pinned);
             }
-            self.claim_credit_code(&mut txn, &updated, current.credit_code.as_deref()).await?;
+            self.claim_credit_code(&mut txn, &updated, current.credit_code.as_deref(), true).await?;
             if updated.parent != current.parent {
                 if let Some(parent) = &updated.parent {
                     self.check_ancestry::<Actor>(&mut txn, "actor.parent", parent, Some(id)).await?;
@@ -239,23 +245,26 @@ impl<S: Store> Registry<S> {
             records.push((actor, encoded));
         }
         let count = records.len();
-        // Per actor: the record, four index keys at most, two comparisons.
-        let groups =
-            super::fit_groups(records, self.store.limits(), 0, |(a, json)| (5, json.len() + 64 * 5 + a.id.len() * 5));
+        // Per actor: the record, four index keys at most, two comparisons. Bytes: the record, and
+        // generously its keys and index values.
+        let groups = super::fit_groups(records, self.store.limits(), 0, |(_, json)| (5, json.len() + 1024));
         for group in groups {
+            // As in create_actor: read only after a conflict, to name what is in the way.
+            let mut optimistic = true;
             with_retry!(self, "a batch of actors", {
                 let mut txn = Txn::default();
                 for (actor, encoded) in &group {
-                    if self.store.get(keys::actor(&actor.id)).await?.is_some() {
+                    if !optimistic && self.store.get(keys::actor(&actor.id)).await?.is_some() {
                         return Err(RegistryError::AlreadyExists { resource: actor_name(&actor.id), detail: None });
                     }
                     txn.expect(keys::actor(&actor.id), Expect::Absent);
-                    self.claim_credit_code(&mut txn, actor, None).await?;
+                    self.claim_credit_code(&mut txn, actor, None, !optimistic).await?;
                     for k in keys::actor_index(actor) {
                         txn.put(k, actor.id.as_bytes().to_vec());
                     }
                     txn.put(keys::actor(&actor.id), encoded.clone());
                 }
+                optimistic = false;
                 (txn, ())
             });
         }

@@ -345,6 +345,9 @@ fn compacted_listing(e: StoreError) -> RegistryError {
                  start the listing again without a page_token"
             ),
         ),
+        StoreError::FutureRevision { .. } => {
+            RegistryError::invalid("page_token", "is not a token this listing returned; start again without one")
+        }
         other => other.into(),
     }
 }

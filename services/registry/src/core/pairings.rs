@@ -307,16 +307,18 @@ impl<S: Store> Registry<S> {
     /// pairing remains with fewer activities, consistent, and the delete can be repeated.
     async fn delete_activities_in_steps(&self, id: &str, given_etag: &str) -> Result<()> {
         let limits = self.store.limits();
-        // The final transaction: one delete and at most one count per activity, beside the
-        // pairing, its count, its index keys and the counts of the actors it names.
-        let fits = |activities: u64| activities.saturating_mul(2).saturating_add(24) <= limits.max_ops as u64;
+        // The final transaction writes one delete per activity and up to one count per activity,
+        // per named actor and for the parent, beside the pairing, its count and its index keys.
+        let fits = |activities: u64, named: usize| {
+            activities.saturating_mul(2).saturating_add(named as u64).saturating_add(16) <= limits.max_ops as u64
+        };
         let name = pairing_name(id);
         loop {
             let (count, _) = self.ref_count(keys::pairing_refs(id)).await?;
-            if fits(count) {
+            if fits(count, crate::domain::pairing::MAX_NAMED_ACTORS) {
                 return Ok(());
             }
-            let Some((_, rev)) = self.load::<Pairing>(keys::pairing(id)).await? else {
+            let Some((current, rev)) = self.load::<Pairing>(keys::pairing(id)).await? else {
                 return Err(RegistryError::not_found(name.clone()));
             };
             check_etag(&name, given_etag, rev)?;
@@ -325,22 +327,32 @@ impl<S: Store> Registry<S> {
                 return Ok(());
             }
             let activities = self.all_activities(id).await?;
-            if fits(activities.len() as u64) {
+            if fits(activities.len() as u64, current.named_actors().len()) {
                 return Ok(());
             }
-            // A group of k: k comparisons and deletes, up to k + 1 counts compared and written.
+            // A group of k: the pairing and k activities compared, k deletes, up to k + 1 counts.
             let step = (limits.max_ops.saturating_sub(2) / 2).max(1);
             for group in activities.chunks(step) {
-                self.delete_activity_group(id, group).await?;
+                if !self.delete_activity_group(id, rev, group).await? {
+                    // The pairing changed meanwhile: check its etag and children again.
+                    break;
+                }
             }
         }
     }
 
-    /// Deletes the given activities of a pairing, if unchanged, in one transaction.
-    async fn delete_activity_group(&self, pairing: &str, group: &[(Activity, u64)]) -> Result<()> {
+    /// Deletes the given activities of a pairing, if unchanged and if the pairing is still at
+    /// `pairing_rev`, in one transaction. False if the pairing has changed (nothing deleted).
+    async fn delete_activity_group(&self, pairing: &str, pairing_rev: u64, group: &[(Activity, u64)]) -> Result<bool> {
         let name = pairing_name(pairing);
-        with_retry!(self, &name, {
+        let (deleted, _) = with_retry!(self, &name, {
             let mut txn = Txn::default();
+            match self.store.get(keys::pairing(pairing)).await? {
+                Some(p) if p.revision == pairing_rev => {
+                    txn.expect(keys::pairing(pairing), Expect::Revision(pairing_rev))
+                }
+                _ => return Ok(false),
+            }
             let mut removed = Vec::with_capacity(group.len() * 2);
             for (activity, _) in group {
                 let key = keys::activity(pairing, &activity.id);
@@ -353,9 +365,9 @@ impl<S: Store> Registry<S> {
                 removed.extend([keys::pairing_refs(pairing), keys::actor_refs(&current.actor)]);
             }
             self.adjust_refs(&mut txn, ref_deltas([], removed)).await?;
-            (txn, ())
+            (txn, true)
         });
-        Ok(())
+        Ok(deleted)
     }
 
     /// Every activity of a pairing, in id order, with revisions.

@@ -10,6 +10,11 @@ use super::model::{
 use super::names::{ID_RULE, is_valid_id};
 use super::validate::{self as rules, Violations};
 
+/// Most different actors one pairing may name. Each is compared and reference-counted in the
+/// pairing's transaction: with a 32-deep parent chain, an update that replaces all of them still
+/// fits etcd's 128 comparisons per transaction (1 + 30 + 60 + 33).
+pub const MAX_NAMED_ACTORS: usize = 30;
+
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ParticipantDraft {
     pub actor: Option<String>,
@@ -198,6 +203,7 @@ impl PairingDraft {
     }
 
     /// Checks every rule; `prefix` is the request field holding the pairing, e.g. `pairing`.
+    /// Beyond each field's own rules, a pairing names at most [`MAX_NAMED_ACTORS`] actors.
     pub fn validate(&self, prefix: &str) -> Result<ValidPairing, Violations> {
         let mut v = Violations::new();
         let f = |name: &str| format!("{prefix}.{name}");
@@ -223,6 +229,26 @@ impl PairingDraft {
         let participants = check_participants(&mut v, &f("participants"), &self.participants);
         let responsibilities = check_responsibilities(&mut v, &f("responsibilities"), &self.responsibilities);
         let goals = check_goals(&mut v, &f("goals"), &self.goals);
+        let mut named: Vec<&str> = [&self.east, &self.west]
+            .into_iter()
+            .flatten()
+            .chain(self.participants.iter().filter_map(|p| p.actor.as_ref()))
+            .chain(self.responsibilities.iter().filter_map(|r| r.party.as_ref()))
+            .chain(self.goals.iter().filter_map(|g| g.responsible.as_ref()))
+            .map(String::as_str)
+            .collect();
+        named.sort_unstable();
+        named.dedup();
+        if named.len() > MAX_NAMED_ACTORS {
+            v.add(
+                f("participants"),
+                format!(
+                    "the pairing names {} different actors (east, west, participants, responsibilities and \
+                     goals together); at most {MAX_NAMED_ACTORS}: record the others' work as activities",
+                    named.len()
+                ),
+            );
+        }
 
         let mut forms = Vec::with_capacity(self.forms.len());
         for form in &self.forms {

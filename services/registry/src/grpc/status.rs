@@ -71,6 +71,8 @@ pub fn to_status(err: RegistryError) -> Status {
             | StoreError::Locked { .. }
             | StoreError::NewerFormat { .. }
             | StoreError::Compacted { .. }
+            | StoreError::FutureRevision { .. }
+            | StoreError::Refused(_)
             | StoreError::TooLarge { .. } => Status::internal(message),
         },
     }

@@ -7,12 +7,13 @@
 //!   one registry replica is seen by a read through any other.
 //! - An acknowledged write is committed by a majority of members, each having synced its log.
 //!
-//! Members come and go: a call that fails because a member is unreachable or has no leader is
+//! Members come and go: a read that fails because a member is unreachable or has no leader is
 //! retried (on another member, by the client's balancer) until [`EtcdConfig::budget`] runs out.
-//! A read is always safe to repeat. A transaction whose answer was lost may have applied; when its
-//! retry then conflicts, the store checks whether the keys hold exactly what it wrote, all at one
-//! revision, and reports the commit if so. Only when that cannot be decided does the caller get
-//! UNAVAILABLE, and then the write applied entirely or not at all.
+//! A transaction is sent again only when it certainly did not apply (refused for want of a leader,
+//! or never sent). One whose answer was lost is never sent again, since a second copy could apply
+//! after the first (an "absent" comparison holds again once the key is deleted): its record is read
+//! back instead, and if it is there exactly as written the commit is reported. Otherwise the caller
+//! gets UNAVAILABLE saying the outcome is unknown; the write applied entirely or not at all.
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -96,8 +97,24 @@ fn tls_options(config: &EtcdConfig) -> Result<Option<TlsOptions>, StoreError> {
         }
     };
     let ca = config.ca_file.as_ref().map(|ca| read_file("CA bundle", ca)).transpose()?;
-    if ca.is_none() && identity.is_none() {
-        return Ok(None);
+    let https = config.endpoints.iter().filter(|e| e.starts_with("https://")).count();
+    if https != 0 && https != config.endpoints.len() {
+        return Err(StoreError::Io("--etcd-endpoints mixes http:// and https:// URLs; use one scheme".into()));
+    }
+    match (https > 0, ca.is_some()) {
+        // This build trusts no system roots: the CA must be named.
+        (true, false) => {
+            return Err(StoreError::Io(
+                "https:// etcd endpoints need --etcd-ca-file, the CA that signed the members' certificates".into(),
+            ));
+        }
+        (false, true) | (false, false) if identity.is_some() || ca.is_some() => {
+            return Err(StoreError::Io(
+                "TLS files are given but the etcd endpoints are http://; use https:// URLs".into(),
+            ));
+        }
+        (false, _) => return Ok(None),
+        (true, true) => {}
     }
     let mut tls = TlsOptions::new();
     if let Some(ca) = ca {
@@ -138,21 +155,55 @@ fn classify(e: etcd_client::Error) -> StoreError {
             let message = status.message().to_string();
             match status.code() {
                 tonic::Code::OutOfRange if message.contains("compacted") => StoreError::Compacted { revision: 0 },
+                tonic::Code::OutOfRange if message.contains("future revision") => {
+                    StoreError::FutureRevision { revision: 0 }
+                }
                 tonic::Code::Unavailable
                 | tonic::Code::DeadlineExceeded
                 | tonic::Code::Cancelled
                 | tonic::Code::Unknown
                 | tonic::Code::Aborted => StoreError::Unavailable(message),
-                _ if message.contains("too large") || message.contains("too many operations") => {
-                    StoreError::Io(format!("etcd refused a request over its limits: {message}"))
-                }
-                code => StoreError::Io(format!("etcd answered {code:?}: {message}")),
+                // NOSPACE: an operator must compact, defragment or raise the quota.
+                tonic::Code::ResourceExhausted => StoreError::Io(format!("etcd is out of space or busy: {message}")),
+                // Deterministic refusals (over etcd's limits, a duplicate key, an answer too large
+                // to decode): repeating the request cannot help.
+                code => StoreError::Refused(format!("etcd answered {code:?}: {message}")),
             }
         }
         E::TransportError(t) => StoreError::Unavailable(format!("cannot reach etcd: {t}")),
         E::IoError(io) => StoreError::Unavailable(format!("cannot reach etcd: {io}")),
-        other => StoreError::Io(format!("etcd client: {other}")),
+        other => StoreError::Refused(format!("etcd client: {other}")),
     }
+}
+
+/// Whether a failed request certainly did not reach etcd's log, so that sending it again cannot
+/// apply it twice: refused by a member without a leader (`with_require_leader`) or before its
+/// proposal, or never sent because no connection could be made.
+fn never_applied(e: &etcd_client::Error) -> bool {
+    use etcd_client::Error as E;
+    match e {
+        E::GRpcStatus(status) => {
+            let message = status.message();
+            [
+                "no leader",
+                "too many requests",
+                "error trying to connect",
+                "tcp connect error",
+                "Connection refused",
+                "Service was not ready",
+            ]
+            .iter()
+            .any(|sign| message.contains(sign))
+        }
+        E::TransportError(_) => true,
+        _ => false,
+    }
+}
+
+fn header_revision(header: Option<&etcd_client::ResponseHeader>) -> Result<u64, StoreError> {
+    header
+        .map(|h| revision_of(h.revision()))
+        .ok_or_else(|| StoreError::Corrupt("etcd answered without a response header".into()))
 }
 
 /// The wait before the next attempt: short, growing, never past the deadline.
@@ -285,23 +336,42 @@ impl EtcdStore {
         Ok(found)
     }
 
-    /// After a commit whose first answer was lost conflicts on retry: whether the first attempt
-    /// is what now holds every written key (all at one revision, every deleted key gone).
-    async fn applied_earlier(&self, puts: &BTreeMap<Key, Vec<u8>>, deletes: &[Key]) -> Result<Option<u64>, StoreError> {
-        let keys: Vec<Key> = puts.keys().cloned().chain(deletes.iter().cloned()).collect();
-        let found = self.get_many(keys, None).await?;
-        let (written, deleted) = found.split_at(puts.len());
-        if deleted.iter().any(Option::is_some) {
-            return Ok(None);
+    /// A transaction whose answer was lost may or may not have applied, and may still apply if it
+    /// is queued in etcd; sending it again could apply it twice (an "absent" comparison holds again
+    /// once someone deletes the key). So it is never sent again: its record (the largest value it
+    /// writes, which carries its own timestamps) is read back. Found exactly as written: the
+    /// transaction applied, at that key's revision. Otherwise the outcome stays unknown.
+    async fn settle(&self, puts: &BTreeMap<Key, Vec<u8>>, deletes: &[Key], why: String) -> Result<Outcome, StoreError> {
+        let unknown = |why: &str| {
+            StoreError::Unavailable(format!(
+                "{why}; the write may or may not have been applied (never in part): read it back"
+            ))
+        };
+        if let Some((key, value)) = puts.iter().max_by_key(|(_, v)| v.len()) {
+            return match self.get(key.clone()).await {
+                Ok(Some(found)) if &found.value == value => Ok(Outcome::Committed { revision: found.revision }),
+                Ok(_) => Err(unknown(&why)),
+                Err(e) => Err(unknown(&format!("{why}; reading it back: {e}"))),
+            };
         }
-        let mut revision = None;
-        for ((_, want), got) in puts.iter().zip(written) {
-            match got {
-                Some(v) if &v.value == want && revision.is_none_or(|r| r == v.revision) => revision = Some(v.revision),
-                _ => return Ok(None),
+        // Only deletes: done if every key is gone, whoever removed it.
+        match self.get_many(deletes.to_vec(), None).await {
+            Ok(found) if found.iter().all(Option::is_none) => {
+                let format_key = self.full(FORMAT_KEY);
+                let probe = self
+                    .with_members(|mut kv| {
+                        let key = format_key.clone();
+                        async move { kv.get(key, None).await }
+                    })
+                    .await;
+                match probe {
+                    Ok(response) => Ok(Outcome::Committed { revision: header_revision(response.header())? }),
+                    Err(e) => Err(unknown(&format!("{why}; reading it back: {e}"))),
+                }
             }
+            Ok(_) => Err(unknown(&why)),
+            Err(e) => Err(unknown(&format!("{why}; reading it back: {e}"))),
         }
-        Ok(revision)
     }
 }
 
@@ -309,6 +379,7 @@ impl EtcdStore {
 fn with_revision(e: StoreError, revision: Option<u64>) -> StoreError {
     match (e, revision) {
         (StoreError::Compacted { .. }, Some(revision)) => StoreError::Compacted { revision },
+        (StoreError::FutureRevision { .. }, Some(revision)) => StoreError::FutureRevision { revision },
         (e, _) => e,
     }
 }
@@ -355,7 +426,7 @@ impl Store for EtcdStore {
             .map_err(|e| with_revision(e, scan.revision))?;
         let revision = match scan.revision {
             Some(r) => r,
-            None => response.header().map(|h| revision_of(h.revision())).unwrap_or(0),
+            None => header_revision(response.header())?,
         };
         let entries = response
             .kvs()
@@ -397,33 +468,28 @@ impl Store for EtcdStore {
             .collect();
         let deadline = Instant::now() + self.budget;
         let mut attempt = 0;
-        let mut answer_lost = false;
         loop {
             let request = EtcdTxn::new().when(compares.clone()).and_then(ops.clone());
-            match self.kv.clone().txn(request).await.map_err(classify) {
-                Ok(response) if response.succeeded() => {
-                    let revision = response.header().map(|h| revision_of(h.revision())).unwrap_or(0);
-                    return Ok(Outcome::Committed { revision });
+            match self.kv.clone().txn(request).await {
+                Ok(response) => {
+                    let revision = header_revision(response.header())?;
+                    return Ok(if response.succeeded() { Outcome::Committed { revision } } else { Outcome::Conflict });
                 }
-                Ok(_) if answer_lost => {
-                    return match self.applied_earlier(&puts, &deletes).await? {
-                        Some(revision) => Ok(Outcome::Committed { revision }),
-                        None => Ok(Outcome::Conflict),
-                    };
-                }
-                Ok(_) => return Ok(Outcome::Conflict),
-                Err(StoreError::Unavailable(why)) if Instant::now() < deadline => {
-                    tracing::debug!(%why, attempt, "etcd transaction failed; retrying");
-                    answer_lost = true;
+                // Certainly not applied: safe to send again while the budget lasts.
+                Err(e) if never_applied(&e) => {
+                    if Instant::now() >= deadline {
+                        return Err(StoreError::Unavailable(format!("{}; the write was not applied", classify(e))));
+                    }
+                    tracing::debug!(error = %e, attempt, "etcd refused the transaction before applying it; retrying");
                     pause(attempt, deadline).await;
                     attempt += 1;
                 }
-                Err(StoreError::Unavailable(why)) => {
-                    return Err(StoreError::Unavailable(format!(
-                        "{why}; the write may or may not have been applied (never in part): read it back"
-                    )));
+                Err(e) => {
+                    return match classify(e) {
+                        StoreError::Unavailable(why) => self.settle(&puts, &deletes, why).await,
+                        other => Err(other),
+                    };
                 }
-                Err(other) => return Err(other),
             }
         }
     }

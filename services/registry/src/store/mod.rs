@@ -152,6 +152,12 @@ pub enum StoreError {
     /// A read asked for a revision the engine has discarded.
     #[error("revision {revision} has been compacted away")]
     Compacted { revision: u64 },
+    /// A read asked for a revision the engine has not reached (a forged or foreign page token).
+    #[error("revision {revision} is in the future of this store")]
+    FutureRevision { revision: u64 },
+    /// The engine refused the request for a reason that repeating it cannot cure.
+    #[error("the store refused the request: {0}")]
+    Refused(String),
     /// A transaction over the engine's limits; the registry's own limits are meant to prevent it.
     #[error("a transaction of {compares} comparisons, {writes} writes and {bytes} bytes exceeds the store's limits")]
     TooLarge { compares: usize, writes: usize, bytes: usize },
