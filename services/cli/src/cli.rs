@@ -74,7 +74,8 @@ pub enum Command {
 pub struct BenchArgs {
     #[arg(value_enum)]
     pub scenario: crate::bench::Scenario,
-    /// Measured time per scenario, split evenly between subject and baseline: `10s`, `500ms`, `1m`.
+    /// Measured time per scenario, split evenly between subject and baseline (and raw etcd on
+    /// `--store etcd`): `10s`, `500ms`, `1m`.
     #[arg(long, default_value = "10s", value_parser = parse_duration)]
     pub duration: std::time::Duration,
     /// Requests in flight at once.
@@ -90,9 +91,17 @@ pub struct BenchArgs {
     #[arg(long)]
     pub json: bool,
     /// Keep the subject's registry data here (a new directory) instead of a temporary one, e.g. to
-    /// time a restart of `eastwest-registry` on a million actors afterwards.
+    /// time a restart of `eastwest-registry` on a million actors afterwards. sled only.
     #[arg(long)]
     pub data_dir: Option<PathBuf>,
+    /// The registry's store: `sled`, or `etcd` (needs a build with the `etcd` feature). On etcd the
+    /// registry scenarios also report `etcd_raw_rps`: the same reads and writes sent straight to etcd.
+    #[arg(long, value_enum, default_value_t = crate::bench::StoreKind::Sled)]
+    pub store: crate::bench::StoreKind,
+    /// etcd client URLs, comma-separated, for `--store etcd`. Without them each scenario starts a
+    /// single etcd member of its own (the `etcd` binary on PATH) on 127.0.0.1 and stops it after.
+    #[arg(long, value_delimiter = ',')]
+    pub etcd_endpoints: Vec<String>,
 }
 
 /// `10s`, `500ms`, `2m`.

@@ -48,7 +48,8 @@ async fn run(cli: Cli) -> CliResult {
             {
                 return Err(CliError::Usage(format!("--data-dir {} exists; give a new directory", dir.display())));
             }
-            bench::run(args.scenario, shape, args.json, args.data_dir).await
+            let storage = bench::Storage { kind: args.store, etcd_endpoints: args.etcd_endpoints };
+            bench::run(args.scenario, shape, args.json, args.data_dir, storage).await
         }
     }
 }

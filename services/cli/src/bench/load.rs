@@ -8,10 +8,28 @@ use std::time::{Duration, Instant};
 
 use tonic::transport::{Channel, Endpoint};
 
-/// One request of a scenario on a channel; `seq` is unique across the whole run. Returns how many
-/// items it counts for (1, or the evaluations a stream delivered).
-pub type Call =
-    Arc<dyn Fn(Channel, u64) -> Pin<Box<dyn Future<Output = Result<u64, tonic::Status>> + Send>> + Send + Sync>;
+/// One request of a scenario on a connection (a gRPC channel, or for raw etcd an etcd client);
+/// `seq` is unique across the whole run. Returns how many items it counts for (1, or the
+/// evaluations a stream delivered).
+pub type Call<C = Channel> =
+    Arc<dyn Fn(C, u64) -> Pin<Box<dyn Future<Output = Result<u64, tonic::Status>> + Send>> + Send + Sync>;
+
+/// One side of a comparison (subject, baseline, raw etcd) with its connections: `side(concurrency,
+/// length)` runs one round of it.
+pub type Side = Box<dyn Fn(usize, Duration) -> Pin<Box<dyn Future<Output = Tally> + Send>> + Send + Sync>;
+
+/// A [`Side`] that runs `call` over `connections`, numbering requests from the run-wide `seq`.
+pub fn side<C: Clone + Send + Sync + 'static>(
+    call: Call<C>,
+    connections: Vec<C>,
+    seq: Arc<std::sync::atomic::AtomicU64>,
+) -> Side {
+    let connections = Arc::new(connections);
+    Box::new(move |concurrency, length| {
+        let (call, connections, seq) = (Arc::clone(&call), Arc::clone(&connections), Arc::clone(&seq));
+        Box::pin(async move { round(&call, &connections, concurrency, length, &seq).await })
+    })
+}
 
 /// Most latencies one round keeps per task (memory stays bounded on very fast runs).
 const MAX_SAMPLES_PER_TASK: usize = 200_000;
@@ -59,9 +77,9 @@ pub async fn channels(url: &str, count: usize) -> anyhow::Result<Vec<Channel>> {
 }
 
 /// Runs `call` from `concurrency` tasks over `channels` for `length`.
-pub async fn round(
-    call: &Call,
-    channels: &[Channel],
+pub async fn round<C: Clone + Send + 'static>(
+    call: &Call<C>,
+    channels: &[C],
     concurrency: usize,
     length: Duration,
     seq: &Arc<std::sync::atomic::AtomicU64>,

@@ -17,7 +17,7 @@ use eastwest_registry::domain::model::{
 };
 use eastwest_registry::domain::pairing::PairingDraft;
 use eastwest_registry::server::ServeOptions;
-use eastwest_registry::store::{SledConfig, SledStore};
+use eastwest_registry::store::{SledConfig, SledStore, Store};
 use tokio::sync::watch;
 
 use super::baseline::Canned;
@@ -44,7 +44,7 @@ pub enum Scenario {
 }
 
 /// The region codes actors are spread over (real prefecture-level codes); list-actors asks for one.
-const REGIONS: [&str; 20] = [
+pub(super) const REGIONS: [&str; 20] = [
     "320100", "320200", "320500", "330100", "330200", "350100", "370100", "440100", "440400", "440600", "500100",
     "510800", "513400", "520100", "520200", "520300", "520500", "530100", "610100", "620100",
 ];
@@ -180,7 +180,16 @@ fn actor_draft(i: u64) -> ActorDraft {
     }
 }
 
-/// The services under test, in this process, on a fresh sled directory.
+/// The engine the registry under test stores its records in.
+pub enum Engine<'a> {
+    /// A fresh sled directory: a temporary one, or `data_dir` (kept).
+    Sled { data_dir: Option<&'a std::path::Path> },
+    /// etcd, under a prefix of this run's own.
+    #[cfg(feature = "etcd")]
+    Etcd(eastwest_registry::store::EtcdConfig),
+}
+
+/// The services under test, in this process, on a fresh store.
 pub struct Subject {
     pub registry_url: String,
     pub evaluation_url: String,
@@ -191,28 +200,54 @@ pub struct Subject {
     with_evaluation: bool,
     stop: watch::Sender<bool>,
     tasks: Vec<tokio::task::JoinHandle<anyhow::Result<()>>>,
-    _dir: tempfile::TempDir,
+    _dir: Option<tempfile::TempDir>,
 }
 
 async fn stopped(mut rx: watch::Receiver<bool>) {
     let _ = rx.wait_for(|s| *s).await;
 }
 
+/// How many loader tasks write at once: one on sled, whose batches are one transaction each; more
+/// on etcd, where a batch is many small transactions each waiting for a round trip and a sync.
+struct Loaders {
+    actor_batches: usize,
+    pairings: usize,
+}
+
 impl Subject {
     /// Loads the scenario's data in batches (not timed as part of the run), then serves it.
-    pub async fn start(
+    pub async fn start(scenario: Scenario, records: Option<u64>, engine: Engine<'_>) -> anyhow::Result<Subject> {
+        match engine {
+            Engine::Sled { data_dir } => {
+                let dir = tempfile::tempdir()?;
+                let path = data_dir.map_or_else(|| dir.path().join("registry"), std::path::Path::to_path_buf);
+                let store = SledStore::open(&SledConfig { path, cache_capacity_bytes: 128 << 20 })?;
+                let loaders = Loaders { actor_batches: 1, pairings: 32 };
+                Self::start_on(scenario, records, store, loaders, Some(dir)).await
+            }
+            #[cfg(feature = "etcd")]
+            Engine::Etcd(config) => {
+                let store = eastwest_registry::store::EtcdStore::open(&config).await.map_err(|e| {
+                    anyhow::anyhow!("cannot open the registry store in etcd at {}: {e}", config.endpoints.join(","))
+                })?;
+                let loaders = Loaders { actor_batches: 16, pairings: 8 };
+                Self::start_on(scenario, records, store, loaders, None).await
+            }
+        }
+    }
+
+    async fn start_on<S: Store>(
         scenario: Scenario,
         records: Option<u64>,
-        data_dir: Option<&std::path::Path>,
+        store: S,
+        loaders: Loaders,
+        dir: Option<tempfile::TempDir>,
     ) -> anyhow::Result<Subject> {
-        let dir = tempfile::tempdir()?;
-        let path = data_dir.map_or_else(|| dir.path().join("registry"), std::path::Path::to_path_buf);
-        let store = SledStore::open(&SledConfig { path, cache_capacity_bytes: 128 << 20 })?;
         let registry = Arc::new(Registry::new(store));
         let (actors, pairings, per_pairing) = scenario.load(records);
         let started = Instant::now();
-        load_actors(&registry, actors).await?;
-        load_pairings(&registry, pairings, per_pairing).await?;
+        load_actors(&registry, actors, loaders.actor_batches).await?;
+        load_pairings(&registry, pairings, per_pairing, loaders.pairings).await?;
         let registry = Arc::try_unwrap(registry).map_err(|_| anyhow::anyhow!("the loader still holds the registry"))?;
         if actors + pairings > 0 {
             eprintln!(
@@ -317,20 +352,36 @@ impl Subject {
     }
 }
 
-async fn load_actors(registry: &Registry<SledStore>, count: u64) -> anyhow::Result<()> {
+/// Actors in batches of 1,000, `parallel` batches at a time.
+async fn load_actors<S: Store>(registry: &Arc<Registry<S>>, count: u64, parallel: usize) -> anyhow::Result<()> {
     const BATCH: u64 = 1_000;
+    let mut running = tokio::task::JoinSet::new();
     let mut start = 0;
     while start < count {
+        if running.len() >= parallel.max(1)
+            && let Some(done) = running.join_next().await
+        {
+            done??;
+        }
         let end = (start + BATCH).min(count);
         let batch = (start..end).map(|i| (format!("a{i:07}"), actor_draft(i))).collect();
-        registry.create_actors_batch(batch).await?;
+        let registry = Arc::clone(registry);
+        running.spawn(async move { registry.create_actors_batch(batch).await });
         start = end;
+    }
+    while let Some(done) = running.join_next().await {
+        done??;
     }
     Ok(())
 }
 
-/// Pairings with their activities, 32 at a time so that group commit carries the load.
-async fn load_pairings(registry: &Arc<Registry<SledStore>>, pairings: u64, per_pairing: u64) -> anyhow::Result<()> {
+/// Pairings with their activities, `parallel` at a time so that group commit carries the load.
+async fn load_pairings<S: Store>(
+    registry: &Arc<Registry<S>>,
+    pairings: u64,
+    per_pairing: u64,
+    parallel: usize,
+) -> anyhow::Result<()> {
     if pairings == 0 {
         return Ok(());
     }
@@ -339,7 +390,7 @@ async fn load_pairings(registry: &Arc<Registry<SledStore>>, pairings: u64, per_p
     registry.create_actors_batch(parties).await?;
     let mut running = tokio::task::JoinSet::new();
     for p in 0..pairings {
-        if running.len() >= 32
+        if running.len() >= parallel.max(1)
             && let Some(done) = running.join_next().await
         {
             done??;
@@ -353,7 +404,7 @@ async fn load_pairings(registry: &Arc<Registry<SledStore>>, pairings: u64, per_p
     Ok(())
 }
 
-async fn load_pairing(registry: &Registry<SledStore>, p: u64, per_pairing: u64) -> anyhow::Result<()> {
+async fn load_pairing<S: Store>(registry: &Registry<S>, p: u64, per_pairing: u64) -> anyhow::Result<()> {
     let forms = [
         CooperationForm::Industry,
         CooperationForm::Education,
