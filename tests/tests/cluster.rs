@@ -538,3 +538,30 @@ async fn a_page_token_from_the_future_is_invalid() {
         .expect_err("a revision etcd has not reached");
     assert_violation(&status, "page_token");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn evaluation_keeps_answering_when_one_registry_replica_stops() {
+    use eastwest_proto::evaluation::v1 as ev;
+    let (_cluster, a, b) = replicas(1).await;
+    let mut c = a.client().await;
+    east(&mut c, "js").await;
+    west(&mut c, "sn").await;
+    create_pairing(&mut c, "js-sn", pairing("js-sn", "js", "sn")).await;
+    create_activity(&mut c, "js-sn", "a1", activity("js")).await;
+    let evaluation = TestEvaluation::start(&format!("{},{}", a.url(), b.url())).await;
+    let mut e = evaluation.client().await;
+    let request = || ev::EvaluatePairingRequest { pairing: "pairings/js-sn".into(), ..Default::default() };
+    for _ in 0..10 {
+        e.evaluate_pairing(request()).await.expect("both replicas up");
+    }
+    a.stop().await;
+    let mut slowest = Duration::ZERO;
+    for i in 0..30 {
+        let started = Instant::now();
+        e.evaluate_pairing(request()).await.unwrap_or_else(|s| panic!("call {i} with one replica down: {s:?}"));
+        slowest = slowest.max(started.elapsed());
+    }
+    assert!(slowest < Duration::from_secs(1), "slowest call {slowest:?}");
+    evaluation.stop().await;
+    b.stop().await;
+}

@@ -351,13 +351,15 @@ pub struct TestEvaluation {
 }
 
 impl TestEvaluation {
+    /// An evaluation service in front of `registry_url` (several replicas: comma-separated).
     pub async fn start(registry_url: &str) -> Self {
         use eastwest_evaluation::scoring::ScoringModel;
         use eastwest_evaluation::server::{EvaluationOptions, serve};
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
         let addr = listener.local_addr().expect("addr");
         let (stop, stopped) = oneshot::channel::<()>();
-        let mut options = EvaluationOptions::new(vec![registry_url.to_string()], ScoringModel::standard());
+        let urls = registry_url.split(',').map(str::to_string).collect();
+        let mut options = EvaluationOptions::new(urls, ScoringModel::standard());
         options.drain_timeout = Duration::from_secs(5);
         options.health_interval = Duration::from_millis(100);
         let task = tokio::spawn(serve(listener, options, async {
