@@ -3,10 +3,8 @@
 
 mod common;
 
-use std::io::{BufRead, BufReader};
-use std::net::SocketAddr;
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::path::PathBuf;
+use std::process::{Child, Command};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
@@ -16,45 +14,6 @@ use eastwest_proto::registry::v1 as pb;
 
 fn registry_binary() -> PathBuf {
     cargo_binary("eastwest-registry", "eastwest-registry")
-}
-
-struct Running {
-    child: Child,
-    addr: SocketAddr,
-}
-
-/// A failed assertion must not leave the server running.
-impl Drop for Running {
-    fn drop(&mut self) {
-        if matches!(self.child.try_wait(), Ok(None)) {
-            let _ = self.child.kill();
-            let _ = self.child.wait();
-        }
-    }
-}
-
-/// Starts the binary on an ephemeral port and reads the address it logs.
-fn start(bin: &Path, dir: &Path) -> Running {
-    let mut child = Command::new(bin)
-        .args(["--listen", "127.0.0.1:0", "--data-dir"])
-        .arg(dir)
-        .env("RUST_LOG", "info")
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("spawn registry");
-    let stderr = child.stderr.take().expect("stderr");
-    let (tx, rx) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
-            if let Some(rest) = line.split("local=").nth(1) {
-                let addr = rest.split_whitespace().next().unwrap_or_default().to_string();
-                let _ = tx.send(addr);
-            }
-        }
-    });
-    let addr = rx.recv_timeout(Duration::from_secs(30)).expect("registry logged its address");
-    Running { child, addr: addr.parse().expect("socket address") }
 }
 
 fn signal(child: &Child, sig: &str) {
@@ -67,7 +26,7 @@ async fn every_acknowledged_write_survives_sigkill() {
     let bin = tokio::task::spawn_blocking(registry_binary).await.expect("build");
     let tempdir = tempfile::tempdir().expect("tempdir");
     let dir = tempdir.path().join("registry");
-    let mut running = start(&bin, &dir);
+    let mut running = RegistryProcess::start(&bin, &dir);
     let mut c = connect(running.addr).await;
     east(&mut c, "e").await;
     west(&mut c, "w").await;
@@ -130,7 +89,7 @@ async fn every_acknowledged_write_survives_sigkill() {
     assert!(acknowledged.len() >= 400, "the test must have written before the kill: {}", acknowledged.len());
     eprintln!("acknowledged before SIGKILL: {} writes from 16 clients", acknowledged.len());
 
-    let mut restarted = start(&bin, &dir);
+    let mut restarted = RegistryProcess::start(&bin, &dir);
     let mut c = connect(restarted.addr).await;
     let mut stored: std::collections::BTreeSet<String> =
         all_actor_names(&mut c, pb::ListActorsRequest { page_size: 1000, ..Default::default() })
@@ -168,7 +127,7 @@ async fn a_second_process_on_the_same_directory_fails_fast_and_says_why() {
     let bin = tokio::task::spawn_blocking(registry_binary).await.expect("build");
     let tempdir = tempfile::tempdir().expect("tempdir");
     let dir = tempdir.path().join("registry");
-    let mut first = start(&bin, &dir);
+    let mut first = RegistryProcess::start(&bin, &dir);
 
     let started = Instant::now();
     let second =

@@ -6,10 +6,8 @@
 
 mod common;
 
-use std::io::{BufRead, BufReader};
 use std::net::SocketAddr;
-use std::path::Path;
-use std::process::{Child, Command, Stdio};
+
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
@@ -281,46 +279,6 @@ async fn reads_alone_fail_over_and_find_a_restarted_replica() {
     restart_one_then_stop_the_other(Duration::from_secs(3600)).await;
 }
 
-/// The real registry binary, for a replica that dies without a word.
-struct Running {
-    child: Child,
-    addr: SocketAddr,
-}
-
-/// A failed assertion must not leave the server running.
-impl Drop for Running {
-    fn drop(&mut self) {
-        if matches!(self.child.try_wait(), Ok(None)) {
-            let _ = self.child.kill();
-            let _ = self.child.wait();
-        }
-    }
-}
-
-/// Starts the binary on an ephemeral port and reads the address it logs.
-fn start_binary(bin: &Path, dir: &Path) -> Running {
-    let mut child = Command::new(bin)
-        .args(["--listen", "127.0.0.1:0", "--data-dir"])
-        .arg(dir)
-        .env("RUST_LOG", "info")
-        .env("EASTWEST_LOG_FORMAT", "text")
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("spawn registry");
-    let stderr = child.stderr.take().expect("stderr");
-    let (tx, rx) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
-            if let Some(rest) = line.split("local=").nth(1) {
-                let _ = tx.send(rest.split_whitespace().next().unwrap_or_default().to_string());
-            }
-        }
-    });
-    let addr = rx.recv_timeout(Duration::from_secs(30)).expect("registry logged its address");
-    Running { child, addr: addr.parse().expect("socket address") }
-}
-
 /// Calls EvaluatePairing from `tasks` tasks at once, over and over, until `done` is set. Gives the
 /// number of calls, the failures and the slowest call.
 fn keep_calling(
@@ -367,8 +325,8 @@ async fn a_killed_replica_process_fails_no_call_even_mid_flight() {
     let bin =
         tokio::task::spawn_blocking(|| cargo_binary("eastwest-registry", "eastwest-registry")).await.expect("build");
     let tempdir = tempfile::tempdir().expect("tempdir");
-    let mut a = start_binary(&bin, &tempdir.path().join("a"));
-    let b = start_binary(&bin, &tempdir.path().join("b"));
+    let mut a = RegistryProcess::start(&bin, &tempdir.path().join("a"));
+    let b = RegistryProcess::start(&bin, &tempdir.path().join("b"));
     let mut names = Vec::new();
     for addr in [a.addr, b.addr] {
         names = load(&mut connect(addr).await, PAIRINGS).await;

@@ -407,3 +407,48 @@ pub fn cargo_binary(package: &str, bin: &str) -> PathBuf {
     assert!(status.success(), "building {bin} failed");
     profile_dir.join(bin)
 }
+
+/// The real `eastwest-registry` binary on a sled directory, for what only a process boundary
+/// shows (SIGKILL, SIGTERM, the data-dir lock, a replica that dies without a word).
+pub struct RegistryProcess {
+    pub child: std::process::Child,
+    pub addr: SocketAddr,
+}
+
+/// A failed assertion must not leave the server running.
+impl Drop for RegistryProcess {
+    fn drop(&mut self) {
+        if matches!(self.child.try_wait(), Ok(None)) {
+            let _ = self.child.kill();
+            let _ = self.child.wait();
+        }
+    }
+}
+
+impl RegistryProcess {
+    /// Starts the binary `bin` on an ephemeral port and reads the address it logs.
+    pub fn start(bin: &Path, dir: &Path) -> Self {
+        use std::io::{BufRead, BufReader};
+        use std::process::{Command, Stdio};
+        let mut child = Command::new(bin)
+            .args(["--listen", "127.0.0.1:0", "--data-dir"])
+            .arg(dir)
+            .env("RUST_LOG", "info")
+            .env("EASTWEST_LOG_FORMAT", "text")
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("spawn registry");
+        let stderr = child.stderr.take().expect("stderr");
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+                if let Some(rest) = line.split("local=").nth(1) {
+                    let _ = tx.send(rest.split_whitespace().next().unwrap_or_default().to_string());
+                }
+            }
+        });
+        let addr = rx.recv_timeout(Duration::from_secs(30)).expect("registry logged its address");
+        Self { child, addr: addr.parse().expect("socket address") }
+    }
+}
