@@ -8,6 +8,11 @@
 //!   from disk to disk.
 //! - `registry`: `get_actor` and a page of 50 of `list_actors` by region prefix, at 10,000 actors.
 //! - `registry_durable`: `create_actor`, reads, validation, index entries and a durable commit.
+//! - `sled_ceiling`: sled itself, below the store: what an atomic create (a sled transaction
+//!   writing a record and four index keys) costs from 16 threads with no flush at all, next to
+//!   the same five keys inserted one by one without atomicity. The ceiling that a durable
+//!   create-actor on sled cannot pass (docs/performance.md); the only sled use outside
+//!   `store/sled_store.rs`, to measure the engine.
 
 use std::hint::black_box;
 use std::sync::Arc;
@@ -220,5 +225,69 @@ fn registry_benches(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, store_benches, registry_benches);
+/// Runs `write(thread, i)` `iters` times spread over 16 threads; the elapsed wall time.
+fn from_16_threads(iters: u64, write: impl Fn(u64, u64) + Send + Sync + 'static) -> Duration {
+    let write = Arc::new(write);
+    let per_thread = iters.div_ceil(WRITERS);
+    let started = std::time::Instant::now();
+    let threads: Vec<_> = (0..WRITERS)
+        .map(|t| {
+            let write = Arc::clone(&write);
+            std::thread::spawn(move || (0..per_thread).for_each(|i| write(t, i)))
+        })
+        .collect();
+    for thread in threads {
+        thread.join().expect("writer thread");
+    }
+    started.elapsed()
+}
+
+fn sled_ceiling(c: &mut Criterion) {
+    let dir = tempfile::tempdir().expect("creating a temporary directory");
+    let db = sled::Config::new()
+        .path(dir.path())
+        .cache_capacity(CACHE_BYTES)
+        .flush_every_ms(Some(1_000))
+        .open()
+        .expect("opening sled");
+    let round = Arc::new(std::sync::atomic::AtomicU64::new(0));
+    let mut group = c.benchmark_group("sled_ceiling");
+    group.warm_up_time(Duration::from_secs(1)).measurement_time(Duration::from_secs(3));
+    group.throughput(Throughput::Elements(1));
+    for atomic in [true, false] {
+        let name = if atomic { "txn_record_and_4_index_keys_16_threads" } else { "5_inserts_16_threads" };
+        let (db, round) = (db.clone(), Arc::clone(&round));
+        group.bench_function(name, move |b| {
+            b.iter_custom(|iters| {
+                let r = round.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                let db = db.clone();
+                from_16_threads(iters, move |t, i| {
+                    let id = format!("{r}-{t}-{i}");
+                    let record = [b"a/".as_slice(), id.as_bytes()].concat();
+                    let index: Vec<Vec<u8>> = (0..4).map(|j| format!("x/{j}/{id}").into_bytes()).collect();
+                    if atomic {
+                        let result: Result<(), sled::transaction::TransactionError<()>> = db.transaction(|tx| {
+                            if tx.get(&record)?.is_none() {
+                                tx.insert(record.as_slice(), value(i))?;
+                                for k in &index {
+                                    tx.insert(k.as_slice(), id.as_bytes())?;
+                                }
+                            }
+                            Ok(())
+                        });
+                        result.expect("transaction");
+                    } else {
+                        db.insert(&record, value(i)).expect("insert");
+                        for k in &index {
+                            db.insert(k, id.as_bytes()).expect("insert");
+                        }
+                    }
+                })
+            })
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(benches, store_benches, registry_benches, sled_ceiling);
 criterion_main!(benches);
