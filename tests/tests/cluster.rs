@@ -565,3 +565,45 @@ async fn evaluation_keeps_answering_when_one_registry_replica_stops() {
     evaluation.stop().await;
     b.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn the_registry_binary_runs_on_etcd_from_its_flags_or_their_environment_twins() {
+    let bin = tokio::task::spawn_blocking(|| cargo_binary_with_etcd("eastwest-registry", "eastwest-registry"))
+        .await
+        .expect("build");
+    let cluster = EtcdCluster::start(1);
+    let endpoints = cluster.endpoints().join(",");
+    let flags = ["--store", "etcd", "--etcd-endpoints", endpoints.as_str(), "--etcd-prefix", "/bin"];
+    let first = RegistryProcess::start_with(&bin, &flags, &[]);
+    let mut c = connect(first.addr).await;
+    let created = east(&mut c, "js").await;
+    let status = std::process::Command::new("kill").args(["-TERM", &first.child.id().to_string()]).status();
+    assert!(status.expect("kill").success());
+    let mut first = first;
+    assert!(first.child.wait().expect("wait").success(), "SIGTERM ends the registry cleanly");
+
+    // The same data through the environment twins alone.
+    let envs = [
+        ("EASTWEST_REGISTRY_STORE", "etcd"),
+        ("EASTWEST_ETCD_ENDPOINTS", endpoints.as_str()),
+        ("EASTWEST_ETCD_PREFIX", "/bin"),
+    ];
+    let second = RegistryProcess::start_with(&bin, &[], &envs);
+    let mut c = connect(second.addr).await;
+    let read = c.get_actor(pb::GetActorRequest { name: created.name.clone() }).await.expect("same prefix");
+    assert_eq!(read.into_inner(), created);
+    // Another prefix is another registry.
+    let other = RegistryProcess::start_with(
+        &bin,
+        &["--store", "etcd", "--etcd-endpoints", &endpoints],
+        &[("EASTWEST_ETCD_PREFIX", "/other")],
+    );
+    let mut o = connect(other.addr).await;
+    assert_code(o.get_actor(pb::GetActorRequest { name: created.name }).await, Code::NotFound);
+
+    // Without endpoints it says what is missing.
+    let out = std::process::Command::new(&bin).args(["--store", "etcd"]).output().expect("run");
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("--etcd-endpoints"), "{stderr}");
+}
