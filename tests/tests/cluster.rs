@@ -183,6 +183,22 @@ async fn a_listing_reads_one_snapshot_and_a_compacted_one_must_restart() {
     assert_eq!(all_actor_names(&mut c, pb::ListActorsRequest::default()).await.len(), 7);
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn prefixes_must_be_absolute_and_must_not_nest() {
+    use eastwest_registry::store::{EtcdConfig, EtcdStore, StoreError};
+    let (cluster, a, _b) = replicas(1).await;
+    let mut c = a.client().await;
+    east(&mut c, "js").await;
+    let endpoints = cluster.lock().expect("cluster").endpoints();
+    for prefix in ["/ew/inner", "/ew/a", "", "/", "eastwest", "/a//b"] {
+        let opened = EtcdStore::open(&EtcdConfig::new(endpoints.clone(), prefix)).await;
+        assert!(matches!(opened, Err(StoreError::Config(_))), "{prefix:?}: {:?}", opened.err());
+    }
+    // A sibling is fine, and the registry at /ew is untouched.
+    EtcdStore::open(&EtcdConfig::new(endpoints, "/ew2")).await.expect("a sibling prefix");
+    assert_eq!(all_actor_names(&mut c, pb::ListActorsRequest::default()).await, ["actors/js"]);
+}
+
 /// The member that leads the cluster now, by index.
 async fn leader(cluster: &Arc<Mutex<EtcdCluster>>) -> usize {
     let endpoints = cluster.lock().expect("cluster").endpoints();
@@ -285,6 +301,13 @@ async fn losing_one_member_loses_no_write_and_losing_quorum_is_reported_then_rec
     }
     for (id, _) in &writes.failed {
         assert_whole_or_absent(&mut cb, id).await;
+    }
+    // A majority lives: both replicas stay ready, whichever member their probes reach first.
+    for _ in 0..10 {
+        for url in [a.url(), b.url()] {
+            assert_eq!(health(&url).await, Some(ServingStatus::Serving as i32), "{url} with one member down");
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
     }
 
     // A second member gone: no quorum. Calls fail promptly with UNAVAILABLE; health follows.
@@ -606,4 +629,13 @@ async fn the_registry_binary_runs_on_etcd_from_its_flags_or_their_environment_tw
     assert!(!out.status.success());
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("--etcd-endpoints"), "{stderr}");
+    // Endpoints without --store etcd are a forgotten flag, not a wish for sled.
+    let out = std::process::Command::new(&bin)
+        .env("EASTWEST_ETCD_ENDPOINTS", &endpoints)
+        .args(["--listen", "127.0.0.1:0"])
+        .output()
+        .expect("run");
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("--store etcd"), "{stderr}");
 }

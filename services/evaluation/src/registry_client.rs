@@ -106,6 +106,9 @@ impl RegistryReader {
     pub fn connect_lazy(urls: &[String], policy: CallPolicy) -> anyhow::Result<Self> {
         let replicas = urls
             .iter()
+            // `a, b` is as meant as `a,b`.
+            .map(|url| url.trim().to_string())
+            .filter(|url| !url.is_empty())
             .map(|url| {
                 if !url.starts_with("http://") {
                     anyhow::bail!(

@@ -86,6 +86,18 @@ async fn run() -> anyhow::Result<()> {
         ServeOptions { drain_timeout: Duration::from_secs(args.drain_timeout_secs), ..ServeOptions::default() };
     match args.store {
         StoreKind::Sled => {
+            // An etcd setting with the default store is a forgotten --store etcd, not a wish for sled.
+            let etcd_settings = !args.etcd_endpoints.iter().all(|e| e.trim().is_empty())
+                || args.etcd_ca_file.is_some()
+                || args.etcd_cert_file.is_some()
+                || args.etcd_key_file.is_some();
+            if etcd_settings {
+                anyhow::bail!(
+                    "etcd settings are given but the store is sled; add --store etcd (EASTWEST_REGISTRY_STORE=etcd) \
+                     or drop the etcd settings"
+                );
+            }
+            tracing::info!(data_dir = %args.data_dir.display(), cache_mib = args.cache_mib, "store: sled");
             let config = SledConfig { path: args.data_dir.clone(), cache_capacity_bytes: args.cache_mib << 20 };
             let store = SledStore::open(&config)
                 .with_context(|| format!("cannot open the registry store in {}", args.data_dir.display()))?;
@@ -102,16 +114,19 @@ async fn listen(addr: SocketAddr) -> anyhow::Result<tokio::net::TcpListener> {
 #[cfg(feature = "etcd")]
 async fn serve_on_etcd(args: &Args, options: ServeOptions) -> anyhow::Result<()> {
     use eastwest_registry::store::{EtcdConfig, EtcdStore};
-    if args.etcd_endpoints.is_empty() {
+    let endpoints: Vec<String> =
+        args.etcd_endpoints.iter().map(|e| e.trim().to_string()).filter(|e| !e.is_empty()).collect();
+    if endpoints.is_empty() {
         anyhow::bail!("--store etcd needs --etcd-endpoints (or EASTWEST_ETCD_ENDPOINTS)");
     }
-    let mut config = EtcdConfig::new(args.etcd_endpoints.clone(), args.etcd_prefix.clone());
+    tracing::info!(endpoints = %endpoints.join(","), prefix = %args.etcd_prefix, "store: etcd");
+    let mut config = EtcdConfig::new(endpoints.clone(), args.etcd_prefix.clone());
     config.ca_file = args.etcd_ca_file.clone();
     config.cert_file = args.etcd_cert_file.clone();
     config.key_file = args.etcd_key_file.clone();
     let store = EtcdStore::open(&config)
         .await
-        .with_context(|| format!("cannot open the registry store in etcd at {}", args.etcd_endpoints.join(",")))?;
+        .with_context(|| format!("cannot open the registry store in etcd at {}", endpoints.join(",")))?;
     serve(listen(args.listen).await?, store, options, shutdown_signal()).await
 }
 

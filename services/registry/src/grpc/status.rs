@@ -73,6 +73,7 @@ pub fn to_status(err: RegistryError) -> Status {
             | StoreError::Compacted { .. }
             | StoreError::FutureRevision { .. }
             | StoreError::Refused(_)
+            | StoreError::Config(_)
             | StoreError::TooLarge { .. } => Status::internal(message),
         },
     }

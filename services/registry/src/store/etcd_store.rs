@@ -81,7 +81,21 @@ pub struct EtcdStore {
 }
 
 fn read_file(what: &str, path: &PathBuf) -> Result<Vec<u8>, StoreError> {
-    std::fs::read(path).map_err(|e| StoreError::Io(format!("reading the etcd {what} {}: {e}", path.display())))
+    std::fs::read(path).map_err(|e| StoreError::Config(format!("cannot read the etcd {what} {}: {e}", path.display())))
+}
+
+/// The key prefix as given, checked: absolute, not the root, no empty segment. Returns it
+/// without a trailing slash.
+fn checked_prefix(prefix: &str) -> Result<&str, StoreError> {
+    let trimmed = prefix.strip_suffix('/').unwrap_or(prefix);
+    let valid = trimmed.starts_with('/') && trimmed.len() > 1 && !trimmed[1..].split('/').any(str::is_empty);
+    if valid {
+        Ok(trimmed)
+    } else {
+        Err(StoreError::Config(format!(
+            "--etcd-prefix {prefix:?} must be an absolute key path other than \"/\", such as /eastwest"
+        )))
+    }
 }
 
 fn tls_options(config: &EtcdConfig) -> Result<Option<TlsOptions>, StoreError> {
@@ -91,7 +105,7 @@ fn tls_options(config: &EtcdConfig) -> Result<Option<TlsOptions>, StoreError> {
         }
         (None, None) => None,
         _ => {
-            return Err(StoreError::Io(
+            return Err(StoreError::Config(
                 "--etcd-cert-file and --etcd-key-file go together: give both or neither".into(),
             ));
         }
@@ -99,17 +113,17 @@ fn tls_options(config: &EtcdConfig) -> Result<Option<TlsOptions>, StoreError> {
     let ca = config.ca_file.as_ref().map(|ca| read_file("CA bundle", ca)).transpose()?;
     let https = config.endpoints.iter().filter(|e| e.starts_with("https://")).count();
     if https != 0 && https != config.endpoints.len() {
-        return Err(StoreError::Io("--etcd-endpoints mixes http:// and https:// URLs; use one scheme".into()));
+        return Err(StoreError::Config("--etcd-endpoints mixes http:// and https:// URLs; use one scheme".into()));
     }
     match (https > 0, ca.is_some()) {
         // This build trusts no system roots: the CA must be named.
         (true, false) => {
-            return Err(StoreError::Io(
+            return Err(StoreError::Config(
                 "https:// etcd endpoints need --etcd-ca-file, the CA that signed the members' certificates".into(),
             ));
         }
         (false, true) | (false, false) if identity.is_some() || ca.is_some() => {
-            return Err(StoreError::Io(
+            return Err(StoreError::Config(
                 "TLS files are given but the etcd endpoints are http://; use https:// URLs".into(),
             ));
         }
@@ -218,9 +232,11 @@ impl EtcdStore {
     /// `connect_patience` for a member to answer, so that a registry started beside its etcd does
     /// not fail.
     pub async fn open(config: &EtcdConfig) -> Result<Self, StoreError> {
-        if config.endpoints.is_empty() {
-            return Err(StoreError::Io("no etcd endpoints given (--etcd-endpoints)".into()));
+        let endpoints: Vec<&str> = config.endpoints.iter().map(|e| e.trim()).filter(|e| !e.is_empty()).collect();
+        if endpoints.is_empty() {
+            return Err(StoreError::Config("no etcd endpoints given (--etcd-endpoints)".into()));
         }
+        let prefix = checked_prefix(&config.prefix)?;
         let mut options = ConnectOptions::new()
             .with_timeout(config.request_timeout)
             .with_connect_timeout(config.request_timeout)
@@ -230,26 +246,52 @@ impl EtcdStore {
         if let Some(tls) = tls_options(config)? {
             options = options.with_tls(tls);
         }
-        let client = Client::connect(&config.endpoints, Some(options))
+        let listed = endpoints.join(",");
+        let client = Client::connect(&endpoints, Some(options))
             .await
-            .map_err(|e| StoreError::Io(format!("connecting to etcd at {}: {e}", config.endpoints.join(","))))?;
-        let prefix = config.prefix.trim_end_matches('/');
+            .map_err(|e| StoreError::Config(format!("the etcd endpoints {listed:?} are not usable: {e}")))?;
         let store = Self {
             kv: client.kv_client().max_decoding_message_size(MAX_READ_BYTES),
             root: format!("{prefix}/").into_bytes(),
             budget: config.budget,
-            location: format!("etcd {} under {prefix}/", config.endpoints.join(",")),
+            location: format!("etcd {listed} under {prefix}/"),
         };
         let started = Instant::now();
         loop {
-            match store.check_format().await {
+            match store.check_layout(prefix).await {
                 Err(StoreError::Unavailable(why)) if started.elapsed() < config.connect_patience => {
                     tracing::warn!(%why, "etcd is not answering yet; retrying");
                     tokio::time::sleep(Duration::from_millis(250)).await;
                 }
+                Err(StoreError::Unavailable(why)) => {
+                    return Err(StoreError::Unavailable(format!(
+                        "no etcd member at {listed} answered with a leader within {:?} (last: {why})",
+                        config.connect_patience
+                    )));
+                }
                 other => return other.map(|()| store),
             }
         }
+    }
+
+    /// Refuses a prefix inside another registry's (its keys would be read as that registry's
+    /// records), then checks or writes the format version.
+    async fn check_layout(&self, prefix: &str) -> Result<(), StoreError> {
+        let mut outer = prefix;
+        while let Some(cut) = outer.rfind('/').filter(|&cut| cut > 0) {
+            outer = &outer[..cut];
+            let key = [outer.as_bytes(), b"/", FORMAT_KEY].concat();
+            let found = self.with_members(|mut kv| {
+                let key = key.clone();
+                async move { kv.get(key, None).await }
+            });
+            if !found.await?.kvs().is_empty() {
+                return Err(StoreError::Config(format!(
+                    "--etcd-prefix {prefix} lies inside the registry at {outer}/; prefixes must not nest"
+                )));
+            }
+        }
+        self.check_format().await
     }
 
     fn full(&self, key: &[u8]) -> Vec<u8> {
@@ -478,7 +520,11 @@ impl Store for EtcdStore {
                 // Certainly not applied: safe to send again while the budget lasts.
                 Err(e) if never_applied(&e) => {
                     if Instant::now() >= deadline {
-                        return Err(StoreError::Unavailable(format!("{}; the write was not applied", classify(e))));
+                        let why = match classify(e) {
+                            StoreError::Unavailable(why) => why,
+                            other => other.to_string(),
+                        };
+                        return Err(StoreError::Unavailable(format!("{why}; the write was not applied")));
                     }
                     tracing::debug!(error = %e, attempt, "etcd refused the transaction before applying it; retrying");
                     pause(attempt, deadline).await;
@@ -503,10 +549,23 @@ impl Store for EtcdStore {
         ETCD_LIMITS
     }
 
+    /// Whether some member answers with a leader. The client's balancer may send one attempt to a
+    /// member that is down while the others hold a majority, so a failed attempt is repeated on
+    /// the next for up to a second and a half; only then is the store reported unavailable.
     async fn ready(&self) -> Result<(), StoreError> {
         let key = self.full(FORMAT_KEY);
-        // One attempt, no retries: health reports the state of this moment.
-        self.kv.clone().get(key, None).await.map(|_| ()).map_err(classify)
+        let deadline = Instant::now() + Duration::from_millis(1_500);
+        let mut attempt = 0;
+        loop {
+            match self.kv.clone().get(key.clone(), None).await.map_err(classify) {
+                Ok(_) => return Ok(()),
+                Err(StoreError::Unavailable(_)) if Instant::now() < deadline => {
+                    pause(attempt, deadline).await;
+                    attempt += 1;
+                }
+                Err(e) => return Err(e),
+            }
+        }
     }
 }
 

@@ -155,6 +155,9 @@ pub enum StoreError {
     /// A read asked for a revision the engine has not reached (a forged or foreign page token).
     #[error("revision {revision} is in the future of this store")]
     FutureRevision { revision: u64 },
+    /// The store's settings are wrong (a flag, a file): nothing was read or written.
+    #[error("invalid store settings: {0}")]
+    Config(String),
     /// The engine refused the request for a reason that repeating it cannot cure.
     #[error("the store refused the request: {0}")]
     Refused(String),
