@@ -26,6 +26,7 @@ use etcd_client::{
 
 use super::{
     Expect, FORMAT_KEY, FORMAT_VERSION, Key, Outcome, Scan, Scanned, Store, StoreError, Txn, TxnLimits, Versioned,
+    check_format_version,
 };
 
 /// etcd's defaults are 128 operations per transaction (`--max-txn-ops`) and 1.5 MiB per request
@@ -312,26 +313,27 @@ impl EtcdStore {
         let stored = self.get(FORMAT_KEY.to_vec()).await?.ok_or_else(|| {
             StoreError::Corrupt(format!("the format key in {} vanished while it was read", self.location))
         })?;
-        let bytes: [u8; 4] = stored
-            .value
-            .as_slice()
-            .try_into()
-            .map_err(|_| StoreError::Corrupt(format!("the format key in {} is not 4 bytes", self.location)))?;
-        let found = u32::from_be_bytes(bytes);
-        if found > FORMAT_VERSION {
-            return Err(StoreError::NewerFormat { path: self.location.clone(), found, supported: FORMAT_VERSION });
-        }
-        Ok(())
+        check_format_version(&self.location, &stored.value)
     }
 
     /// Runs `call` until it succeeds, fails for a reason other than availability, or the budget
     /// is spent.
-    async fn with_members<T, F, Fut>(&self, mut call: F) -> Result<T, StoreError>
+    async fn with_members<T, F, Fut>(&self, call: F) -> Result<T, StoreError>
     where
         F: FnMut(KvClient) -> Fut,
         Fut: std::future::Future<Output = Result<T, etcd_client::Error>>,
     {
-        let deadline = Instant::now() + self.budget;
+        self.with_members_for(self.budget, call).await
+    }
+
+    /// [`EtcdStore::with_members`] with a budget of its own. Each attempt goes to the member the
+    /// client's balancer picks, so a retry usually reaches another one.
+    async fn with_members_for<T, F, Fut>(&self, budget: Duration, mut call: F) -> Result<T, StoreError>
+    where
+        F: FnMut(KvClient) -> Fut,
+        Fut: std::future::Future<Output = Result<T, etcd_client::Error>>,
+    {
+        let deadline = Instant::now() + budget;
         let mut attempt = 0;
         loop {
             match call(self.kv.clone()).await.map_err(classify) {
@@ -554,18 +556,12 @@ impl Store for EtcdStore {
     /// the next for up to a second and a half; only then is the store reported unavailable.
     async fn ready(&self) -> Result<(), StoreError> {
         let key = self.full(FORMAT_KEY);
-        let deadline = Instant::now() + Duration::from_millis(1_500);
-        let mut attempt = 0;
-        loop {
-            match self.kv.clone().get(key.clone(), None).await.map_err(classify) {
-                Ok(_) => return Ok(()),
-                Err(StoreError::Unavailable(_)) if Instant::now() < deadline => {
-                    pause(attempt, deadline).await;
-                    attempt += 1;
-                }
-                Err(e) => return Err(e),
-            }
-        }
+        self.with_members_for(Duration::from_millis(1_500), |mut kv| {
+            let key = key.clone();
+            async move { kv.get(key, None).await }
+        })
+        .await
+        .map(|_| ())
     }
 }
 

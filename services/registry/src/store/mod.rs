@@ -24,6 +24,19 @@ pub type Key = Vec<u8>;
 pub const FORMAT_VERSION: u32 = 1;
 pub const FORMAT_KEY: &[u8] = b"meta/format";
 
+/// Checks the format version stored under [`FORMAT_KEY`] of the store at `location`: data of a
+/// newer format is refused, never misread.
+pub(crate) fn check_format_version(location: &str, stored: &[u8]) -> Result<(), StoreError> {
+    let bytes: [u8; 4] = stored
+        .try_into()
+        .map_err(|_| StoreError::Corrupt(format!("the format version key in {location} is not 4 bytes")))?;
+    let found = u32::from_be_bytes(bytes);
+    if found > FORMAT_VERSION {
+        return Err(StoreError::NewerFormat { path: location.to_string(), found, supported: FORMAT_VERSION });
+    }
+    Ok(())
+}
+
 /// A value and the revision of the commit that last wrote it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Versioned {

@@ -11,7 +11,10 @@ use std::time::Duration;
 use sled::transaction::{ConflictableTransactionError, TransactionError};
 
 use super::flush::GroupFlush;
-use super::{Expect, FORMAT_KEY, FORMAT_VERSION, Key, Outcome, Scan, Scanned, Store, StoreError, Txn, Versioned};
+use super::{
+    Expect, FORMAT_KEY, FORMAT_VERSION, Key, Outcome, Scan, Scanned, Store, StoreError, Txn, Versioned,
+    check_format_version,
+};
 
 const REVISION_BYTES: usize = 8;
 /// How long `open` waits for a data directory's lock before reporting it in use.
@@ -111,21 +114,7 @@ impl Drop for SledStore {
 /// Writes the format version into a new store; refuses a store written by a newer format.
 fn check_format(db: &sled::Db, path: &Path) -> Result<(), StoreError> {
     match db.get(FORMAT_KEY).map_err(io)? {
-        Some(raw) => {
-            let bytes: [u8; 4] = raw
-                .as_ref()
-                .try_into()
-                .map_err(|_| StoreError::Corrupt("the format version key is not 4 bytes".into()))?;
-            let found = u32::from_be_bytes(bytes);
-            if found > FORMAT_VERSION {
-                return Err(StoreError::NewerFormat {
-                    path: path.display().to_string(),
-                    found,
-                    supported: FORMAT_VERSION,
-                });
-            }
-            Ok(())
-        }
+        Some(raw) => check_format_version(&path.display().to_string(), &raw),
         None => {
             db.insert(FORMAT_KEY, &FORMAT_VERSION.to_be_bytes()).map_err(io)?;
             db.flush().map_err(io)?;
