@@ -498,7 +498,13 @@ async fn a_write_whose_answer_is_lost_is_settled_by_reading_it_back_never_resent
     let backing =
         |endpoints: Vec<String>| Backing::Etcd { cluster: Arc::clone(&cluster), endpoints, prefix: "/ew".into() };
     // A reaches etcd through the lossy link, B directly.
-    let a = TestRegistry::start_on(backing(vec![link.url.clone()]), any_addr()).await;
+    // No health probes from A: a probe's answer swallowed just before A's write would break the
+    // link's connection, and the write would then wait on a handshake that never completes.
+    let quiet = eastwest_registry::server::ServeOptions {
+        health_interval: Duration::from_secs(3600),
+        ..eastwest_registry::server::ServeOptions::default()
+    };
+    let a = TestRegistry::start_on_with(backing(vec![link.url.clone()]), any_addr(), quiet).await;
     let b = TestRegistry::start_on(backing(endpoints.clone()), any_addr()).await;
     let (mut ca, mut cb) = (a.client().await, b.client().await);
 

@@ -137,10 +137,15 @@ impl TestRegistry {
 
     /// A registry on `backing` (a restart, or a second replica of the same etcd data).
     pub async fn start_on(backing: Backing, addr: SocketAddr) -> Self {
+        let options = ServeOptions { drain_timeout: Duration::from_secs(5), ..ServeOptions::default() };
+        Self::start_on_with(backing, addr, options).await
+    }
+
+    /// [`TestRegistry::start_on`] with serving options of the test's own.
+    pub async fn start_on_with(backing: Backing, addr: SocketAddr, options: ServeOptions) -> Self {
         let listener = tokio::net::TcpListener::bind(addr).await.expect("bind");
         let addr = listener.local_addr().expect("addr");
         let (stop, stopped) = oneshot::channel::<()>();
-        let options = ServeOptions { drain_timeout: Duration::from_secs(5), ..ServeOptions::default() };
         let shutdown = async {
             let _ = stopped.await;
         };
