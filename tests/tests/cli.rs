@@ -117,6 +117,77 @@ async fn records_can_be_created_listed_shown_and_deleted() {
     registry.stop().await;
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn updates_change_the_named_fields_and_etags_guard_them() {
+    let registry = TestRegistry::start().await;
+    let evaluation = TestEvaluation::start(&registry.url()).await;
+    let cli = Cli::new(&registry, &evaluation).await;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let js = JS.replace(r#""region_code""#, r#""description":"东部省份","region_code""#);
+    cli.ok(&["actors", "create", "--id", "js", "--json", &js]).await;
+    cli.ok(&["actors", "create", "--id", "sn", "--json", SN]).await;
+
+    // Only the fields the JSON names change; one given its default is cleared.
+    let table = cli.run(&["actors", "update", "js", "--json", r#"{"displayName":"江苏省","description":""}"#]).await;
+    assert!(table.status.success(), "{}", stderr(&table));
+    assert!(String::from_utf8_lossy(&table.stdout).contains("江苏省"));
+    assert!(stderr(&table).starts_with("etag: "), "a table names the etag for --etag: {}", stderr(&table));
+    let js = json_lines(&cli.ok(&["actors", "get", "js", "--output", "json"]).await).remove(0);
+    assert_eq!(js["display_name"], "江苏省");
+    assert_eq!(js["description"], "", "cleared");
+    assert_eq!(js["category"], "ACTOR_CATEGORY_GOVERNMENT_BODY", "untouched");
+    assert_eq!(js["region_code"], "320000", "untouched");
+
+    // `get --output json`, edited, back through `update --file`: the record's etag guards it.
+    let mut edited = js.clone();
+    edited["display_name"] = "江苏省人民政府".into();
+    let file = write(dir.path(), "js.json", &edited.to_string());
+    let path = file.to_str().expect("path");
+    cli.ok(&["actors", "update", "js", "--file", path]).await;
+    let stale = cli.run(&["actors", "update", "js", "--file", path]).await;
+    assert_eq!(stale.status.code(), Some(1), "the file's etag is now stale");
+    assert!(stderr(&stale).contains("Aborted"), "{}", stderr(&stale));
+    let etag = json_lines(&cli.ok(&["actors", "get", "js", "--output", "json"]).await)[0]["etag"]
+        .as_str()
+        .expect("etag")
+        .to_string();
+    let old = js["etag"].as_str().expect("etag");
+    assert_ne!(old, etag);
+    let stale_flag = cli.run(&["actors", "update", "js", "--etag", old, "--json", r#"{"description":"x"}"#]).await;
+    assert_eq!(stale_flag.status.code(), Some(1), "{}", stderr(&stale_flag));
+    cli.ok(&["actors", "update", "js", "--etag", &etag, "--json", r#"{"description":"x"}"#]).await;
+
+    // The server's checks still apply, field by field.
+    let wrong = cli.run(&["actors", "update", "js", "--json", r#"{"region_code":"999999"}"#]).await;
+    assert_eq!(wrong.status.code(), Some(1));
+    assert!(stderr(&wrong).contains("actor.region_code"), "{}", stderr(&wrong));
+
+    // Pairings too.
+    let pairing = r#"{"title":"江苏—陕西","east":"actors/js","west":"actors/sn","level":"PAIRING_LEVEL_PROVINCE","leadership":"LEADERSHIP_GOVERNMENT_LED","state":"PAIRING_STATE_ACTIVE"}"#;
+    cli.ok(&["pairings", "create", "--id", "js-sn", "--json", pairing]).await;
+    cli.ok(&["pairings", "update", "pairings/js-sn", "--json", r#"{"state":"PAIRING_STATE_CLOSED"}"#]).await;
+    let closed = json_lines(&cli.ok(&["pairings", "get", "js-sn", "--output", "json"]).await).remove(0);
+    assert_eq!(closed["state"], "PAIRING_STATE_CLOSED");
+    assert_eq!(closed["title"], "江苏—陕西");
+
+    // Careless input: exit 2, nothing sent, nothing changed.
+    for bad in [
+        vec!["actors", "update", "js", "--json", "{}"],
+        vec!["actors", "update", "js", "--json", r#"{"colour":"red"}"#],
+        vec!["actors", "update", "js", "--json", r#"["display_name"]"#],
+        vec!["actors", "update", "js", "--json", r#"{"name":"actors/sn","display_name":"x"}"#],
+        vec!["actors", "update", "js", "--etag", "7", "--json", r#"{"etag":"8","display_name":"x"}"#],
+    ] {
+        let out = cli.run(&bad).await;
+        assert_eq!(out.status.code(), Some(2), "{bad:?}: {}", stderr(&out));
+    }
+    let unchanged = json_lines(&cli.ok(&["actors", "get", "js", "--output", "json"]).await).remove(0);
+    assert_eq!(unchanged["display_name"], "江苏省人民政府");
+    assert_eq!(unchanged["description"], "x");
+    evaluation.stop().await;
+    registry.stop().await;
+}
+
 fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
     let path = dir.join(name);
     std::fs::write(&path, text).expect("write");

@@ -151,6 +151,10 @@ pub enum RecordCommand<F: Args> {
     Get { name: String },
     /// Create from proto3 JSON (`--json '{...}'` or `--file F`, `-` for stdin).
     Create(CreateArgs),
+    /// Change the fields the JSON names, and only those: `--json '{"display_name":"..."}'`. A field
+    /// given its default (`""`, `[]`) is cleared. A record piped from `get --output json` replaces
+    /// every field and carries its etag, so it fails if someone changed the record meanwhile.
+    Update(UpdateArgs),
     /// Delete by name or id.
     Delete {
         name: String,
@@ -194,6 +198,25 @@ pub struct CreateArgs {
     /// The client-chosen id; the server picks one when omitted.
     #[arg(long)]
     pub id: Option<String>,
+    #[command(flatten)]
+    pub record: RecordJson,
+}
+
+#[derive(Debug, Args)]
+pub struct UpdateArgs {
+    /// The record to change, by name or id.
+    pub name: String,
+    #[command(flatten)]
+    pub record: RecordJson,
+    /// Only if the record still has this etag (else ABORTED). Without it, an `etag` in the JSON
+    /// is checked; with neither, the change applies whatever the record's etag.
+    #[arg(long, default_value = "")]
+    pub etag: String,
+}
+
+/// A record, or the fields to change, as proto3 JSON.
+#[derive(Debug, Args)]
+pub struct RecordJson {
     /// The record as proto3 JSON.
     #[arg(long, conflicts_with = "file", required_unless_present = "file")]
     pub json: Option<String>,

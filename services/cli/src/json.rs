@@ -50,6 +50,23 @@ pub fn from_value<M: Message + Default>(full_name: &str, value: serde_json::Valu
     Ok(dynamic.transcode_to::<M>()?)
 }
 
+/// The proto field names of a JSON object's keys (which may be snake_case or lowerCamelCase): the
+/// update mask of a change given as JSON, so that a field set to its default is cleared, not skipped.
+pub fn field_paths(full_name: &str, value: &serde_json::Value) -> anyhow::Result<Vec<String>> {
+    let descriptor = descriptor(full_name)?;
+    let object = value.as_object().ok_or_else(|| anyhow::anyhow!("expected a JSON object"))?;
+    object
+        .keys()
+        .map(|key| {
+            descriptor
+                .get_field_by_name(key)
+                .or_else(|| descriptor.get_field_by_json_name(key))
+                .map(|field| field.name().to_string())
+                .ok_or_else(|| anyhow::anyhow!("{full_name} has no field {key:?}"))
+        })
+        .collect()
+}
+
 pub const ACTOR: &str = "eastwest.registry.v1.Actor";
 pub const PAIRING: &str = "eastwest.registry.v1.Pairing";
 pub const ACTIVITY: &str = "eastwest.registry.v1.Activity";
@@ -81,6 +98,16 @@ mod tests {
         assert_eq!(back, actor);
         let activity = pb::Activity { amount_fen: 269_000_000_000, ..Default::default() };
         assert_eq!(to_value(ACTIVITY, &activity, Fields::Set).expect("json")["amount_fen"], 269_000_000_000i64);
+    }
+
+    #[test]
+    fn field_paths_name_proto_fields_whatever_the_json_spelling() {
+        let value = serde_json::json!({"displayName": "x", "credit_code": "", "labels": {}});
+        let mut paths = field_paths(ACTOR, &value).expect("paths");
+        paths.sort();
+        assert_eq!(paths, ["credit_code", "display_name", "labels"]);
+        let err = field_paths(ACTOR, &serde_json::json!({"colour": "red"})).expect_err("unknown");
+        assert!(err.to_string().contains("colour"), "{err}");
     }
 
     #[test]

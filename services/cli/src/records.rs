@@ -1,4 +1,4 @@
-//! `actors`, `pairings` and `activities`: list, get, create, delete.
+//! `actors`, `pairings` and `activities`: list, get, create, update, delete.
 
 use std::io::Read as _;
 
@@ -7,8 +7,8 @@ use eastwest_proto::registry::v1::registry_service_client::RegistryServiceClient
 use tonic::transport::Channel;
 
 use crate::cli::{
-    ActivityCommand, ActorFilters, Category, CreateArgs, LeadershipArg, Level, Output, Paging, PairingFilters,
-    RecordCommand, SideArg, State,
+    ActivityCommand, ActorFilters, Category, LeadershipArg, Level, Output, Paging, PairingFilters, RecordCommand,
+    RecordJson, SideArg, State, UpdateArgs,
 };
 use crate::connect::named;
 use crate::error::{CliError, CliResult};
@@ -81,7 +81,7 @@ pub fn pairing_listing(f: &PairingFilters) -> pb::ListPairingsRequest {
 }
 
 /// A record's JSON from `--json` or `--file` (`-` for stdin).
-fn read_json(args: &CreateArgs) -> CliResult<serde_json::Value> {
+fn read_json(args: &RecordJson) -> CliResult<serde_json::Value> {
     let text = match (&args.json, &args.file) {
         (Some(text), _) => text.clone(),
         (None, Some(path)) if path.as_os_str() == "-" => {
@@ -98,6 +98,49 @@ fn read_json(args: &CreateArgs) -> CliResult<serde_json::Value> {
 
 fn parse<M: prost::Message + Default>(full_name: &str, value: serde_json::Value) -> CliResult<M> {
     json::from_value(full_name, value).map_err(|e| CliError::Usage(format!("the record does not fit {full_name}: {e}")))
+}
+
+/// An update from JSON: the record with its name (and etag) filled in, and a mask naming exactly
+/// the fields the JSON gives, so that `"description": ""` clears the description.
+fn change<M: prost::Message + Default>(
+    full_name: &str,
+    collection: &str,
+    args: &UpdateArgs,
+) -> CliResult<(M, prost_types::FieldMask)> {
+    use serde_json::Value;
+    let mut value = read_json(&args.record)?;
+    let name = named(collection, &args.name);
+    let Value::Object(fields) = &mut value else {
+        return Err(CliError::Usage(r#"give the changes as a JSON object, e.g. {"display_name": "..."}"#.into()));
+    };
+    if let Some(Value::String(given)) = fields.get("name")
+        && !given.is_empty()
+        && *given != name
+    {
+        return Err(CliError::Usage(format!("the JSON names {given} but the command names {name}")));
+    }
+    if !args.etag.is_empty() {
+        if let Some(Value::String(given)) = fields.get("etag")
+            && !given.is_empty()
+            && *given != args.etag
+        {
+            return Err(CliError::Usage(format!(
+                "--etag {} differs from the JSON's etag {given}; give one",
+                args.etag
+            )));
+        }
+        fields.insert("etag".into(), Value::String(args.etag.clone()));
+    }
+    fields.insert("name".into(), Value::String(name));
+    let paths: Vec<String> = json::field_paths(full_name, &value)
+        .map_err(|e| CliError::Usage(format!("the changes do not fit {full_name}: {e}")))?
+        .into_iter()
+        .filter(|path| path != "name" && path != "etag")
+        .collect();
+    if paths.is_empty() {
+        return Err(CliError::Usage("name at least one field to change".into()));
+    }
+    Ok((parse(full_name, value)?, prost_types::FieldMask { paths }))
 }
 
 fn enum_name<E: TryFrom<i32>>(raw: i32, name: fn(&E) -> &'static str, prefix: &str) -> String {
@@ -171,6 +214,22 @@ fn show<M: prost::Message>(
     Ok(())
 }
 
+/// One record as `show` prints it; in a table its etag follows on stderr, for `--etag`.
+fn show_one<M: prost::Message>(
+    output: Output,
+    full_name: &str,
+    headers: &[&'static str],
+    record: &M,
+    etag: &str,
+    row: impl Fn(&M) -> Vec<String>,
+) -> CliResult {
+    show(output, full_name, headers, std::slice::from_ref(record), row)?;
+    if output == Output::Table {
+        eprintln!("etag: {etag}");
+    }
+    Ok(())
+}
+
 /// Pages through a listing: one page, or every page with `--all`. Prints the next token on stderr.
 async fn paged<M, F, Fut>(paging: &Paging, mut fetch: F) -> CliResult<Vec<M>>
 where
@@ -215,13 +274,19 @@ pub async fn actors(mut client: Registry, output: Output, command: RecordCommand
         }
         RecordCommand::Get { name } => {
             let actor = client.get_actor(pb::GetActorRequest { name: named("actors", &name) }).await?.into_inner();
-            show(output, json::ACTOR, ACTOR_HEADERS, &[actor], actor_row)
+            show_one(output, json::ACTOR, ACTOR_HEADERS, &actor, &actor.etag, actor_row)
         }
         RecordCommand::Create(args) => {
-            let actor: pb::Actor = parse(json::ACTOR, read_json(&args)?)?;
+            let actor: pb::Actor = parse(json::ACTOR, read_json(&args.record)?)?;
             let request = pb::CreateActorRequest { actor: Some(actor), actor_id: args.id.clone().unwrap_or_default() };
             let created = client.create_actor(request).await?.into_inner();
-            show(output, json::ACTOR, ACTOR_HEADERS, &[created], actor_row)
+            show_one(output, json::ACTOR, ACTOR_HEADERS, &created, &created.etag, actor_row)
+        }
+        RecordCommand::Update(args) => {
+            let (actor, mask) = change::<pb::Actor>(json::ACTOR, "actors", &args)?;
+            let request = pb::UpdateActorRequest { actor: Some(actor), update_mask: Some(mask) };
+            let updated = client.update_actor(request).await?.into_inner();
+            show_one(output, json::ACTOR, ACTOR_HEADERS, &updated, &updated.etag, actor_row)
         }
         RecordCommand::Delete { name, etag, force } => {
             if force {
@@ -251,14 +316,20 @@ pub async fn pairings(mut client: Registry, output: Output, command: RecordComma
         }
         RecordCommand::Get { name } => {
             let p = client.get_pairing(pb::GetPairingRequest { name: named("pairings", &name) }).await?.into_inner();
-            show(output, json::PAIRING, PAIRING_HEADERS, &[p], pairing_row)
+            show_one(output, json::PAIRING, PAIRING_HEADERS, &p, &p.etag, pairing_row)
         }
         RecordCommand::Create(args) => {
-            let pairing: pb::Pairing = parse(json::PAIRING, read_json(&args)?)?;
+            let pairing: pb::Pairing = parse(json::PAIRING, read_json(&args.record)?)?;
             let request =
                 pb::CreatePairingRequest { pairing: Some(pairing), pairing_id: args.id.clone().unwrap_or_default() };
             let created = client.create_pairing(request).await?.into_inner();
-            show(output, json::PAIRING, PAIRING_HEADERS, &[created], pairing_row)
+            show_one(output, json::PAIRING, PAIRING_HEADERS, &created, &created.etag, pairing_row)
+        }
+        RecordCommand::Update(args) => {
+            let (pairing, mask) = change::<pb::Pairing>(json::PAIRING, "pairings", &args)?;
+            let request = pb::UpdatePairingRequest { pairing: Some(pairing), update_mask: Some(mask) };
+            let updated = client.update_pairing(request).await?.into_inner();
+            show_one(output, json::PAIRING, PAIRING_HEADERS, &updated, &updated.etag, pairing_row)
         }
         RecordCommand::Delete { name, etag, force } => {
             let name = named("pairings", &name);
@@ -285,17 +356,17 @@ pub async fn activities(mut client: Registry, output: Output, command: ActivityC
         }
         ActivityCommand::Get { name } => {
             let a = client.get_activity(pb::GetActivityRequest { name }).await?.into_inner();
-            show(output, json::ACTIVITY, ACTIVITY_HEADERS, &[a], activity_row)
+            show_one(output, json::ACTIVITY, ACTIVITY_HEADERS, &a, &a.etag, activity_row)
         }
         ActivityCommand::Create { pairing, create } => {
-            let activity: pb::Activity = parse(json::ACTIVITY, read_json(&create)?)?;
+            let activity: pb::Activity = parse(json::ACTIVITY, read_json(&create.record)?)?;
             let request = pb::CreateActivityRequest {
                 parent: named("pairings", &pairing),
                 activity: Some(activity),
                 activity_id: create.id.clone().unwrap_or_default(),
             };
             let created = client.create_activity(request).await?.into_inner();
-            show(output, json::ACTIVITY, ACTIVITY_HEADERS, &[created], activity_row)
+            show_one(output, json::ACTIVITY, ACTIVITY_HEADERS, &created, &created.etag, activity_row)
         }
         ActivityCommand::Delete { name, etag } => {
             client.delete_activity(pb::DeleteActivityRequest { name: name.clone(), etag }).await?;
