@@ -104,6 +104,9 @@ async fn records_can_be_created_listed_shown_and_deleted() {
 
     // Bad usage: exit 2.
     assert_eq!(cli.run(&["actors", "list", "--side", "north"]).await.status.code(), Some(2));
+    let negative = cli.run(&["actors", "list", "--page-size", "-1"]).await;
+    assert_eq!(negative.status.code(), Some(2));
+    assert!(stderr(&negative).contains("1..=1000"), "the range, not a missing flag: {}", stderr(&negative));
     assert_eq!(cli.run(&["frobnicate"]).await.status.code(), Some(2));
     assert_eq!(cli.run(&["actors", "create", "--json", "{not json"]).await.status.code(), Some(2));
 

@@ -227,8 +227,11 @@ pub struct RecordJson {
 
 #[derive(Debug, Args)]
 pub struct Paging {
-    /// Records per page (at most 1,000).
-    #[arg(long, default_value_t = 50)]
+    /// Records per page, 1 to 1,000.
+    // Checked here, negative numbers included, so that `--page-size -1` is told the range rather
+    // than "unexpected argument '-1'".
+    #[arg(long, default_value_t = 50, allow_negative_numbers = true,
+          value_parser = clap::value_parser!(i32).range(1..=1000))]
     pub page_size: i32,
     /// Continue from this token.
     #[arg(long, default_value = "")]
