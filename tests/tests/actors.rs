@@ -323,6 +323,19 @@ async fn updates_follow_the_mask_and_the_etag() {
         Code::InvalidArgument,
     );
     assert_violation(&s, "update_mask.paths[1]");
+    // A mask of output-only fields, or nothing set without a mask, selects nothing: refused, and
+    // the etag other clients hold does not move.
+    for nothing in [mask(&["create_time", "etag"]), None] {
+        let s = assert_code(
+            c.update_actor(pb::UpdateActorRequest {
+                actor: Some(pb::Actor { name: "actors/gd".into(), ..Default::default() }),
+                update_mask: nothing,
+            })
+            .await,
+            Code::InvalidArgument,
+        );
+        assert_violation(&s, "update_mask");
+    }
     let s = assert_code(
         c.update_actor(pb::UpdateActorRequest {
             actor: Some(pb::Actor { name: "actors/gd".into(), ..Default::default() }),

@@ -106,7 +106,8 @@ async fn records_can_be_created_listed_shown_and_deleted() {
     assert_eq!(cli.run(&["actors", "list", "--side", "north"]).await.status.code(), Some(2));
     let negative = cli.run(&["actors", "list", "--page-size", "-1"]).await;
     assert_eq!(negative.status.code(), Some(2));
-    assert!(stderr(&negative).contains("1..=1000"), "the range, not a missing flag: {}", stderr(&negative));
+    assert!(stderr(&negative).contains("not in 1.."), "the range, not a missing flag: {}", stderr(&negative));
+    cli.ok(&["actors", "list", "--page-size", "5000"]).await;
     assert_eq!(cli.run(&["frobnicate"]).await.status.code(), Some(2));
     assert_eq!(cli.run(&["actors", "create", "--json", "{not json"]).await.status.code(), Some(2));
 
@@ -165,13 +166,37 @@ async fn updates_change_the_named_fields_and_etags_guard_them() {
     assert_eq!(wrong.status.code(), Some(1));
     assert!(stderr(&wrong).contains("actor.region_code"), "{}", stderr(&wrong));
 
-    // Pairings too.
+    // --replace: the JSON is the whole record, so a key left out is cleared.
+    let mut whole = json_lines(&cli.ok(&["actors", "get", "js", "--output", "json"]).await).remove(0);
+    whole.as_object_mut().expect("object").remove("description");
+    let file = write(dir.path(), "whole.json", &whole.to_string());
+    cli.ok(&["actors", "update", "js", "--replace", "--file", file.to_str().expect("path")]).await;
+    let replaced = json_lines(&cli.ok(&["actors", "get", "js", "--output", "json"]).await).remove(0);
+    assert_eq!(replaced["description"], "");
+    assert_eq!(replaced["display_name"], "江苏省人民政府");
+    cli.ok(&["actors", "update", "actors/js", "--json", r#"{"name":"js","description":"x"}"#]).await;
+
+    // Only output-only fields: the registry refuses, and the etag others hold does not move.
+    let before = json_lines(&cli.ok(&["actors", "get", "js", "--output", "json"]).await).remove(0);
+    let nothing = cli.run(&["actors", "update", "js", "--json", r#"{"create_time":"2021-01-01T00:00:00Z"}"#]).await;
+    assert_eq!(nothing.status.code(), Some(1));
+    assert!(stderr(&nothing).contains("update_mask"), "{}", stderr(&nothing));
+    let after = json_lines(&cli.ok(&["actors", "get", "js", "--output", "json"]).await).remove(0);
+    assert_eq!(after["etag"], before["etag"]);
+
+    // Pairings too, including a whole pairing from `get`, whose copied region codes are output-only.
     let pairing = r#"{"title":"江苏—陕西","east":"actors/js","west":"actors/sn","level":"PAIRING_LEVEL_PROVINCE","leadership":"LEADERSHIP_GOVERNMENT_LED","state":"PAIRING_STATE_ACTIVE"}"#;
     cli.ok(&["pairings", "create", "--id", "js-sn", "--json", pairing]).await;
     cli.ok(&["pairings", "update", "pairings/js-sn", "--json", r#"{"state":"PAIRING_STATE_CLOSED"}"#]).await;
-    let closed = json_lines(&cli.ok(&["pairings", "get", "js-sn", "--output", "json"]).await).remove(0);
+    let mut closed = json_lines(&cli.ok(&["pairings", "get", "js-sn", "--output", "json"]).await).remove(0);
     assert_eq!(closed["state"], "PAIRING_STATE_CLOSED");
     assert_eq!(closed["title"], "江苏—陕西");
+    closed["title"] = "江苏—陕西协作".into();
+    let file = write(dir.path(), "js-sn.json", &closed.to_string());
+    cli.ok(&["pairings", "update", "js-sn", "--file", file.to_str().expect("path")]).await;
+    let retitled = json_lines(&cli.ok(&["pairings", "get", "js-sn", "--output", "json"]).await).remove(0);
+    assert_eq!(retitled["title"], "江苏—陕西协作");
+    assert_eq!(retitled["west_region_code"], "610000");
 
     // Careless input: exit 2, nothing sent, nothing changed.
     for bad in [
@@ -180,6 +205,7 @@ async fn updates_change_the_named_fields_and_etags_guard_them() {
         vec!["actors", "update", "js", "--json", r#"["display_name"]"#],
         vec!["actors", "update", "js", "--json", r#"{"name":"actors/sn","display_name":"x"}"#],
         vec!["actors", "update", "js", "--etag", "7", "--json", r#"{"etag":"8","display_name":"x"}"#],
+        vec!["actors", "update", "js", "--json", r#"{"display_name":"A","displayName":"B"}"#],
     ] {
         let out = cli.run(&bad).await;
         assert_eq!(out.status.code(), Some(2), "{bad:?}: {}", stderr(&out));

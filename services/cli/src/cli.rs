@@ -152,8 +152,9 @@ pub enum RecordCommand<F: Args> {
     /// Create from proto3 JSON (`--json '{...}'` or `--file F`, `-` for stdin).
     Create(CreateArgs),
     /// Change the fields the JSON names, and only those: `--json '{"display_name":"..."}'`. A field
-    /// given its default (`""`, `[]`) is cleared. A record piped from `get --output json` replaces
-    /// every field and carries its etag, so it fails if someone changed the record meanwhile.
+    /// given its default (`""`, `[]`, `{}`) is cleared; a list or map given is replaced whole, not
+    /// merged. With `--replace` the JSON is the whole record (`get --output json`, edited): fields
+    /// it leaves out are cleared, and its etag makes the update fail if the record changed meanwhile.
     Update(UpdateArgs),
     /// Delete by name or id.
     Delete {
@@ -212,6 +213,9 @@ pub struct UpdateArgs {
     /// is checked; with neither, the change applies whatever the record's etag.
     #[arg(long, default_value = "")]
     pub etag: String,
+    /// The JSON is the whole record: every field it leaves out is cleared (update mask `*`).
+    #[arg(long)]
+    pub replace: bool,
 }
 
 /// A record, or the fields to change, as proto3 JSON.
@@ -227,11 +231,11 @@ pub struct RecordJson {
 
 #[derive(Debug, Args)]
 pub struct Paging {
-    /// Records per page, 1 to 1,000.
-    // Checked here, negative numbers included, so that `--page-size -1` is told the range rather
-    // than "unexpected argument '-1'".
+    /// Records per page; the registry gives at most 1,000.
+    // Negative numbers are read as values, so that `--page-size -1` is told the range rather than
+    // "unexpected argument '-1'".
     #[arg(long, default_value_t = 50, allow_negative_numbers = true,
-          value_parser = clap::value_parser!(i32).range(1..=1000))]
+          value_parser = clap::value_parser!(i32).range(1..))]
     pub page_size: i32,
     /// Continue from this token.
     #[arg(long, default_value = "")]

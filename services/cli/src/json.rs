@@ -55,16 +55,19 @@ pub fn from_value<M: Message + Default>(full_name: &str, value: serde_json::Valu
 pub fn field_paths(full_name: &str, value: &serde_json::Value) -> anyhow::Result<Vec<String>> {
     let descriptor = descriptor(full_name)?;
     let object = value.as_object().ok_or_else(|| anyhow::anyhow!("expected a JSON object"))?;
-    object
-        .keys()
-        .map(|key| {
-            descriptor
-                .get_field_by_name(key)
-                .or_else(|| descriptor.get_field_by_json_name(key))
-                .map(|field| field.name().to_string())
-                .ok_or_else(|| anyhow::anyhow!("{full_name} has no field {key:?}"))
-        })
-        .collect()
+    let mut paths: Vec<String> = Vec::with_capacity(object.len());
+    for key in object.keys() {
+        let field = descriptor
+            .get_field_by_name(key)
+            .or_else(|| descriptor.get_field_by_json_name(key))
+            .ok_or_else(|| anyhow::anyhow!("{full_name} has no field {key:?}"))?;
+        // `display_name` and `displayName` together: one of them would be dropped unseen.
+        if paths.iter().any(|p| p == field.name()) {
+            anyhow::bail!("{key:?} names the field {} a second time", field.name());
+        }
+        paths.push(field.name().to_string());
+    }
+    Ok(paths)
 }
 
 pub const ACTOR: &str = "eastwest.registry.v1.Actor";
@@ -108,6 +111,9 @@ mod tests {
         assert_eq!(paths, ["credit_code", "display_name", "labels"]);
         let err = field_paths(ACTOR, &serde_json::json!({"colour": "red"})).expect_err("unknown");
         assert!(err.to_string().contains("colour"), "{err}");
+        let twice = serde_json::json!({"display_name": "A", "displayName": "B"});
+        let err = field_paths(ACTOR, &twice).expect_err("one field twice");
+        assert!(err.to_string().contains("second time"), "{err}");
     }
 
     #[test]

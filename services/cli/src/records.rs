@@ -101,7 +101,8 @@ fn parse<M: prost::Message + Default>(full_name: &str, value: serde_json::Value)
 }
 
 /// An update from JSON: the record with its name (and etag) filled in, and a mask naming exactly
-/// the fields the JSON gives, so that `"description": ""` clears the description.
+/// the fields the JSON gives, so that `"description": ""` clears the description (or `*` with
+/// `--replace`, so that a field left out is cleared too).
 fn change<M: prost::Message + Default>(
     full_name: &str,
     collection: &str,
@@ -115,7 +116,7 @@ fn change<M: prost::Message + Default>(
     };
     if let Some(Value::String(given)) = fields.get("name")
         && !given.is_empty()
-        && *given != name
+        && named(collection, given) != name
     {
         return Err(CliError::Usage(format!("the JSON names {given} but the command names {name}")));
     }
@@ -140,6 +141,7 @@ fn change<M: prost::Message + Default>(
     if paths.is_empty() {
         return Err(CliError::Usage("name at least one field to change".into()));
     }
+    let paths = if args.replace { vec!["*".to_string()] } else { paths };
     Ok((parse(full_name, value)?, prost_types::FieldMask { paths }))
 }
 

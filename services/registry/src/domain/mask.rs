@@ -9,7 +9,9 @@ pub struct MaskSpec {
     pub output_only: &'static [&'static str],
 }
 
-/// The mutable fields a mask selects. `*` selects all of them; an unknown path is a violation.
+/// The mutable fields a mask selects. `*` selects all of them; an unknown path is a violation, and
+/// so is a mask that selects nothing: writing the record unchanged would still move its etag and
+/// make every other holder of the old one fail for no change.
 pub fn resolve(spec: &MaskSpec, paths: &[String]) -> Result<Vec<&'static str>, Violations> {
     let mut v = Violations::new();
     let mut selected: Vec<&'static str> = Vec::new();
@@ -24,6 +26,12 @@ pub fn resolve(spec: &MaskSpec, paths: &[String]) -> Result<Vec<&'static str>, V
                 format!("{path:?} is not a field that can be updated; use one of {}", spec.mutable.join(", ")),
             );
         }
+    }
+    if selected.is_empty() && v.is_empty() {
+        v.add(
+            "update_mask",
+            format!("names no field that can be updated; use one or more of {}", spec.mutable.join(", ")),
+        );
     }
     v.into_result()?;
     selected.sort_unstable();
@@ -45,6 +53,14 @@ mod tests {
     fn star_selects_everything_and_output_only_is_ignored() {
         assert_eq!(resolve(&SPEC, &paths(&["*"])), Ok(vec!["a", "b", "c"]));
         assert_eq!(resolve(&SPEC, &paths(&["c", "etag", "a", "c"])), Ok(vec!["a", "c"]));
+    }
+
+    #[test]
+    fn a_mask_that_selects_nothing_is_refused() {
+        for empty in [paths(&[]), paths(&["etag"])] {
+            let err = resolve(&SPEC, &empty).unwrap_err();
+            assert_eq!(err.list()[0].field, "update_mask", "{empty:?}");
+        }
     }
 
     #[test]

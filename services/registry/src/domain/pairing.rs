@@ -84,7 +84,8 @@ pub const PAIRING_MASK: MaskSpec = MaskSpec {
         "title",
         "west",
     ],
-    output_only: &["name", "create_time", "update_time", "etag"],
+    // The region codes are copied from the east and west actors.
+    output_only: &["name", "east_region_code", "west_region_code", "create_time", "update_time", "etag"],
 };
 
 /// A pairing that meets every rule that needs no other record; generated item ids are filled in.
