@@ -190,7 +190,9 @@ async fn prefixes_must_be_absolute_and_must_not_nest() {
     let mut c = a.client().await;
     east(&mut c, "js").await;
     let endpoints = cluster.lock().expect("cluster").endpoints();
-    for prefix in ["/ew/inner", "/ew/a", "", "/", "eastwest", "/a//b"] {
+    // `/fresh/a` with nothing at `/fresh`: were `/fresh` opened later, it would read the inner
+    // registry's keys as its actors, so a registry's own key names are refused as segments.
+    for prefix in ["/ew/inner", "/ew/a", "/fresh/a", "/fresh/p/q", "", "/", "eastwest", "/a//b"] {
         let opened = EtcdStore::open(&EtcdConfig::new(endpoints.clone(), prefix)).await;
         assert!(matches!(opened, Err(StoreError::Config(_))), "{prefix:?}: {:?}", opened.err());
     }
@@ -545,6 +547,126 @@ async fn a_write_whose_answer_is_lost_is_settled_by_reading_it_back_never_resent
     let after = cb.get_actor(pb::GetActorRequest { name }).await.expect_err("B's delete stands");
     assert_eq!(after.code(), Code::NotFound);
     assert_whole_or_absent(&mut ca, "deleted-meanwhile").await;
+}
+
+/// A TCP relay in front of an etcd member that, once armed, holds back the first request carrying
+/// every one of `needles` (it never reaches etcd) until released, then cuts the connection: a
+/// write lost on its way, whose sender cannot tell it from a lost reply.
+struct RequestTrap {
+    url: String,
+    armed: Arc<std::sync::atomic::AtomicBool>,
+    caught: Arc<tokio::sync::Notify>,
+    release: Arc<tokio::sync::Notify>,
+}
+
+impl RequestTrap {
+    async fn start(upstream: &str, needles: Vec<Vec<u8>>) -> Self {
+        use std::sync::atomic::{AtomicBool, Ordering};
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        use tokio::sync::Notify;
+        let upstream = upstream.trim_start_matches("http://").to_string();
+        let listener = tokio::net::TcpListener::bind(any_addr()).await.expect("bind");
+        let url = format!("http://{}", listener.local_addr().expect("addr"));
+        let (armed, caught, release) =
+            (Arc::new(AtomicBool::new(false)), Arc::new(Notify::new()), Arc::new(Notify::new()));
+        let trap = (Arc::clone(&armed), Arc::clone(&caught), Arc::clone(&release), Arc::new(needles));
+        tokio::spawn(async move {
+            while let Ok((client, _)) = listener.accept().await {
+                let Ok(server) = tokio::net::TcpStream::connect(&upstream).await else { continue };
+                let (mut client_read, mut client_write) = client.into_split();
+                let (mut server_read, mut server_write) = server.into_split();
+                let answers = tokio::spawn(async move { tokio::io::copy(&mut server_read, &mut client_write).await });
+                let (armed, caught, release, needles) =
+                    (Arc::clone(&trap.0), Arc::clone(&trap.1), Arc::clone(&trap.2), Arc::clone(&trap.3));
+                tokio::spawn(async move {
+                    let mut buf = vec![0u8; 64 << 10];
+                    while let Ok(n) = client_read.read(&mut buf).await {
+                        let chunk = &buf[..n];
+                        let carries = |needle: &Vec<u8>| chunk.windows(needle.len()).any(|w| w == needle.as_slice());
+                        if n > 0 && armed.load(Ordering::SeqCst) && needles.iter().all(carries) {
+                            armed.store(false, Ordering::SeqCst);
+                            caught.notify_one();
+                            release.notified().await;
+                            answers.abort();
+                            return; // both halves dropped: the connection is cut
+                        }
+                        if n == 0 || server_write.write_all(chunk).await.is_err() {
+                            break;
+                        }
+                    }
+                });
+            }
+        });
+        Self { url, armed, caught, release }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_lost_write_is_not_taken_for_applied_when_another_replica_wrote_the_same_values() {
+    use eastwest_registry::core::Registry;
+    use eastwest_registry::domain::activity::ActivityDraft;
+    use eastwest_registry::domain::actor::ActorDraft;
+    use eastwest_registry::domain::model::{
+        ActivityKind, ActorCategory, CooperationForm, FlowDirection, Leadership, PairingLevel, PairingState, Side,
+    };
+    use eastwest_registry::domain::pairing::PairingDraft;
+    use eastwest_registry::error::RegistryError;
+    use eastwest_registry::store::{EtcdConfig, EtcdStore, StoreError};
+    let cluster = EtcdCluster::start(1);
+    let endpoints = cluster.endpoints();
+    // Only A's transaction deleting activity x carries both keys.
+    let trap = RequestTrap::start(&endpoints[0], vec![b"/ew/v/p/x".to_vec(), b"/ew/rc/p/p".to_vec()]).await;
+    let open = |endpoints: Vec<String>| async move {
+        Registry::new(EtcdStore::open(&EtcdConfig::new(endpoints, "/ew")).await.expect("open"))
+    };
+    let a = Arc::new(open(vec![trap.url.clone()]).await);
+    let b = open(endpoints).await;
+    let party = |side: Side, region: &str| ActorDraft {
+        display_name: format!("{side:?}"),
+        category: Some(ActorCategory::GovernmentBody),
+        side: Some(side),
+        region_code: region.into(),
+        ..Default::default()
+    };
+    b.create_actor(party(Side::East, "320000"), Some("e".into())).await.expect("east");
+    b.create_actor(party(Side::West, "610000"), Some("w".into())).await.expect("west");
+    let pairing = PairingDraft {
+        title: "p".into(),
+        east: Some("e".into()),
+        west: Some("w".into()),
+        level: Some(PairingLevel::Province),
+        leadership: Some(Leadership::GovernmentLed),
+        state: Some(PairingState::Active),
+        ..Default::default()
+    };
+    b.create_pairing(pairing, Some("p".into())).await.expect("pairing");
+    let funds = ActivityDraft {
+        actor: Some("e".into()),
+        form: Some(CooperationForm::Industry),
+        kind: Some(ActivityKind::Funds),
+        direction: Some(FlowDirection::EastToWest),
+        date: chrono::NaiveDate::from_ymd_opt(2022, 3, 1),
+        ..Default::default()
+    };
+    for id in ["x", "y"] {
+        b.create_activity("p", funds.clone(), Some(id.into())).await.expect("activity");
+    }
+
+    trap.armed.store(true, std::sync::atomic::Ordering::SeqCst);
+    let pending = tokio::spawn({
+        let a = Arc::clone(&a);
+        async move { a.delete_activity("p", "x", "").await }
+    });
+    tokio::time::timeout(Duration::from_secs(5), trap.caught.notified()).await.expect("A's delete was sent");
+    // Meanwhile B deletes the sibling y: the pairing's count becomes what A's delete would write.
+    b.delete_activity("p", "y", "").await.expect("B deletes y");
+    trap.release.notify_one();
+    let outcome = pending.await.expect("task");
+    assert!(
+        matches!(&outcome, Err(RegistryError::Store(StoreError::Unavailable(why))) if why.contains("may or may not")),
+        "x was never deleted; A must not report that it was: {outcome:?}"
+    );
+    b.get_activity("p", "x").await.expect("x is still there");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]

@@ -15,7 +15,7 @@
 //! back instead, and if it is there exactly as written the commit is reported. Otherwise the caller
 //! gets UNAVAILABLE saying the outcome is unknown; the write applied entirely or not at all.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
@@ -85,18 +85,36 @@ fn read_file(what: &str, path: &PathBuf) -> Result<Vec<u8>, StoreError> {
     std::fs::read(path).map_err(|e| StoreError::Config(format!("cannot read the etcd {what} {}: {e}", path.display())))
 }
 
+/// Values read at one revision, and that revision.
+type Snapshot = (Vec<Option<Versioned>>, u64);
+
+/// The first segment of every key a registry writes below its prefix (see `core::keys`).
+const NAMESPACES: &[&str] = &["a", "p", "v", "rc", "x", "meta"];
+
 /// The key prefix as given, checked: absolute, not the root, no empty segment. Returns it
 /// without a trailing slash.
+///
+/// No segment may be one of [`NAMESPACES`]: a registry at `/r` reads every key under `/r/a/`,
+/// `/r/p/`, … as its own, so one at `/r/a` or `/r/p/q` would have its keys taken for records of
+/// `/r`, whichever of the two started first. Any other nesting shares no range with the outer
+/// registry (and is refused as well, by `check_layout`, when the outer one exists).
 fn checked_prefix(prefix: &str) -> Result<&str, StoreError> {
     let trimmed = prefix.strip_suffix('/').unwrap_or(prefix);
     let valid = trimmed.starts_with('/') && trimmed.len() > 1 && !trimmed[1..].split('/').any(str::is_empty);
-    if valid {
-        Ok(trimmed)
-    } else {
-        Err(StoreError::Config(format!(
+    if !valid {
+        return Err(StoreError::Config(format!(
             "--etcd-prefix {prefix:?} must be an absolute key path other than \"/\", such as /eastwest"
-        )))
+        )));
     }
+    if let Some(segment) = trimmed[1..].split('/').find(|segment| NAMESPACES.contains(segment)) {
+        return Err(StoreError::Config(format!(
+            "--etcd-prefix {prefix:?} has a segment {segment:?}, a name the registry uses for its own keys \
+             ({}); choose another, such as /eastwest/{}",
+            NAMESPACES.join(", "),
+            if segment == "p" { "prod" } else { "main" }
+        )));
+    }
+    Ok(trimmed)
 }
 
 fn tls_options(config: &EtcdConfig) -> Result<Option<TlsOptions>, StoreError> {
@@ -347,8 +365,9 @@ impl EtcdStore {
         }
     }
 
-    /// Reads several keys in read-only transactions (one consistent snapshot per chunk).
-    async fn get_chunk(&self, keys: &[Key], revision: Option<u64>) -> Result<Vec<Option<Versioned>>, StoreError> {
+    /// Reads up to one transaction's worth of keys in a read-only transaction, at `revision` or the
+    /// latest; returns them with the revision they were read at.
+    async fn get_chunk(&self, keys: &[Key], revision: Option<u64>) -> Result<Snapshot, StoreError> {
         let ops: Vec<TxnOp> = keys
             .iter()
             .map(|k| {
@@ -377,45 +396,64 @@ impl EtcdStore {
         if found.len() != keys.len() {
             return Err(StoreError::Corrupt(format!("etcd answered {} of {} reads", found.len(), keys.len())));
         }
-        Ok(found)
+        Ok((found, header_revision(response.header())?))
+    }
+
+    /// Reads any number of keys at one revision: `revision`, or the one the first chunk read at, so
+    /// that a read of more keys than one transaction holds is still one snapshot.
+    async fn read_snapshot(&self, keys: &[Key], revision: Option<u64>) -> Result<Snapshot, StoreError> {
+        let mut out = Vec::with_capacity(keys.len());
+        let mut at = revision;
+        for chunk in keys.chunks(ETCD_LIMITS.max_ops) {
+            let (found, read_at) = match self.get_chunk(chunk, at).await {
+                // Compacted between two chunks of a read the caller did not pin: nothing to restart
+                // but the call itself.
+                Err(StoreError::Compacted { .. }) if revision.is_none() => {
+                    return Err(StoreError::Unavailable(
+                        "etcd compacted the revision of a read in progress; try again".into(),
+                    ));
+                }
+                other => other?,
+            };
+            at = Some(read_at);
+            out.extend(found);
+        }
+        Ok((out, at.unwrap_or(0)))
     }
 
     /// A transaction whose answer was lost may or may not have applied, and may still apply if it
     /// is queued in etcd; sending it again could apply it twice (an "absent" comparison holds again
-    /// once someone deletes the key). So it is never sent again: its record (the largest value it
-    /// writes, which carries its own timestamps) is read back. Found exactly as written: the
-    /// transaction applied, at that key's revision. Otherwise the outcome stays unknown.
+    /// once someone deletes the key). So it is never sent again: every key it writes or deletes is
+    /// read back, in one snapshot. Applied means all of it is found: each put's exact value, all at
+    /// one revision (one transaction wrote them), and each deleted key absent. Checking only some
+    /// keys is not enough: a transaction that writes only reference counts can find the same count
+    /// written by another replica. Anything else leaves the outcome unknown, and says so.
+    ///
+    /// The one false "applied": another writer brought about exactly this state (the same record
+    /// deleted, counts equal) while this transaction failed; the record is then as the caller asked.
     async fn settle(&self, puts: &BTreeMap<Key, Vec<u8>>, deletes: &[Key], why: String) -> Result<Outcome, StoreError> {
         let unknown = |why: &str| {
             StoreError::Unavailable(format!(
                 "{why}; the write may or may not have been applied (never in part): read it back"
             ))
         };
-        if let Some((key, value)) = puts.iter().max_by_key(|(_, v)| v.len()) {
-            return match self.get(key.clone()).await {
-                Ok(Some(found)) if &found.value == value => Ok(Outcome::Committed { revision: found.revision }),
-                Ok(_) => Err(unknown(&why)),
-                Err(e) => Err(unknown(&format!("{why}; reading it back: {e}"))),
+        let keys: Vec<Key> = puts.keys().chain(deletes).cloned().collect();
+        let (found, read_at) = match self.read_snapshot(&keys, None).await {
+            Ok(snapshot) => snapshot,
+            Err(e) => return Err(unknown(&format!("{why}; reading it back: {e}"))),
+        };
+        let (written, removed) = found.split_at(puts.len());
+        let mut revisions = BTreeSet::new();
+        for (found, value) in written.iter().zip(puts.values()) {
+            match found {
+                Some(found) if &found.value == value => revisions.insert(found.revision),
+                _ => return Err(unknown(&why)),
             };
         }
-        // Only deletes: done if every key is gone, whoever removed it.
-        match self.get_many(deletes.to_vec(), None).await {
-            Ok(found) if found.iter().all(Option::is_none) => {
-                let format_key = self.full(FORMAT_KEY);
-                let probe = self
-                    .with_members(|mut kv| {
-                        let key = format_key.clone();
-                        async move { kv.get(key, None).await }
-                    })
-                    .await;
-                match probe {
-                    Ok(response) => Ok(Outcome::Committed { revision: header_revision(response.header())? }),
-                    Err(e) => Err(unknown(&format!("{why}; reading it back: {e}"))),
-                }
-            }
-            Ok(_) => Err(unknown(&why)),
-            Err(e) => Err(unknown(&format!("{why}; reading it back: {e}"))),
+        if revisions.len() > 1 || removed.iter().any(Option::is_some) {
+            return Err(unknown(&why));
         }
+        Ok(Outcome::Committed { revision: revisions.first().copied().unwrap_or(read_at) })
     }
 }
 
@@ -444,20 +482,17 @@ impl Store for EtcdStore {
     }
 
     async fn get_many(&self, keys: Vec<Key>, revision: Option<u64>) -> Result<Vec<Option<Versioned>>, StoreError> {
-        let mut out = Vec::with_capacity(keys.len());
-        for chunk in keys.chunks(ETCD_LIMITS.max_ops) {
-            out.extend(self.get_chunk(chunk, revision).await?);
-        }
-        Ok(out)
+        Ok(self.read_snapshot(&keys, revision).await?.0)
     }
 
     async fn scan(&self, scan: Scan) -> Result<Scanned, StoreError> {
+        let first = self.full(&scan.prefix);
         let start = match &scan.start_after {
-            // The smallest key greater than `after`.
-            Some(after) => [self.full(after).as_slice(), &[0]].concat(),
-            None => self.full(&scan.prefix),
+            // The smallest key greater than `after`, and never before the prefix.
+            Some(after) => [self.full(after).as_slice(), &[0]].concat().max(first.clone()),
+            None => first.clone(),
         };
-        let end = prefix_end(&self.full(&scan.prefix));
+        let end = prefix_end(&first);
         let limit = i64::try_from(scan.limit).unwrap_or(i64::MAX);
         let at = scan.revision.map(signed).unwrap_or(0);
         let response = self
@@ -574,5 +609,35 @@ mod tests {
         assert_eq!(prefix_end(b"/eastwest/a/"), b"/eastwest/a0".to_vec());
         assert_eq!(prefix_end(b"a\xff"), b"b".to_vec());
         assert_eq!(prefix_end(b"\xff\xff"), vec![0]);
+    }
+
+    #[test]
+    fn prefixes_that_could_lie_inside_a_registrys_ranges_are_refused() {
+        for ok in ["/eastwest", "/eastwest/", "/gov/prod", "/a1/pp"] {
+            assert!(checked_prefix(ok).is_ok(), "{ok}");
+        }
+        for refused in ["eastwest", "/", "//x", "/r/a", "/r/p/q", "/meta", "/r/rc/", "/x"] {
+            assert!(matches!(checked_prefix(refused), Err(StoreError::Config(_))), "{refused}");
+        }
+    }
+
+    #[test]
+    fn namespaces_name_the_first_segment_of_every_registry_key() {
+        use crate::core::keys;
+        let keys: Vec<Vec<u8>> = vec![
+            keys::actor("i"),
+            keys::pairing("i"),
+            keys::activity("i", "j"),
+            keys::actor_refs("i"),
+            keys::pairing_refs("i"),
+            keys::credit_code("c"),
+            keys::actors_by_region("52"),
+            keys::pairings_by_parent("i"),
+            FORMAT_KEY.to_vec(),
+        ];
+        for key in keys {
+            let first = key.split(|&b| b == b'/').next().unwrap_or_default();
+            assert!(NAMESPACES.iter().any(|n| n.as_bytes() == first), "{}", String::from_utf8_lossy(&key));
+        }
     }
 }
