@@ -74,6 +74,18 @@ async fn small_batches<S: Store>(registry: Registry<S>) {
         .expect_err("taken id");
     assert!(matches!(err, RegistryError::AlreadyExists { .. }), "{err:?}");
     assert!(matches!(registry.get_actor("fresh").await, Err(RegistryError::NotFound { .. })));
+    // Twice in one batch (an id, or a credit code that must be unique): refused, nothing written.
+    let coded = |name: &str| ActorDraft { credit_code: "91350100M000100Y43".into(), ..actor(name, Side::East) };
+    for twice in [
+        vec![("d".to_string(), actor("d", Side::East)), ("d".to_string(), actor("d again", Side::East))],
+        vec![("c1".to_string(), coded("c1")), ("c2".to_string(), coded("c2"))],
+    ] {
+        let err = registry.create_actors_batch(twice).await.expect_err("twice");
+        assert!(matches!(err, RegistryError::InvalidArgument { .. }), "{err:?}");
+    }
+    for absent in ["d", "c1", "c2"] {
+        assert!(matches!(registry.get_actor(absent).await, Err(RegistryError::NotFound { .. })), "{absent}");
+    }
 
     let pairing = PairingDraft {
         title: "p".into(),
@@ -91,6 +103,8 @@ async fn small_batches<S: Store>(registry: Registry<S>) {
     assert_eq!(snapshot.activities.len(), 5);
     let bad = vec![("b1".to_string(), activity("e")), ("b2".to_string(), activity("ghost"))];
     assert!(matches!(registry.create_activities_batch("p", bad).await, Err(RegistryError::NotFound { .. })));
+    let twice = vec![("t".to_string(), activity("e")), ("t".to_string(), activity("w"))];
+    assert!(matches!(registry.create_activities_batch("p", twice).await, Err(RegistryError::InvalidArgument { .. })));
     assert_eq!(registry.get_pairing_snapshot("p").await.expect("snapshot").activities.len(), 5);
 
     assert!(matches!(registry.delete_actor("e", "").await, Err(RegistryError::FailedPrecondition { .. })));

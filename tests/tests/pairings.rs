@@ -419,6 +419,35 @@ async fn activities_live_inside_their_pairing() {
         c.list_activities(pb::ListActivitiesRequest { parent: "pairings/none".into(), ..Default::default() }).await,
         Code::NotFound,
     );
+    // Tokens are not signed. One edited to resume outside this pairing's activities (where the
+    // next key would be another pairing's, or no activity at all) is refused.
+    let first = c
+        .list_activities(pb::ListActivitiesRequest {
+            parent: "pairings/js-sn".into(),
+            page_size: 1,
+            ..Default::default()
+        })
+        .await
+        .expect("list")
+        .into_inner();
+    let engine = base64::engine::general_purpose::URL_SAFE_NO_PAD;
+    let mut token: serde_json::Value =
+        serde_json::from_slice(&base64::Engine::decode(&engine, &first.next_page_token).expect("base64"))
+            .expect("json");
+    for elsewhere in ["v/", "p/"] {
+        token["k"] = elsewhere.bytes().map(|b| format!("{b:02x}")).collect::<String>().into();
+        let forged = base64::Engine::encode(&engine, token.to_string());
+        let s = assert_code(
+            c.list_activities(pb::ListActivitiesRequest {
+                parent: "pairings/js-sn".into(),
+                page_size: 5,
+                page_token: forged,
+            })
+            .await,
+            Code::InvalidArgument,
+        );
+        assert_violation(&s, "page_token");
+    }
 
     assert_code(
         c.delete_activity(pb::DeleteActivityRequest { name: a.name.clone(), etag: "0".into() }).await,

@@ -1,5 +1,7 @@
 //! Activity use cases: what happens inside a pairing.
 
+use std::collections::HashSet;
+
 use crate::domain::activity::ActivityDraft;
 use crate::domain::model::{Activity, Stored};
 use crate::domain::names::{ID_RULE, activity_name, actor_name, is_valid_id, new_id, pairing_name};
@@ -94,9 +96,17 @@ impl<S: Store> Registry<S> {
     pub async fn create_activities_batch(&self, pairing: &str, items: Vec<(String, ActivityDraft)>) -> Result<usize> {
         let now = now_micros();
         let mut records = Vec::with_capacity(items.len());
+        // Two items of one group would both pass the "absent" comparison: one record, counted twice.
+        let mut ids = HashSet::new();
         for (i, (id, draft)) in items.into_iter().enumerate() {
             if !is_valid_id(&id) {
                 return Err(RegistryError::invalid(format!("activities[{i}].activity_id"), ID_RULE));
+            }
+            if !ids.insert(id.clone()) {
+                return Err(RegistryError::invalid(
+                    format!("activities[{i}].activity_id"),
+                    format!("{id} is in the batch twice"),
+                ));
             }
             let activity = draft.validate(&format!("activities[{i}]"), pairing, &id, now)?;
             let encoded = to_json(&format!("activities[{i}]"), &activity)?;

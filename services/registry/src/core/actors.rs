@@ -1,5 +1,7 @@
 //! Actor use cases.
 
+use std::collections::HashSet;
+
 use crate::domain::actor::ActorDraft;
 use crate::domain::codes::parse_region_prefix;
 use crate::domain::model::{Actor, ActorCategory, Side, Stored};
@@ -233,14 +235,31 @@ impl<S: Store> Registry<S> {
     pub async fn create_actors_batch(&self, actors: Vec<(String, ActorDraft)>) -> Result<usize> {
         let now = now_micros();
         let mut records = Vec::with_capacity(actors.len());
+        // Two items of one group would both pass the "absent" comparisons: one record, but its index
+        // entries and a credit code claimed twice.
+        let (mut ids, mut codes) = (HashSet::new(), HashSet::new());
         for (i, (id, draft)) in actors.into_iter().enumerate() {
             if !is_valid_id(&id) {
                 return Err(RegistryError::invalid(format!("actors[{i}].actor_id"), ID_RULE));
+            }
+            if !ids.insert(id.clone()) {
+                return Err(RegistryError::invalid(
+                    format!("actors[{i}].actor_id"),
+                    format!("{id} is in the batch twice"),
+                ));
             }
             if draft.parent.is_some() {
                 return Err(RegistryError::invalid(format!("actors[{i}].parent"), "a batch cannot set parents"));
             }
             let actor = draft.validate(&format!("actors[{i}]"))?.into_actor(id, now, now);
+            if let Some(code) = &actor.credit_code
+                && !codes.insert(code.clone())
+            {
+                return Err(RegistryError::invalid(
+                    format!("actors[{i}].credit_code"),
+                    format!("{code} is in the batch twice"),
+                ));
+            }
             let encoded = to_json(&format!("actors[{i}]"), &actor)?;
             records.push((actor, encoded));
         }

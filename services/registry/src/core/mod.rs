@@ -277,7 +277,7 @@ impl<S: Store> Registry<S> {
         accept: impl Fn(&T, &[u8]) -> bool,
     ) -> Result<Page<T>> {
         let ListQuery { prefix, record_prefix, filter, page_size, page_token } = query;
-        let paging::Resume { mut after, revision: mut pinned } = paging::decode(filter, page_token)?;
+        let paging::Resume { mut after, revision: mut pinned } = paging::decode(filter, &prefix, page_token)?;
         let mut items: Vec<(Key, Stored<T>)> = Vec::with_capacity(page_size + 1);
         let chunk = (page_size + 1).max(if record_prefix.is_some() { 64 } else { 1 });
         // A selective filter must not turn one request into a scan of a whole index: past this many

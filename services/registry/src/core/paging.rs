@@ -56,7 +56,10 @@ pub fn encode(filter: &str, last_key: &[u8], revision: Option<u64>) -> String {
 }
 
 /// Where to resume; the default (from the start, latest revision) for an empty token.
-pub fn decode(filter: &str, token: &str) -> Result<Resume, RegistryError> {
+/// Reads a token of the listing with `filter` that scans `prefix`. Tokens are not signed: one whose
+/// position lies outside the prefix (edited by hand) is refused, or a scan could start in another
+/// part of the keyspace.
+pub fn decode(filter: &str, prefix: &[u8], token: &str) -> Result<Resume, RegistryError> {
     if token.is_empty() {
         return Ok(Resume::default());
     }
@@ -69,7 +72,7 @@ pub fn decode(filter: &str, token: &str) -> Result<Resume, RegistryError> {
             "was issued for different filters; repeat the filters of the first request or start again",
         ));
     }
-    let after = unhex(&parsed.k).ok_or_else(bad)?;
+    let after = unhex(&parsed.k).filter(|after| after.starts_with(prefix)).ok_or_else(bad)?;
     Ok(Resume { after: Some(after), revision: parsed.r })
 }
 
@@ -80,13 +83,16 @@ mod tests {
     #[test]
     fn tokens_round_trip_and_are_bound_to_their_filter() {
         let t = encode("side=EAST", b"x/as/EAST/abc", Some(42));
-        let resume = decode("side=EAST", &t).expect("decode");
+        let resume = decode("side=EAST", b"x/as/EAST/", &t).expect("decode");
         assert_eq!(resume, Resume { after: Some(b"x/as/EAST/abc".to_vec()), revision: Some(42) });
         let unpinned = encode("side=EAST", b"x/as/EAST/abc", None);
-        assert_eq!(decode("side=EAST", &unpinned).expect("decode").revision, None);
-        assert!(decode("side=WEST", &t).is_err());
-        assert!(decode("side=EAST", "garbage!").is_err());
-        assert_eq!(decode("", "").expect("empty"), Resume::default());
+        assert_eq!(decode("side=EAST", b"x/as/EAST/", &unpinned).expect("decode").revision, None);
+        assert!(decode("side=WEST", b"x/as/EAST/", &t).is_err());
+        assert!(decode("side=EAST", b"x/as/EAST/", "garbage!").is_err());
+        assert_eq!(decode("", b"a/", "").expect("empty"), Resume::default());
+        // A position outside the listing's prefix: another pairing's activities, say.
+        let elsewhere = encode("", b"v/other/", None);
+        assert!(decode("", b"v/mine/", &elsewhere).is_err());
     }
 
     #[test]

@@ -342,7 +342,8 @@ impl<S: Store> Registry<S> {
     }
 
     /// Deletes the given activities of a pairing, if unchanged and if the pairing is still at
-    /// `pairing_rev`, in one transaction. False if the pairing has changed (nothing deleted).
+    /// `pairing_rev` with no child, in one transaction. False if the pairing has changed or has a
+    /// child (nothing deleted).
     async fn delete_activity_group(&self, pairing: &str, pairing_rev: u64, group: &[(Activity, u64)]) -> Result<bool> {
         let name = pairing_name(pairing);
         let (deleted, _) = with_retry!(self, &name, {
@@ -352,6 +353,12 @@ impl<S: Store> Registry<S> {
                     txn.expect(keys::pairing(pairing), Expect::Revision(pairing_rev))
                 }
                 _ => return Ok(false),
+            }
+            // A child pairing created since the delete began would make its last step fail after
+            // the activities were gone. Creating one moves the pairing's reference count, which
+            // this transaction compares, so the check cannot be raced.
+            if !self.store.scan(Scan::new(keys::pairings_by_parent(pairing), 1)).await?.entries.is_empty() {
+                return Ok(false);
             }
             let mut removed = Vec::with_capacity(group.len() * 2);
             for (activity, _) in group {
