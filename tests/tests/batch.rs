@@ -12,7 +12,9 @@ use eastwest_registry::domain::model::{
 };
 use eastwest_registry::domain::pairing::PairingDraft;
 use eastwest_registry::error::RegistryError;
-use eastwest_registry::store::{SledConfig, SledStore, Store};
+use eastwest_registry::store::{
+    Outcome, Scan, Scanned, SledConfig, SledStore, Store, StoreError, Txn, TxnLimits, Versioned,
+};
 
 /// Runs `$body(registry)` on a fresh store of the current engine.
 macro_rules! on_current_store {
@@ -155,6 +157,73 @@ async fn large_batches<S: Store>(registry: Registry<S>) {
     for i in 0..300 {
         registry.delete_actor(&format!("x{i:03}"), "").await.unwrap_or_else(|e| panic!("x{i:03}: {e:?}"));
     }
+}
+
+/// A sled store whose transactions hold 16 operations (so that a forced delete goes in steps), and
+/// which creates a child of pairing `p` right after the forced delete's second look for children:
+/// inside the window between a step's look and its commit.
+#[derive(Clone)]
+struct ChildDuringDelete {
+    inner: std::sync::Arc<SledStore>,
+    looks: std::sync::Arc<std::sync::atomic::AtomicUsize>,
+}
+
+impl Store for ChildDuringDelete {
+    async fn get(&self, key: Vec<u8>) -> Result<Option<Versioned>, StoreError> {
+        self.inner.get(key).await
+    }
+
+    async fn get_many(&self, keys: Vec<Vec<u8>>, revision: Option<u64>) -> Result<Vec<Option<Versioned>>, StoreError> {
+        self.inner.get_many(keys, revision).await
+    }
+
+    async fn scan(&self, scan: Scan) -> Result<Scanned, StoreError> {
+        let children_of_p = scan.prefix.starts_with(b"x/pp/p/");
+        let scanned = self.inner.scan(scan).await?;
+        if children_of_p && self.looks.fetch_add(1, std::sync::atomic::Ordering::SeqCst) == 1 {
+            let other = Registry::new(ChildDuringDelete {
+                inner: std::sync::Arc::clone(&self.inner),
+                looks: std::sync::Arc::new(usize::MAX.into()),
+            });
+            let child = PairingDraft { parent: Some("p".into()), ..pairing_of("e", "w") };
+            other.create_pairing(child, Some("child".into())).await.expect("child created mid-delete");
+        }
+        Ok(scanned)
+    }
+
+    async fn commit(&self, txn: Txn) -> Result<Outcome, StoreError> {
+        self.inner.commit(txn).await
+    }
+
+    async fn flush(&self) -> Result<(), StoreError> {
+        self.inner.flush().await
+    }
+
+    fn limits(&self) -> TxnLimits {
+        TxnLimits { max_ops: 16, max_bytes: usize::MAX }
+    }
+}
+
+#[tokio::test]
+async fn a_child_created_during_a_forced_delete_stops_it_before_any_activity_goes() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let config = SledConfig { path: dir.path().to_path_buf(), cache_capacity_bytes: 8 << 20 };
+    let store = ChildDuringDelete {
+        inner: std::sync::Arc::new(SledStore::open(&config).expect("open")),
+        looks: std::sync::Arc::new(0.into()),
+    };
+    let registry = Registry::new(store);
+    registry.create_actor(actor("east", Side::East), Some("e".into())).await.expect("east");
+    registry.create_actor(actor("west", Side::West), Some("w".into())).await.expect("west");
+    registry.create_pairing(pairing_of("e", "w"), Some("p".into())).await.expect("pairing");
+    for i in 0..20 {
+        registry.create_activity("p", activity("e"), Some(format!("a{i:02}"))).await.expect("activity");
+    }
+    let refused = registry.delete_pairing("p", "", true).await;
+    assert!(matches!(refused, Err(RegistryError::FailedPrecondition { .. })), "{refused:?}");
+    assert!(registry.get_pairing("child").await.is_ok(), "the child was created mid-delete");
+    let left = registry.get_pairing_snapshot("p").await.expect("p is still there").activities.len();
+    assert_eq!(left, 20, "refused, so no activity may have gone");
 }
 
 crate::on_every_engine!(

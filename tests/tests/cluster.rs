@@ -549,9 +549,10 @@ async fn a_write_whose_answer_is_lost_is_settled_by_reading_it_back_never_resent
     assert_whole_or_absent(&mut ca, "deleted-meanwhile").await;
 }
 
-/// A TCP relay in front of an etcd member that, once armed, holds back the first request carrying
-/// every one of `needles` (it never reaches etcd) until released, then cuts the connection: a
-/// write lost on its way, whose sender cannot tell it from a lost reply.
+/// A TCP relay in front of an etcd member that, once armed, catches the first request carrying
+/// every one of `needles`: it holds it back (it never reaches etcd), or with `deliver` passes it on
+/// and drops etcd's answer; either way it waits to be released, then cuts the connection. The
+/// sender cannot tell the two apart.
 struct RequestTrap {
     url: String,
     armed: Arc<std::sync::atomic::AtomicBool>,
@@ -560,7 +561,7 @@ struct RequestTrap {
 }
 
 impl RequestTrap {
-    async fn start(upstream: &str, needles: Vec<Vec<u8>>) -> Self {
+    async fn start(upstream: &str, needles: Vec<Vec<u8>>, deliver: bool) -> Self {
         use std::sync::atomic::{AtomicBool, Ordering};
         use tokio::io::{AsyncReadExt, AsyncWriteExt};
         use tokio::sync::Notify;
@@ -575,7 +576,23 @@ impl RequestTrap {
                 let Ok(server) = tokio::net::TcpStream::connect(&upstream).await else { continue };
                 let (mut client_read, mut client_write) = client.into_split();
                 let (mut server_read, mut server_write) = server.into_split();
-                let answers = tokio::spawn(async move { tokio::io::copy(&mut server_read, &mut client_write).await });
+                // etcd's answers go back unless muted; muted, they are read and dropped, and the
+                // client's side of the connection stays open until the release cuts it.
+                let mute = Arc::new(AtomicBool::new(false));
+                let muted = Arc::clone(&mute);
+                let answers = tokio::spawn(async move {
+                    let mut buf = vec![0u8; 64 << 10];
+                    while let Ok(n) = server_read.read(&mut buf).await {
+                        if n == 0 {
+                            break;
+                        }
+                        if !muted.load(Ordering::SeqCst) && client_write.write_all(&buf[..n]).await.is_err() {
+                            break;
+                        }
+                    }
+                    // Hold the client's half until aborted: an early close would tell the client.
+                    std::future::pending::<()>().await;
+                });
                 let (armed, caught, release, needles) =
                     (Arc::clone(&trap.0), Arc::clone(&trap.1), Arc::clone(&trap.2), Arc::clone(&trap.3));
                 tokio::spawn(async move {
@@ -585,6 +602,10 @@ impl RequestTrap {
                         let carries = |needle: &Vec<u8>| chunk.windows(needle.len()).any(|w| w == needle.as_slice());
                         if n > 0 && armed.load(Ordering::SeqCst) && needles.iter().all(carries) {
                             armed.store(false, Ordering::SeqCst);
+                            mute.store(true, Ordering::SeqCst);
+                            if deliver {
+                                let _ = server_write.write_all(chunk).await;
+                            }
                             caught.notify_one();
                             release.notified().await;
                             answers.abort();
@@ -601,35 +622,21 @@ impl RequestTrap {
     }
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-async fn a_lost_write_is_not_taken_for_applied_when_another_replica_wrote_the_same_values() {
-    use eastwest_registry::core::Registry;
-    use eastwest_registry::domain::activity::ActivityDraft;
+/// Two parties and their pairing `p`, written through the registry core on `registry`.
+async fn seed_pairing<S: eastwest_registry::store::Store>(registry: &eastwest_registry::core::Registry<S>) {
     use eastwest_registry::domain::actor::ActorDraft;
-    use eastwest_registry::domain::model::{
-        ActivityKind, ActorCategory, CooperationForm, FlowDirection, Leadership, PairingLevel, PairingState, Side,
-    };
+    use eastwest_registry::domain::model::{ActorCategory, Leadership, PairingLevel, PairingState, Side};
     use eastwest_registry::domain::pairing::PairingDraft;
-    use eastwest_registry::error::RegistryError;
-    use eastwest_registry::store::{EtcdConfig, EtcdStore, StoreError};
-    let cluster = EtcdCluster::start(1);
-    let endpoints = cluster.endpoints();
-    // Only A's transaction deleting activity x carries both keys.
-    let trap = RequestTrap::start(&endpoints[0], vec![b"/ew/v/p/x".to_vec(), b"/ew/rc/p/p".to_vec()]).await;
-    let open = |endpoints: Vec<String>| async move {
-        Registry::new(EtcdStore::open(&EtcdConfig::new(endpoints, "/ew")).await.expect("open"))
-    };
-    let a = Arc::new(open(vec![trap.url.clone()]).await);
-    let b = open(endpoints).await;
-    let party = |side: Side, region: &str| ActorDraft {
-        display_name: format!("{side:?}"),
-        category: Some(ActorCategory::GovernmentBody),
-        side: Some(side),
-        region_code: region.into(),
-        ..Default::default()
-    };
-    b.create_actor(party(Side::East, "320000"), Some("e".into())).await.expect("east");
-    b.create_actor(party(Side::West, "610000"), Some("w".into())).await.expect("west");
+    for (id, side, region) in [("e", Side::East, "320000"), ("w", Side::West, "610000")] {
+        let party = ActorDraft {
+            display_name: id.into(),
+            category: Some(ActorCategory::GovernmentBody),
+            side: Some(side),
+            region_code: region.into(),
+            ..Default::default()
+        };
+        registry.create_actor(party, Some(id.into())).await.expect("party");
+    }
     let pairing = PairingDraft {
         title: "p".into(),
         east: Some("e".into()),
@@ -639,17 +646,40 @@ async fn a_lost_write_is_not_taken_for_applied_when_another_replica_wrote_the_sa
         state: Some(PairingState::Active),
         ..Default::default()
     };
-    b.create_pairing(pairing, Some("p".into())).await.expect("pairing");
-    let funds = ActivityDraft {
+    registry.create_pairing(pairing, Some("p".into())).await.expect("pairing");
+}
+
+fn funds() -> eastwest_registry::domain::activity::ActivityDraft {
+    use eastwest_registry::domain::model::{ActivityKind, CooperationForm, FlowDirection};
+    eastwest_registry::domain::activity::ActivityDraft {
         actor: Some("e".into()),
         form: Some(CooperationForm::Industry),
         kind: Some(ActivityKind::Funds),
         direction: Some(FlowDirection::EastToWest),
         date: chrono::NaiveDate::from_ymd_opt(2022, 3, 1),
         ..Default::default()
-    };
+    }
+}
+
+/// The registry core on etcd under `/ew`.
+async fn core_on(endpoints: Vec<String>) -> eastwest_registry::core::Registry<eastwest_registry::store::EtcdStore> {
+    use eastwest_registry::store::{EtcdConfig, EtcdStore};
+    eastwest_registry::core::Registry::new(EtcdStore::open(&EtcdConfig::new(endpoints, "/ew")).await.expect("open"))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_lost_write_is_not_taken_for_applied_when_another_replica_wrote_the_same_values() {
+    use eastwest_registry::error::RegistryError;
+    use eastwest_registry::store::StoreError;
+    let cluster = EtcdCluster::start(1);
+    let endpoints = cluster.endpoints();
+    // Only A's transaction deleting activity x carries both keys.
+    let trap = RequestTrap::start(&endpoints[0], vec![b"/ew/v/p/x".to_vec(), b"/ew/rc/p/p".to_vec()], false).await;
+    let a = Arc::new(core_on(vec![trap.url.clone()]).await);
+    let b = core_on(endpoints).await;
+    seed_pairing(&b).await;
     for id in ["x", "y"] {
-        b.create_activity("p", funds.clone(), Some(id.into())).await.expect("activity");
+        b.create_activity("p", funds(), Some(id.into())).await.expect("activity");
     }
 
     trap.armed.store(true, std::sync::atomic::Ordering::SeqCst);
@@ -667,6 +697,67 @@ async fn a_lost_write_is_not_taken_for_applied_when_another_replica_wrote_the_sa
         "x was never deleted; A must not report that it was: {outcome:?}"
     );
     b.get_activity("p", "x").await.expect("x is still there");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_lost_reply_is_settled_by_the_record_even_after_shared_counts_moved() {
+    let cluster = EtcdCluster::start(1);
+    let endpoints = cluster.endpoints();
+    // A's transaction recording activity x reaches etcd; its answer does not.
+    let trap = RequestTrap::start(&endpoints[0], vec![b"/ew/v/p/x".to_vec(), b"/ew/rc/p/p".to_vec()], true).await;
+    let a = Arc::new(core_on(vec![trap.url.clone()]).await);
+    let b = core_on(endpoints).await;
+    seed_pairing(&b).await;
+
+    trap.armed.store(true, std::sync::atomic::Ordering::SeqCst);
+    let pending = tokio::spawn({
+        let a = Arc::clone(&a);
+        async move { a.create_activity("p", funds(), Some("x".into())).await }
+    });
+    tokio::time::timeout(Duration::from_secs(5), trap.caught.notified()).await.expect("A's write was sent");
+    let started = Instant::now();
+    while b.get_activity("p", "x").await.is_err() {
+        assert!(started.elapsed() < Duration::from_secs(2), "A's write never applied");
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    // B moves the pairing's count before A reads back: the counts no longer show A's write.
+    b.create_activity("p", funds(), Some("y".into())).await.expect("B records y");
+    trap.release.notify_one();
+    let settled = pending.await.expect("task").expect("x is there exactly as A wrote it");
+    assert_eq!(settled.record.id, "x");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_read_of_more_keys_than_one_transaction_holds_is_one_snapshot() {
+    use eastwest_registry::store::{EtcdConfig, EtcdStore, Outcome, Store, Txn};
+    let cluster = EtcdCluster::start(1);
+    let store = EtcdStore::open(&EtcdConfig::new(cluster.endpoints(), "/snap")).await.expect("open");
+    let keys: Vec<Vec<u8>> = (0..300).map(|i| format!("a/k{i:03}").into_bytes()).collect();
+    let write_all = |value: &'static [u8]| {
+        let (store, keys) = (&store, &keys);
+        async move {
+            let mut last = 0;
+            for chunk in keys.chunks(100) {
+                let mut txn = Txn::default();
+                for key in chunk {
+                    txn.put(key.clone(), value.to_vec());
+                }
+                match store.commit(txn).await.expect("commit") {
+                    Outcome::Committed { revision } => last = revision,
+                    Outcome::Conflict => panic!("nothing was expected"),
+                }
+            }
+            last
+        }
+    };
+    let before = write_all(b"old").await;
+    write_all(b"new").await;
+    // Pinned: all 300 at the old revision, across three read transactions.
+    let pinned = store.get_many(keys.clone(), Some(before)).await.expect("pinned read");
+    assert!(pinned.iter().all(|v| v.as_ref().is_some_and(|v| v.value == b"old")), "a chunk read past the pin");
+    // Unpinned: one revision for all, the latest.
+    let latest = store.get_many(keys, None).await.expect("latest read");
+    assert!(latest.iter().all(|v| v.as_ref().is_some_and(|v| v.value == b"new")));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]

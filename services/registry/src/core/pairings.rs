@@ -330,8 +330,9 @@ impl<S: Store> Registry<S> {
             if fits(activities.len() as u64, current.named_actors().len()) {
                 return Ok(());
             }
-            // A group of k: the pairing and k activities compared, k deletes, up to k + 1 counts.
-            let step = (limits.max_ops.saturating_sub(2) / 2).max(1);
+            // A group of k: the pairing, its count (twice: see delete_activity_group) and k
+            // activities compared, k deletes, up to k + 1 counts.
+            let step = (limits.max_ops.saturating_sub(3) / 2).max(1);
             for group in activities.chunks(step) {
                 if !self.delete_activity_group(id, rev, group).await? {
                     // The pairing changed meanwhile: check its etag and children again.
@@ -355,11 +356,14 @@ impl<S: Store> Registry<S> {
                 _ => return Ok(false),
             }
             // A child pairing created since the delete began would make its last step fail after
-            // the activities were gone. Creating one moves the pairing's reference count, which
-            // this transaction compares, so the check cannot be raced.
+            // the activities were gone. Creating one moves the pairing's reference count: read it
+            // before looking for children and compare that revision, so that a child created
+            // after the look fails the transaction (adjust_refs compares a later read as well).
+            let (_, count_before) = self.ref_count(keys::pairing_refs(pairing)).await?;
             if !self.store.scan(Scan::new(keys::pairings_by_parent(pairing), 1)).await?.entries.is_empty() {
                 return Ok(false);
             }
+            txn.expect(keys::pairing_refs(pairing), count_before);
             let mut removed = Vec::with_capacity(group.len() * 2);
             for (activity, _) in group {
                 let key = keys::activity(pairing, &activity.id);

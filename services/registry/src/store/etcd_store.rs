@@ -91,6 +91,9 @@ type Snapshot = (Vec<Option<Versioned>>, u64);
 /// The first segment of every key a registry writes below its prefix (see `core::keys`).
 const NAMESPACES: &[&str] = &["a", "p", "v", "rc", "x", "meta"];
 
+/// The key spaces of records, whose values carry the time they were written (see `core::keys`).
+const RECORD_NAMESPACES: &[&str] = &["a/", "p/", "v/"];
+
 /// The key prefix as given, checked: absolute, not the root, no empty segment. Returns it
 /// without a trailing slash.
 ///
@@ -402,20 +405,28 @@ impl EtcdStore {
     /// Reads any number of keys at one revision: `revision`, or the one the first chunk read at, so
     /// that a read of more keys than one transaction holds is still one snapshot.
     async fn read_snapshot(&self, keys: &[Key], revision: Option<u64>) -> Result<Snapshot, StoreError> {
+        // Compacted between two chunks of a read the caller did not pin: the caller has no listing
+        // to restart, so read once more at the latest revision.
+        let compacted = |e: &StoreError| matches!(e, StoreError::Compacted { .. }) && revision.is_none();
+        match self.read_chunks(keys, revision).await {
+            Err(e) if compacted(&e) => match self.read_chunks(keys, None).await {
+                Err(e) if compacted(&e) => Err(StoreError::Unavailable(
+                    "etcd compacted the revision of a read in progress twice; try again".into(),
+                )),
+                other => other,
+            },
+            other => other,
+        }
+    }
+
+    async fn read_chunks(&self, keys: &[Key], revision: Option<u64>) -> Result<Snapshot, StoreError> {
         let mut out = Vec::with_capacity(keys.len());
         let mut at = revision;
         for chunk in keys.chunks(ETCD_LIMITS.max_ops) {
-            let (found, read_at) = match self.get_chunk(chunk, at).await {
-                // Compacted between two chunks of a read the caller did not pin: nothing to restart
-                // but the call itself.
-                Err(StoreError::Compacted { .. }) if revision.is_none() => {
-                    return Err(StoreError::Unavailable(
-                        "etcd compacted the revision of a read in progress; try again".into(),
-                    ));
-                }
-                other => other?,
-            };
-            at = Some(read_at);
+            let (found, read_at) = self.get_chunk(chunk, at).await?;
+            // etcd's header names its current revision even for a read at an older one: only an
+            // unpinned first chunk tells the revision to pin the others to.
+            at = at.or(Some(read_at));
             out.extend(found);
         }
         Ok((out, at.unwrap_or(0)))
@@ -424,10 +435,11 @@ impl EtcdStore {
     /// A transaction whose answer was lost may or may not have applied, and may still apply if it
     /// is queued in etcd; sending it again could apply it twice (an "absent" comparison holds again
     /// once someone deletes the key). So it is never sent again: every key it writes or deletes is
-    /// read back, in one snapshot. Applied means all of it is found: each put's exact value, all at
-    /// one revision (one transaction wrote them), and each deleted key absent. Checking only some
-    /// keys is not enough: a transaction that writes only reference counts can find the same count
-    /// written by another replica. Anything else leaves the outcome unknown, and says so.
+    /// read back, in one snapshot. Applied means a record it wrote is found exactly (records carry
+    /// their write time), or else all of it is found: each put's exact value, all at one revision
+    /// (one transaction wrote them), and each deleted key absent. A part alone is not enough: a
+    /// transaction that writes only reference counts can find the same count written by another
+    /// replica. Anything else leaves the outcome unknown, and says so.
     ///
     /// The one false "applied": another writer brought about exactly this state (the same record
     /// deleted, counts equal) while this transaction failed; the record is then as the caller asked.
@@ -443,6 +455,16 @@ impl EtcdStore {
             Err(e) => return Err(unknown(&format!("{why}; reading it back: {e}"))),
         };
         let (written, removed) = found.split_at(puts.len());
+        // A record (actor, pairing, activity) carries the microsecond it was written: found exactly,
+        // it is this transaction's, whatever has happened to the shared counts since.
+        for ((key, value), found) in puts.iter().zip(written) {
+            if let Some(found) = found
+                && &found.value == value
+                && RECORD_NAMESPACES.iter().any(|ns| key.starts_with(ns.as_bytes()))
+            {
+                return Ok(Outcome::Committed { revision: found.revision });
+            }
+        }
         let mut revisions = BTreeSet::new();
         for (found, value) in written.iter().zip(puts.values()) {
             match found {
@@ -638,6 +660,12 @@ mod tests {
         for key in keys {
             let first = key.split(|&b| b == b'/').next().unwrap_or_default();
             assert!(NAMESPACES.iter().any(|n| n.as_bytes() == first), "{}", String::from_utf8_lossy(&key));
+        }
+        for record in [keys::actor("i"), keys::pairing("i"), keys::activity("i", "j")] {
+            assert!(RECORD_NAMESPACES.iter().any(|n| record.starts_with(n.as_bytes())));
+        }
+        for shared in [keys::actor_refs("i"), keys::credit_code("c"), keys::pairings_by_parent("i")] {
+            assert!(!RECORD_NAMESPACES.iter().any(|n| shared.starts_with(n.as_bytes())));
         }
     }
 }
