@@ -77,6 +77,9 @@ async fn health_turns_not_serving_when_shutdown_starts() {
         .into_inner();
     let first = watch.message().await.expect("message").expect("status");
     assert_eq!(first.status, ServingStatus::Serving as i32);
+    // Nothing has changed, so nothing more is sent: a repeated SERVING would wake every watcher.
+    let quiet = tokio::time::timeout(std::time::Duration::from_millis(300), watch.message()).await;
+    assert!(quiet.is_err(), "a watcher was sent {quiet:?} with no change");
     let stopping = tokio::spawn(server.stop());
     let next = tokio::time::timeout(std::time::Duration::from_secs(5), watch.message())
         .await

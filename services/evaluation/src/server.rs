@@ -61,6 +61,7 @@ pub async fn serve(
         probe,
         health.clone(),
         &[SERVICE_NAME],
+        ServingStatus::NotServing,
         options.health_interval,
         stopping.clone(),
     ));

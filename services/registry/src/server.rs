@@ -64,10 +64,15 @@ pub async fn serve<S: Store>(
         }
     };
     // The first answer before the first request, so that a client never sees a stale NOT_SERVING.
-    let ready = if probe().await { ServingStatus::Serving } else { ServingStatus::NotServing };
+    let ready = if probe().await {
+        ServingStatus::Serving
+    } else {
+        tracing::warn!("store unreachable at start: NOT_SERVING");
+        ServingStatus::NotServing
+    };
     set_health(&health, SERVICES, ready).await;
-    let follower =
-        tokio::spawn(follow_dependency("store", probe, health.clone(), SERVICES, options.health_interval, stopping));
+    let interval = options.health_interval;
+    let follower = tokio::spawn(follow_dependency("store", probe, health.clone(), SERVICES, ready, interval, stopping));
     let registry_service = RegistryServiceServer::new(RegistryApi::new(Arc::clone(&registry)))
         .max_decoding_message_size(MAX_REQUEST_BYTES)
         .max_encoding_message_size(MAX_RESPONSE_BYTES);

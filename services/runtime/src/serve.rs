@@ -98,20 +98,23 @@ pub async fn serve_until(
 }
 
 /// Keeps `services`' health in step with `probe` (asked every `interval`): SERVING while it says
-/// yes, NOT_SERVING while it says no (`what` names the dependency in the log). Returns once
-/// `stopping` turns true, so that shutdown's NOT_SERVING is never overwritten.
+/// yes, NOT_SERVING while it says no (`what` names the dependency in the log), starting from the
+/// status the caller has already `reported`. Only changes are set: each set reaches every client
+/// watching health, even when the status is the same. Returns once `stopping` turns true, so that
+/// shutdown's NOT_SERVING is never overwritten.
 pub async fn follow_dependency<F, Fut>(
     what: &'static str,
     mut probe: F,
     reporter: HealthReporter,
     services: &'static [&'static str],
+    reported: ServingStatus,
     interval: Duration,
     mut stopping: tokio::sync::watch::Receiver<bool>,
 ) where
     F: FnMut() -> Fut,
     Fut: Future<Output = bool>,
 {
-    let mut last = None;
+    let mut last = Some(reported == ServingStatus::Serving);
     loop {
         let serving = probe().await;
         if *stopping.borrow() {
