@@ -4,12 +4,10 @@
 mod common;
 
 use common::Engine;
+use common::drafts::{activity, actor, pairing_of};
 use eastwest_registry::core::Registry;
-use eastwest_registry::domain::activity::ActivityDraft;
 use eastwest_registry::domain::actor::ActorDraft;
-use eastwest_registry::domain::model::{
-    ActivityKind, ActorCategory, CooperationForm, FlowDirection, Leadership, PairingLevel, PairingState, Side,
-};
+use eastwest_registry::domain::model::Side;
 use eastwest_registry::domain::pairing::PairingDraft;
 use eastwest_registry::error::RegistryError;
 use eastwest_registry::store::{
@@ -33,27 +31,6 @@ macro_rules! on_current_store {
             }
         }
     };
-}
-
-fn actor(name: &str, side: Side) -> ActorDraft {
-    ActorDraft {
-        display_name: name.into(),
-        category: Some(ActorCategory::GovernmentBody),
-        side: Some(side),
-        region_code: if side == Side::East { "320000" } else { "610000" }.into(),
-        ..Default::default()
-    }
-}
-
-fn activity(actor: &str) -> ActivityDraft {
-    ActivityDraft {
-        actor: Some(actor.into()),
-        form: Some(CooperationForm::Industry),
-        kind: Some(ActivityKind::Funds),
-        direction: Some(FlowDirection::EastToWest),
-        date: chrono::NaiveDate::from_ymd_opt(2022, 3, 1),
-        ..Default::default()
-    }
 }
 
 async fn batches_are_all_or_nothing_and_keep_references_exact() {
@@ -89,16 +66,7 @@ async fn small_batches<S: Store>(registry: Registry<S>) {
         assert!(matches!(registry.get_actor(absent).await, Err(RegistryError::NotFound { .. })), "{absent}");
     }
 
-    let pairing = PairingDraft {
-        title: "p".into(),
-        east: Some("e".into()),
-        west: Some("w".into()),
-        level: Some(PairingLevel::Province),
-        leadership: Some(Leadership::GovernmentLed),
-        state: Some(PairingState::Active),
-        ..Default::default()
-    };
-    registry.create_pairing(pairing, Some("p".into())).await.expect("pairing");
+    registry.create_pairing(pairing_of("e", "w"), Some("p".into())).await.expect("pairing");
     let items = (0..5).map(|i| (format!("a{i}"), activity(if i % 2 == 0 { "e" } else { "w" }))).collect();
     assert_eq!(registry.create_activities_batch("p", items).await.expect("activities"), 5);
     let snapshot = registry.get_pairing_snapshot("p").await.expect("snapshot");
@@ -113,18 +81,6 @@ async fn small_batches<S: Store>(registry: Registry<S>) {
     registry.delete_pairing("p", "", true).await.expect("force");
     registry.delete_actor("e", "").await.expect("released");
     registry.delete_actor("w", "").await.expect("released");
-}
-
-fn pairing_of(east: &str, west: &str) -> PairingDraft {
-    PairingDraft {
-        title: format!("{east}-{west}"),
-        east: Some(east.into()),
-        west: Some(west.into()),
-        level: Some(PairingLevel::Province),
-        leadership: Some(Leadership::GovernmentLed),
-        state: Some(PairingState::Active),
-        ..Default::default()
-    }
 }
 
 /// Bulk loads and a forced delete larger than one etcd transaction (128 operations) still land

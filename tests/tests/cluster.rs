@@ -622,43 +622,17 @@ impl RequestTrap {
     }
 }
 
-/// Two parties and their pairing `p`, written through the registry core on `registry`.
+/// Two parties `e` and `w` and their pairing `p`, written through the registry core.
 async fn seed_pairing<S: eastwest_registry::store::Store>(registry: &eastwest_registry::core::Registry<S>) {
-    use eastwest_registry::domain::actor::ActorDraft;
-    use eastwest_registry::domain::model::{ActorCategory, Leadership, PairingLevel, PairingState, Side};
-    use eastwest_registry::domain::pairing::PairingDraft;
-    for (id, side, region) in [("e", Side::East, "320000"), ("w", Side::West, "610000")] {
-        let party = ActorDraft {
-            display_name: id.into(),
-            category: Some(ActorCategory::GovernmentBody),
-            side: Some(side),
-            region_code: region.into(),
-            ..Default::default()
-        };
-        registry.create_actor(party, Some(id.into())).await.expect("party");
-    }
-    let pairing = PairingDraft {
-        title: "p".into(),
-        east: Some("e".into()),
-        west: Some("w".into()),
-        level: Some(PairingLevel::Province),
-        leadership: Some(Leadership::GovernmentLed),
-        state: Some(PairingState::Active),
-        ..Default::default()
-    };
-    registry.create_pairing(pairing, Some("p".into())).await.expect("pairing");
+    use common::drafts::{actor, pairing_of};
+    use eastwest_registry::domain::model::Side;
+    registry.create_actor(actor("east", Side::East), Some("e".into())).await.expect("east");
+    registry.create_actor(actor("west", Side::West), Some("w".into())).await.expect("west");
+    registry.create_pairing(pairing_of("e", "w"), Some("p".into())).await.expect("pairing");
 }
 
 fn funds() -> eastwest_registry::domain::activity::ActivityDraft {
-    use eastwest_registry::domain::model::{ActivityKind, CooperationForm, FlowDirection};
-    eastwest_registry::domain::activity::ActivityDraft {
-        actor: Some("e".into()),
-        form: Some(CooperationForm::Industry),
-        kind: Some(ActivityKind::Funds),
-        direction: Some(FlowDirection::EastToWest),
-        date: chrono::NaiveDate::from_ymd_opt(2022, 3, 1),
-        ..Default::default()
-    }
+    common::drafts::activity("e")
 }
 
 /// The registry core on etcd under `/ew`.

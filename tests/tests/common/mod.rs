@@ -3,6 +3,7 @@
 //! [`on_every_engine!`], which runs one suite of tests against every store engine.
 #![allow(dead_code)]
 
+pub mod drafts;
 #[cfg(feature = "etcd")]
 pub mod etcd;
 
