@@ -13,6 +13,7 @@ use std::time::{Duration, Instant};
 use common::etcd::EtcdCluster;
 use common::*;
 use eastwest_proto::registry::v1 as pb;
+use eastwest_registry::store::StoreError;
 use tonic::Code;
 use tonic_health::pb::health_check_response::ServingStatus;
 use tonic_health::pb::health_client::HealthClient;
@@ -699,6 +700,76 @@ async fn a_lost_reply_is_settled_by_the_record_even_after_shared_counts_moved() 
     trap.release.notify_one();
     let settled = pending.await.expect("task").expect("x is there exactly as A wrote it");
     assert_eq!(settled.record.id, "x");
+}
+
+/// An etcd store that, right after the first read of pairing `p`'s activities, renames actor `e`
+/// through another registry: a write racing a snapshot.
+struct RenameDuringSnapshot {
+    inner: eastwest_registry::store::EtcdStore,
+    other: eastwest_registry::core::Registry<eastwest_registry::store::EtcdStore>,
+    renamed: std::sync::atomic::AtomicBool,
+}
+
+impl eastwest_registry::store::Store for RenameDuringSnapshot {
+    async fn get(&self, key: Vec<u8>) -> Result<Option<eastwest_registry::store::Versioned>, StoreError> {
+        self.inner.get(key).await
+    }
+
+    async fn get_many(
+        &self,
+        keys: Vec<Vec<u8>>,
+        revision: Option<u64>,
+    ) -> Result<Vec<Option<eastwest_registry::store::Versioned>>, StoreError> {
+        self.inner.get_many(keys, revision).await
+    }
+
+    async fn scan(
+        &self,
+        scan: eastwest_registry::store::Scan,
+    ) -> Result<eastwest_registry::store::Scanned, StoreError> {
+        let activities_of_p = scan.prefix.starts_with(b"v/p/");
+        let scanned = self.inner.scan(scan).await?;
+        if activities_of_p && !self.renamed.swap(true, std::sync::atomic::Ordering::SeqCst) {
+            let renamed =
+                eastwest_registry::domain::actor::ActorDraft { display_name: "renamed".into(), ..Default::default() };
+            self.other.update_actor("e", "", renamed, &["display_name"]).await.expect("rename mid-snapshot");
+        }
+        Ok(scanned)
+    }
+
+    async fn commit(
+        &self,
+        txn: eastwest_registry::store::Txn,
+    ) -> Result<eastwest_registry::store::Outcome, StoreError> {
+        self.inner.commit(txn).await
+    }
+
+    async fn flush(&self) -> Result<(), StoreError> {
+        self.inner.flush().await
+    }
+
+    fn limits(&self) -> eastwest_registry::store::TxnLimits {
+        self.inner.limits()
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_pairing_snapshot_on_etcd_is_read_at_one_revision() {
+    use eastwest_registry::store::{EtcdConfig, EtcdStore};
+    let cluster = EtcdCluster::start(1);
+    let endpoints = cluster.endpoints();
+    let writer = core_on(endpoints.clone()).await;
+    seed_pairing(&writer).await;
+    writer.create_activity("p", funds(), Some("x".into())).await.expect("activity");
+    let racing = eastwest_registry::core::Registry::new(RenameDuringSnapshot {
+        inner: EtcdStore::open(&EtcdConfig::new(endpoints, "/ew")).await.expect("open"),
+        other: writer,
+        renamed: false.into(),
+    });
+    let snapshot = racing.get_pairing_snapshot("p").await.expect("snapshot");
+    let east = snapshot.actors.iter().find(|a| a.record.id == "e").expect("the east actor");
+    assert_eq!(east.record.display_name, "east", "the rename came after the snapshot's revision");
+    assert_eq!(racing.get_actor("e").await.expect("e").record.display_name, "renamed");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]

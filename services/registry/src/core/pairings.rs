@@ -9,7 +9,7 @@ use crate::domain::model::{
 use crate::domain::names::{ID_RULE, actor_name, is_valid_id, new_id, pairing_name};
 use crate::domain::pairing::PairingDraft;
 use crate::error::{RegistryError, Result};
-use crate::store::{Expect, Scan, Store, Txn};
+use crate::store::{Expect, Scan, Store, StoreError, Txn};
 
 use super::{
     ListQuery, MAX_BATCH, Page, Registry, check_etag, etag, from_json, keys, now_micros, ref_deltas, reindex, to_json,
@@ -383,33 +383,51 @@ impl<S: Store> Registry<S> {
 
     /// Every activity of a pairing, in id order, with revisions.
     pub(super) async fn all_activities(&self, pairing: &str) -> Result<Vec<(Activity, u64)>> {
+        Ok(self.activities_at(pairing, None).await?.0)
+    }
+
+    /// Every activity of a pairing, in id order, with revisions, read at `at` or, where the store
+    /// keeps history (etcd), at the revision of the first page; returns that revision too.
+    async fn activities_at(&self, pairing: &str, mut at: Option<u64>) -> Result<(Vec<(Activity, u64)>, Option<u64>)> {
         let prefix = keys::activities_of(pairing);
         let mut out = Vec::new();
         let mut after = None;
         loop {
-            let batch = self.store.scan(Scan::new(prefix.clone(), 1024).after(after.take())).await?.entries;
+            let scanned = self.store.scan(Scan::new(prefix.clone(), 1024).after(after.take()).at(at)).await?;
+            at = at.or(scanned.revision);
+            let batch = scanned.entries;
             let exhausted = batch.len() < 1024;
             for (k, v) in &batch {
                 out.push((from_json(k, &v.value)?, v.revision));
             }
             after = batch.last().map(|(k, _)| k.clone());
             if exhausted {
-                return Ok(out);
+                return Ok((out, at));
             }
         }
     }
 
-    /// The pairing, every actor it or its activities name (by name), and all its activities.
-    /// Each record is read as last committed; records written while the snapshot is taken may
-    /// show either their old or their new state.
+    /// The pairing, every actor it or its activities name (by name), and all its activities. On
+    /// etcd every part is read at one revision, so a write that races the snapshot shows in all of
+    /// it or in none; on sled each record is read as last committed (sled keeps no history).
     pub async fn get_pairing_snapshot(&self, id: &str) -> Result<PairingSnapshot> {
-        let pairing = self.get_pairing(id).await?;
-        let activities = self.all_activities(id).await?;
+        // The first page of activities fixes the revision of everything else.
+        let (activities, at) = self.activities_at(id, None).await.map_err(compacted_snapshot)?;
+        // (`get_many` answers one value per key: the engines check it.)
+        let found = self.store.get_many(vec![keys::pairing(id)], at).await.map_err(compacted_snapshot)?;
+        let pairing: Stored<Pairing> = match found.into_iter().next().flatten() {
+            Some(v) => Stored { record: from_json(&keys::pairing(id), &v.value)?, etag: etag(v.revision) },
+            None => return Err(RegistryError::not_found(pairing_name(id))),
+        };
         let mut actor_ids = pairing.record.named_actors();
         actor_ids.extend(activities.iter().map(|(a, _)| a.actor.clone()));
         actor_ids.sort();
         actor_ids.dedup();
-        let found = self.store.get_many(actor_ids.iter().map(|a| keys::actor(a)).collect(), None).await?;
+        let found = self
+            .store
+            .get_many(actor_ids.iter().map(|a| keys::actor(a)).collect(), at)
+            .await
+            .map_err(compacted_snapshot)?;
         let mut actors = Vec::with_capacity(found.len());
         for (id, value) in actor_ids.iter().zip(found) {
             // Reference counting keeps named actors alive; a miss here is a write that raced us.
@@ -419,5 +437,16 @@ impl<S: Store> Registry<S> {
         }
         let activities = activities.into_iter().map(|(record, rev)| Stored { record, etag: etag(rev) }).collect();
         Ok(PairingSnapshot { pairing, actors, activities })
+    }
+}
+
+/// A snapshot's revision compacted away while it was read (etcd keeps minutes of history at the
+/// least): the caller can simply ask again.
+fn compacted_snapshot(e: impl Into<RegistryError>) -> RegistryError {
+    match e.into() {
+        RegistryError::Store(StoreError::Compacted { .. }) => {
+            StoreError::Unavailable("the store compacted the snapshot while it was read; try again".into()).into()
+        }
+        other => other,
     }
 }
