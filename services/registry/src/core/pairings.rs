@@ -440,8 +440,8 @@ impl<S: Store> Registry<S> {
     }
 }
 
-/// A snapshot's revision compacted away while it was read (etcd keeps minutes of history at the
-/// least): the caller can simply ask again.
+/// A snapshot's revision compacted away while it was read (rare: compaction removes revisions older
+/// than its retention, and a snapshot takes milliseconds): the caller can simply ask again.
 fn compacted_snapshot(e: impl Into<RegistryError>) -> RegistryError {
     match e.into() {
         RegistryError::Store(StoreError::Compacted { .. }) => {
