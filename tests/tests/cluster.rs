@@ -637,22 +637,31 @@ fn funds() -> eastwest_registry::domain::activity::ActivityDraft {
 }
 
 /// The registry core on etcd under `/ew`.
-async fn core_on(endpoints: Vec<String>) -> eastwest_registry::core::Registry<eastwest_registry::store::EtcdStore> {
+async fn core_on(endpoints: Vec<String>) -> Core {
     use eastwest_registry::store::{EtcdConfig, EtcdStore};
     eastwest_registry::core::Registry::new(EtcdStore::open(&EtcdConfig::new(endpoints, "/ew")).await.expect("open"))
+}
+
+type Core = eastwest_registry::core::Registry<eastwest_registry::store::EtcdStore>;
+
+/// One etcd member; replica A reaches it through a trap for the one transaction that writes both
+/// activity `x` of `p` and `p`'s count (recording or deleting x), replica B directly; the parties
+/// and pairing `p` are written.
+async fn trapped_replicas(deliver: bool) -> (EtcdCluster, RequestTrap, Arc<Core>, Core) {
+    let cluster = EtcdCluster::start(1);
+    let endpoints = cluster.endpoints();
+    let trap = RequestTrap::start(&endpoints[0], vec![b"/ew/v/p/x".to_vec(), b"/ew/rc/p/p".to_vec()], deliver).await;
+    let a = Arc::new(core_on(vec![trap.url.clone()]).await);
+    let b = core_on(endpoints).await;
+    seed_pairing(&b).await;
+    (cluster, trap, a, b)
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn a_lost_write_is_not_taken_for_applied_when_another_replica_wrote_the_same_values() {
     use eastwest_registry::error::RegistryError;
-    use eastwest_registry::store::StoreError;
-    let cluster = EtcdCluster::start(1);
-    let endpoints = cluster.endpoints();
-    // Only A's transaction deleting activity x carries both keys.
-    let trap = RequestTrap::start(&endpoints[0], vec![b"/ew/v/p/x".to_vec(), b"/ew/rc/p/p".to_vec()], false).await;
-    let a = Arc::new(core_on(vec![trap.url.clone()]).await);
-    let b = core_on(endpoints).await;
-    seed_pairing(&b).await;
+    // A's delete of x never reaches etcd.
+    let (_cluster, trap, a, b) = trapped_replicas(false).await;
     for id in ["x", "y"] {
         b.create_activity("p", funds(), Some(id.into())).await.expect("activity");
     }
@@ -676,13 +685,8 @@ async fn a_lost_write_is_not_taken_for_applied_when_another_replica_wrote_the_sa
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn a_lost_reply_is_settled_by_the_record_even_after_shared_counts_moved() {
-    let cluster = EtcdCluster::start(1);
-    let endpoints = cluster.endpoints();
     // A's transaction recording activity x reaches etcd; its answer does not.
-    let trap = RequestTrap::start(&endpoints[0], vec![b"/ew/v/p/x".to_vec(), b"/ew/rc/p/p".to_vec()], true).await;
-    let a = Arc::new(core_on(vec![trap.url.clone()]).await);
-    let b = core_on(endpoints).await;
-    seed_pairing(&b).await;
+    let (_cluster, trap, a, b) = trapped_replicas(true).await;
 
     trap.armed.store(true, std::sync::atomic::Ordering::SeqCst);
     let pending = tokio::spawn({
