@@ -112,37 +112,13 @@ async fn creates_and_deletes_across_replicas_never_leave_a_dangling_reference() 
                 client.create_pairing(request).await.map(|_| ())
             }));
         }
-        let mut deleter = b.client().await;
-        let name = format!("actors/{target}");
-        let deleted = tokio::spawn(async move {
-            for _ in 0..50 {
-                match deleter.delete_actor(pb::DeleteActorRequest { name: name.clone(), etag: String::new() }).await {
-                    Ok(_) => return true,
-                    Err(s) if matches!(s.code(), Code::FailedPrecondition | Code::Aborted) => {
-                        tokio::task::yield_now().await
-                    }
-                    Err(s) => panic!("unexpected {s:?}"),
-                }
-            }
-            false
-        });
-        let mut created = 0;
-        for creator in creators {
-            match creator.await.expect("task") {
-                Ok(()) => created += 1,
-                Err(s) => assert!(matches!(s.code(), Code::NotFound | Code::Aborted), "{s:?}"),
-            }
-        }
+        let deleted = spawn_persistent_delete(b.client().await, format!("actors/{target}"));
+        let created = count_created(creators).await;
         if deleted.await.expect("deleter") {
             assert_eq!(created, 0, "round {round}: the actor was deleted although {created} pairing(s) name it");
         }
     }
-    let actors: BTreeSet<String> =
-        all_actor_names(&mut c, pb::ListActorsRequest::default()).await.into_iter().collect();
-    for name in all_pairing_names(&mut c, pb::ListPairingsRequest::default()).await {
-        let p = c.get_pairing(pb::GetPairingRequest { name: name.clone() }).await.expect("pairing").into_inner();
-        assert!(actors.contains(&p.east) && actors.contains(&p.west), "{name} names a deleted actor");
-    }
+    assert_pairings_name_existing_actors(&mut c).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]

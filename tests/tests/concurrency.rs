@@ -2,8 +2,6 @@
 
 mod common;
 
-use std::collections::BTreeSet;
-
 use common::*;
 use eastwest_proto::registry::v1 as pb;
 use tonic::Code;
@@ -115,27 +113,8 @@ async fn concurrent_creates_and_deletes_never_leave_a_dangling_reference() {
                 }
             }));
         }
-        let mut deleter = server.client().await;
-        let name = format!("actors/{target}");
-        let delete = tokio::spawn(async move {
-            for _ in 0..50 {
-                match deleter.delete_actor(pb::DeleteActorRequest { name: name.clone(), etag: String::new() }).await {
-                    Ok(_) => return true,
-                    Err(s) if s.code() == Code::FailedPrecondition || s.code() == Code::Aborted => {
-                        tokio::task::yield_now().await
-                    }
-                    Err(s) => panic!("unexpected {s:?}"),
-                }
-            }
-            false
-        });
-        let mut created = 0;
-        for t in tasks {
-            match t.await.expect("task") {
-                Ok(()) => created += 1,
-                Err(s) => assert!(matches!(s.code(), Code::NotFound | Code::Aborted), "{s:?}"),
-            }
-        }
+        let delete = spawn_persistent_delete(server.client().await, format!("actors/{target}"));
+        let created = count_created(tasks).await;
         if delete.await.expect("deleter") {
             // Records that name the actor are never deleted here, so a successful delete means
             // every create lost the race.
@@ -143,12 +122,7 @@ async fn concurrent_creates_and_deletes_never_leave_a_dangling_reference() {
         }
     }
     // Every reference in the registry must resolve.
-    let actors: BTreeSet<String> =
-        all_actor_names(&mut c, pb::ListActorsRequest::default()).await.into_iter().collect();
-    for name in all_pairing_names(&mut c, pb::ListPairingsRequest::default()).await {
-        let p = c.get_pairing(pb::GetPairingRequest { name: name.clone() }).await.expect("pairing").into_inner();
-        assert!(actors.contains(&p.east) && actors.contains(&p.west), "{name} names a deleted actor");
-    }
+    let actors = assert_pairings_name_existing_actors(&mut c).await;
     let snap = c
         .get_pairing_snapshot(pb::GetPairingSnapshotRequest { name: "pairings/base".into() })
         .await

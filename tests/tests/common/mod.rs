@@ -337,6 +337,47 @@ pub async fn all_actor_names(client: &mut Client, mut request: pb::ListActorsReq
     }
 }
 
+/// Deletes `name` in the background, trying again while it is still named (FAILED_PRECONDITION) or
+/// raced (ABORTED), up to 50 times; true if the delete went through.
+pub fn spawn_persistent_delete(mut deleter: Client, name: String) -> JoinHandle<bool> {
+    tokio::spawn(async move {
+        for _ in 0..50 {
+            match deleter.delete_actor(pb::DeleteActorRequest { name: name.clone(), etag: String::new() }).await {
+                Ok(_) => return true,
+                Err(s) if matches!(s.code(), tonic::Code::FailedPrecondition | tonic::Code::Aborted) => {
+                    tokio::task::yield_now().await
+                }
+                Err(s) => panic!("unexpected {s:?}"),
+            }
+        }
+        false
+    })
+}
+
+/// How many of the racing creates succeeded; each that failed must have lost the race
+/// (NOT_FOUND: its actor was gone; ABORTED: contention).
+pub async fn count_created(creates: Vec<JoinHandle<Result<(), tonic::Status>>>) -> usize {
+    let mut created = 0;
+    for create in creates {
+        match create.await.expect("task") {
+            Ok(()) => created += 1,
+            Err(s) => assert!(matches!(s.code(), tonic::Code::NotFound | tonic::Code::Aborted), "{s:?}"),
+        }
+    }
+    created
+}
+
+/// Asserts that every pairing names existing actors; returns the actors' names.
+pub async fn assert_pairings_name_existing_actors(client: &mut Client) -> std::collections::BTreeSet<String> {
+    let actors: std::collections::BTreeSet<String> =
+        all_actor_names(client, pb::ListActorsRequest::default()).await.into_iter().collect();
+    for name in all_pairing_names(client, pb::ListPairingsRequest::default()).await {
+        let p = client.get_pairing(pb::GetPairingRequest { name: name.clone() }).await.expect("pairing").into_inner();
+        assert!(actors.contains(&p.east) && actors.contains(&p.west), "{name} names a deleted actor");
+    }
+    actors
+}
+
 pub async fn all_pairing_names(client: &mut Client, mut request: pb::ListPairingsRequest) -> Vec<String> {
     let mut names = Vec::new();
     loop {
