@@ -602,13 +602,13 @@ impl RequestTrap {
 /// Two parties `e` and `w` and their pairing `p`, written through the registry core.
 async fn seed_pairing<S: eastwest_registry::store::Store>(registry: &eastwest_registry::core::Registry<S>) {
     use common::drafts::{actor, pairing_of};
-    use eastwest_registry::domain::model::Side;
+    use eastwest_domain::model::Side;
     registry.create_actor(actor("east", Side::East), Some("e".into())).await.expect("east");
     registry.create_actor(actor("west", Side::West), Some("w".into())).await.expect("west");
     registry.create_pairing(pairing_of("e", "w"), Some("p".into())).await.expect("pairing");
 }
 
-fn funds() -> eastwest_registry::domain::activity::ActivityDraft {
+fn funds() -> eastwest_registry::rules::activity::ActivityDraft {
     common::drafts::activity("e")
 }
 
@@ -711,7 +711,7 @@ impl eastwest_registry::store::Store for RenameDuringSnapshot {
         let scanned = self.inner.scan(scan).await?;
         if activities_of_p && !self.renamed.swap(true, std::sync::atomic::Ordering::SeqCst) {
             let renamed =
-                eastwest_registry::domain::actor::ActorDraft { display_name: "renamed".into(), ..Default::default() };
+                eastwest_registry::rules::actor::ActorDraft { display_name: "renamed".into(), ..Default::default() };
             self.other.update_actor("e", "", renamed, &["display_name"]).await.expect("rename mid-snapshot");
         }
         Ok(scanned)

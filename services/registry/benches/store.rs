@@ -19,10 +19,10 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use eastwest_domain::model::{ActorCategory, Side};
 use eastwest_registry::core::Registry;
 use eastwest_registry::core::actors::ActorFilter;
-use eastwest_registry::domain::actor::ActorDraft;
-use eastwest_registry::domain::model::{ActorCategory, Side};
+use eastwest_registry::rules::actor::ActorDraft;
 use eastwest_registry::store::{Expect, Key, Scan, SledConfig, SledStore, Store, Txn};
 use futures::{StreamExt, TryStreamExt};
 use tempfile::TempDir;

@@ -1,6 +1,6 @@
 //! The registry's one error type. `grpc::status` maps it to a gRPC status exhaustively.
 
-use crate::domain::validate::Violations;
+use crate::rules::validate::Violations;
 use crate::store::StoreError;
 
 #[derive(Debug, thiserror::Error)]

@@ -1,11 +1,11 @@
 //! Valid drafts for tests that drive the registry core directly (no gRPC in between).
 
-use eastwest_registry::domain::activity::ActivityDraft;
-use eastwest_registry::domain::actor::ActorDraft;
-use eastwest_registry::domain::model::{
+use eastwest_domain::model::{
     ActivityKind, ActorCategory, CooperationForm, FlowDirection, Leadership, PairingLevel, PairingState, Side,
 };
-use eastwest_registry::domain::pairing::PairingDraft;
+use eastwest_registry::rules::activity::ActivityDraft;
+use eastwest_registry::rules::actor::ActorDraft;
+use eastwest_registry::rules::pairing::PairingDraft;
 
 /// A provincial government: Jiangsu in the east, Shaanxi in the west.
 pub fn actor(name: &str, side: Side) -> ActorDraft {

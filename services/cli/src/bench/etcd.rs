@@ -13,9 +13,9 @@ use std::sync::Arc;
 use std::sync::atomic::AtomicU64;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
+use eastwest_domain::model::{ActorCategory, Side as ActorSide};
 use eastwest_registry::core::keys;
-use eastwest_registry::domain::actor::ActorDraft;
-use eastwest_registry::domain::model::{ActorCategory, Side as ActorSide};
+use eastwest_registry::rules::actor::ActorDraft;
 use eastwest_registry::store::EtcdConfig;
 use etcd_client::{
     Client, Compare, CompareOp, ConnectOptions, DeleteOptions, GetOptions, KvClient, Txn, TxnOp, TxnOpResponse,
@@ -190,7 +190,7 @@ fn unavailable(e: etcd_client::Error) -> Status {
 
 /// The actor record the registry writes for the `seq`-th CreateActor of the bench (the same draft
 /// as the request's), JSON-encoded as the registry stores it, with its id.
-fn created_actor(seq: u64) -> Result<(String, eastwest_registry::domain::model::Actor), Status> {
+fn created_actor(seq: u64) -> Result<(String, eastwest_domain::model::Actor), Status> {
     let i = seq as usize;
     let draft = ActorDraft {
         display_name: format!("created {seq}"),

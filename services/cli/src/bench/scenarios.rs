@@ -3,6 +3,9 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use eastwest_domain::model::{
+    ActivityKind, ActorCategory, CooperationForm, FlowDirection, Leadership, PairingLevel, PairingState, Side,
+};
 use eastwest_evaluation::scoring::ScoringModel;
 use eastwest_evaluation::server::EvaluationOptions;
 use eastwest_proto::evaluation::v1 as ev;
@@ -10,12 +13,9 @@ use eastwest_proto::evaluation::v1::evaluation_service_client::EvaluationService
 use eastwest_proto::registry::v1 as pb;
 use eastwest_proto::registry::v1::registry_service_client::RegistryServiceClient;
 use eastwest_registry::core::Registry;
-use eastwest_registry::domain::activity::ActivityDraft;
-use eastwest_registry::domain::actor::ActorDraft;
-use eastwest_registry::domain::model::{
-    ActivityKind, ActorCategory, CooperationForm, FlowDirection, Leadership, PairingLevel, PairingState, Side,
-};
-use eastwest_registry::domain::pairing::PairingDraft;
+use eastwest_registry::rules::activity::ActivityDraft;
+use eastwest_registry::rules::actor::ActorDraft;
+use eastwest_registry::rules::pairing::PairingDraft;
 use eastwest_registry::server::ServeOptions;
 use eastwest_registry::store::{SledConfig, SledStore, Store};
 use tokio::sync::watch;

@@ -2,11 +2,11 @@
 
 use std::collections::HashSet;
 
-use crate::domain::activity::ActivityDraft;
-use crate::domain::model::{Activity, Stored};
-use crate::domain::names::{ID_RULE, activity_name, actor_name, is_valid_id, new_id, pairing_name};
 use crate::error::{RegistryError, Result};
+use crate::rules::activity::ActivityDraft;
 use crate::store::{Expect, Store, Txn};
+use eastwest_domain::model::{Activity, Stored};
+use eastwest_domain::names::{ID_RULE, activity_name, actor_name, is_valid_id, new_id, pairing_name};
 
 use super::{ListQuery, Page, Registry, check_etag, etag, keys, now_micros, ref_deltas, to_json};
 

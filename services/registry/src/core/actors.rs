@@ -2,12 +2,12 @@
 
 use std::collections::HashSet;
 
-use crate::domain::actor::ActorDraft;
-use crate::domain::codes::parse_region_prefix;
-use crate::domain::model::{Actor, ActorCategory, Side, Stored};
-use crate::domain::names::{ID_RULE, actor_name, is_valid_id, new_id};
 use crate::error::{RegistryError, Result};
+use crate::rules::actor::ActorDraft;
 use crate::store::{Expect, Store, Txn};
+use eastwest_domain::codes::parse_region_prefix;
+use eastwest_domain::model::{Actor, ActorCategory, Side, Stored};
+use eastwest_domain::names::{ID_RULE, actor_name, is_valid_id, new_id};
 
 use super::{ListQuery, MAX_BATCH, Page, Registry, check_etag, etag, keys, now_micros, ref_deltas, reindex, to_json};
 
@@ -214,7 +214,7 @@ impl<S: Store> Registry<S> {
             .await?
             .entries
             .iter()
-            .map(|(k, _)| crate::domain::names::pairing_name(&String::from_utf8_lossy(keys::last_segment(k))))
+            .map(|(k, _)| eastwest_domain::names::pairing_name(&String::from_utf8_lossy(keys::last_segment(k))))
             .collect();
         let example = if examples.is_empty() { String::new() } else { format!(" (e.g. {})", examples.join(", ")) };
         Ok(RegistryError::precondition(

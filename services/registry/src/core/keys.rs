@@ -15,8 +15,8 @@
 
 use serde::Serialize;
 
-use crate::domain::model::{Actor, Pairing};
 use crate::store::Key;
+use eastwest_domain::model::{Actor, Pairing};
 
 /// The enum's name as serialized, e.g. `GOVERNMENT_BODY`.
 pub fn tag<T: Serialize>(value: &T) -> String {

@@ -44,9 +44,9 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
-use crate::domain::model::{Actor, Micros, Pairing, Stored};
 use crate::error::{RegistryError, Result};
 use crate::store::{Expect, Key, Scan, Store, StoreError, Txn, TxnLimits, Versioned};
+use eastwest_domain::model::{Actor, Micros, Pairing, Stored};
 
 pub use paging::{DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE};
 
@@ -145,7 +145,7 @@ impl Parented for Actor {
         keys::actor(id)
     }
     fn name_of(id: &str) -> String {
-        crate::domain::names::actor_name(id)
+        eastwest_domain::names::actor_name(id)
     }
     fn parent(&self) -> Option<&str> {
         self.parent.as_deref()
@@ -158,7 +158,7 @@ impl Parented for Pairing {
         keys::pairing(id)
     }
     fn name_of(id: &str) -> String {
-        crate::domain::names::pairing_name(id)
+        eastwest_domain::names::pairing_name(id)
     }
     fn parent(&self) -> Option<&str> {
         self.parent.as_deref()

@@ -2,14 +2,14 @@
 
 use std::collections::BTreeMap;
 
-use crate::domain::codes::parse_region_prefix;
-use crate::domain::model::{
+use crate::error::{RegistryError, Result};
+use crate::rules::pairing::PairingDraft;
+use crate::store::{Expect, Scan, Store, StoreError, Txn};
+use eastwest_domain::codes::parse_region_prefix;
+use eastwest_domain::model::{
     Activity, Actor, Leadership, Pairing, PairingLevel, PairingSnapshot, PairingState, Side, Stored,
 };
-use crate::domain::names::{ID_RULE, actor_name, is_valid_id, new_id, pairing_name};
-use crate::domain::pairing::PairingDraft;
-use crate::error::{RegistryError, Result};
-use crate::store::{Expect, Scan, Store, StoreError, Txn};
+use eastwest_domain::names::{ID_RULE, actor_name, is_valid_id, new_id, pairing_name};
 
 use super::{
     ListQuery, MAX_BATCH, Page, Registry, check_etag, etag, from_json, keys, now_micros, ref_deltas, reindex, to_json,
@@ -315,7 +315,7 @@ impl<S: Store> Registry<S> {
         let name = pairing_name(id);
         loop {
             let (count, _) = self.ref_count(keys::pairing_refs(id)).await?;
-            if fits(count, crate::domain::pairing::MAX_NAMED_ACTORS) {
+            if fits(count, crate::rules::pairing::MAX_NAMED_ACTORS) {
                 return Ok(());
             }
             let Some((current, rev)) = self.load::<Pairing>(keys::pairing(id)).await? else {

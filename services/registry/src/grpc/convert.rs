@@ -4,15 +4,16 @@
 //! Going in, a value the domain cannot represent (an unknown enum number, a malformed name or
 //! date) becomes a field violation; the domain then checks the rules.
 
+use chrono::NaiveDate;
 use eastwest_proto::convert::{self as wire, UnknownEnumValue};
 use eastwest_proto::registry::v1 as pb;
 
-use crate::domain::activity::ActivityDraft;
-use crate::domain::actor::ActorDraft;
-use crate::domain::model::Scope;
-use crate::domain::names::{parse_actor_name, parse_pairing_name};
-use crate::domain::pairing::{GoalDraft, PairingDraft, ParticipantDraft, ResponsibilityDraft};
-use crate::domain::validate::{Violations, parse_date};
+use crate::rules::activity::ActivityDraft;
+use crate::rules::actor::ActorDraft;
+use crate::rules::pairing::{GoalDraft, PairingDraft, ParticipantDraft, ResponsibilityDraft};
+use crate::rules::validate::Violations;
+use eastwest_domain::model::Scope;
+use eastwest_domain::names::{parse_actor_name, parse_pairing_name};
 
 pub use wire::{activity_out, actor_out, pairing_out, snapshot_out};
 
@@ -50,6 +51,18 @@ pub fn pairing_ref(v: &mut Violations, field: &str, name: &str) -> Option<String
             None
         }
     }
+}
+
+/// Parses an ISO `YYYY-MM-DD` date; empty means absent.
+pub fn parse_date(v: &mut Violations, field: &str, value: &str) -> Option<NaiveDate> {
+    if value.is_empty() {
+        return None;
+    }
+    let parsed = eastwest_domain::dates::parse_iso_date(value);
+    if parsed.is_none() {
+        v.add(field, format!("must be {}, got {value:?}", eastwest_domain::dates::DATE_RULE));
+    }
+    parsed
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -277,8 +290,7 @@ pub fn activity_draft(v: &mut Violations, prefix: &str, activity: pb::Activity) 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::model::{Activity, ActivityKind, CooperationForm, FlowDirection, Labels, Stored};
-    use chrono::NaiveDate;
+    use eastwest_domain::model::{Activity, ActivityKind, CooperationForm, FlowDirection, Labels, Stored};
 
     #[test]
     fn an_activity_round_trips_through_the_wire_type() {
@@ -301,6 +313,17 @@ mod tests {
         let draft = activity_draft(&mut v, "activity", wire);
         assert!(v.is_empty());
         assert_eq!(draft.validate("activity", "js-sn", "a1", 0), Ok(activity));
+    }
+
+    #[test]
+    fn dates_must_be_real_and_padded() {
+        let mut v = Violations::new();
+        assert!(parse_date(&mut v, "ok", "2024-02-29").is_some());
+        assert!(parse_date(&mut v, "leap", "2023-02-29").is_none());
+        assert!(parse_date(&mut v, "pad", "2023-2-28").is_none());
+        assert!(parse_date(&mut v, "empty", "").is_none());
+        let fields: Vec<_> = v.list().iter().map(|f| f.field.as_str()).collect();
+        assert_eq!(fields, ["leap", "pad"]);
     }
 
     #[test]

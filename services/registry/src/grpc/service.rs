@@ -12,13 +12,13 @@ use super::status::{invalid_argument, to_status};
 use crate::core::actors::ActorFilter;
 use crate::core::pairings::PairingFilter;
 use crate::core::{Page, Registry, paging};
-use crate::domain::actor::ACTOR_MASK;
-use crate::domain::mask;
-use crate::domain::names::{parse_activity_name, parse_actor_name, parse_pairing_name};
-use crate::domain::pairing::PAIRING_MASK;
-use crate::domain::validate::Violations;
 use crate::error::RegistryError;
+use crate::rules::actor::ACTOR_MASK;
+use crate::rules::mask;
+use crate::rules::pairing::PAIRING_MASK;
+use crate::rules::validate::Violations;
 use crate::store::Store;
+use eastwest_domain::names::{parse_activity_name, parse_actor_name, parse_pairing_name};
 
 pub struct RegistryApi<S> {
     registry: Arc<Registry<S>>,
@@ -115,7 +115,7 @@ fn resolve_mask(
     mask::resolve(spec, &paths).map_err(|v| invalid_argument(&v))
 }
 
-fn page_out<T, U>(page: Page<T>, out: impl Fn(crate::domain::model::Stored<T>) -> U) -> (Vec<U>, String) {
+fn page_out<T, U>(page: Page<T>, out: impl Fn(eastwest_domain::model::Stored<T>) -> U) -> (Vec<U>, String) {
     (page.items.into_iter().map(out).collect(), page.next_page_token)
 }
 

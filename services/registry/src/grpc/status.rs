@@ -4,8 +4,8 @@
 use tonic::{Code, Status};
 use tonic_types::{ErrorDetails, StatusExt};
 
-use crate::domain::validate::Violations;
 use crate::error::RegistryError;
+use crate::rules::validate::Violations;
 use crate::store::StoreError;
 
 /// The `domain` of google.rpc.ErrorInfo details.

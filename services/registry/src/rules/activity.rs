@@ -2,8 +2,8 @@
 
 use chrono::NaiveDate;
 
-use super::model::{Activity, ActivityKind, CooperationForm, FlowDirection, Labels};
 use super::validate::{self as rules, Violations};
+use eastwest_domain::model::{Activity, ActivityKind, CooperationForm, FlowDirection, Labels};
 
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ActivityDraft {

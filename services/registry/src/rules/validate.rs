@@ -1,8 +1,6 @@
 //! Field-level validation: a collector of violations, and the text rules every record shares.
 
-use chrono::NaiveDate;
-
-use super::model::Labels;
+use eastwest_domain::model::Labels;
 
 /// Longest display name or title, in characters.
 pub const MAX_NAME_CHARS: usize = 200;
@@ -123,18 +121,6 @@ pub fn check_list_len(v: &mut Violations, field: &str, len: usize) {
     }
 }
 
-/// Parses an ISO `YYYY-MM-DD` date; empty means absent.
-pub fn parse_date(v: &mut Violations, field: &str, value: &str) -> Option<NaiveDate> {
-    if value.is_empty() {
-        return None;
-    }
-    let parsed = eastwest_domain::dates::parse_iso_date(value);
-    if parsed.is_none() {
-        v.add(field, format!("must be {}, got {value:?}", eastwest_domain::dates::DATE_RULE));
-    }
-    parsed
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -150,17 +136,6 @@ mod tests {
         check_text(&mut v, "f", &"字".repeat(200), NAME);
         let fields: Vec<_> = v.list().iter().map(|f| f.field.as_str()).collect();
         assert_eq!(fields, ["a", "b", "c"]);
-    }
-
-    #[test]
-    fn dates_must_be_real_and_padded() {
-        let mut v = Violations::new();
-        assert!(parse_date(&mut v, "ok", "2024-02-29").is_some());
-        assert!(parse_date(&mut v, "leap", "2023-02-29").is_none());
-        assert!(parse_date(&mut v, "pad", "2023-2-28").is_none());
-        assert!(parse_date(&mut v, "empty", "").is_none());
-        let fields: Vec<_> = v.list().iter().map(|f| f.field.as_str()).collect();
-        assert_eq!(fields, ["leap", "pad"]);
     }
 
     #[test]

@@ -3,12 +3,12 @@
 use chrono::NaiveDate;
 
 use super::mask::MaskSpec;
-use super::model::{
+use super::validate::{self as rules, Violations};
+use eastwest_domain::model::{
     CooperationForm, Goal, Labels, Leadership, Pairing, PairingLevel, PairingState, Participant, ParticipantRole,
     Responsibility, ResponsibilityStatus, Scope,
 };
-use super::names::{ID_RULE, is_valid_id};
-use super::validate::{self as rules, Violations};
+use eastwest_domain::names::{ID_RULE, is_valid_id};
 
 /// Most different actors one pairing may name. Each is compared and reference-counted in the
 /// pairing's transaction: with a 32-deep parent chain, an update that replaces all of them still

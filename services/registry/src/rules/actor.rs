@@ -1,9 +1,9 @@
 //! What a client may say about an actor, and the rules it must meet.
 
-use super::codes::{parse_credit_code, parse_region_code};
 use super::mask::MaskSpec;
-use super::model::{Actor, ActorCategory, Labels, Side};
 use super::validate::{self as rules, Violations};
+use eastwest_domain::codes::{parse_credit_code, parse_region_code};
+use eastwest_domain::model::{Actor, ActorCategory, Labels, Side};
 
 /// An actor as a client described it: every field still to be checked.
 #[derive(Debug, Clone, Default, PartialEq)]

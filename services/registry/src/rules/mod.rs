@@ -1,0 +1,10 @@
+//! The registry's write rules: the drafts clients send, the rules each must meet without looking at
+//! other records, and update masks. No I/O here, and no generated wire types: the gRPC layer
+//! converts at the edge. The records themselves, and the vocabulary they use, are
+//! `eastwest_domain`'s.
+
+pub mod activity;
+pub mod actor;
+pub mod mask;
+pub mod pairing;
+pub mod validate;
