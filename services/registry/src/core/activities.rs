@@ -8,7 +8,10 @@ use crate::store::{Expect, Store, Txn};
 use eastwest_domain::model::{Activity, Stored};
 use eastwest_domain::names::{ID_RULE, activity_name, actor_name, is_valid_id, new_id, pairing_name};
 
-use super::{ListQuery, Page, Registry, check_etag, etag, keys, now_micros, ref_deltas, to_json};
+use super::codec::{check_etag, etag, now_micros, to_json};
+use super::listing::ListQuery;
+use super::references::ref_deltas;
+use super::{Page, Registry, keys};
 
 impl<S: Store> Registry<S> {
     pub async fn create_activity(
@@ -115,7 +118,7 @@ impl<S: Store> Registry<S> {
         let count = records.len();
         // Per activity: its absence and its actor (record and count) compared, two writes; per
         // group: the pairing and its count. Bytes: the record, and generously its keys and counts.
-        let groups = super::fit_groups(records, self.store.limits(), 2, |(_, json)| (3, json.len() + 1024));
+        let groups = super::bulk::fit_groups(records, self.store.limits(), 2, |(_, json)| (3, json.len() + 1024));
         for group in groups {
             self.record_activities(pairing, &group).await?;
         }

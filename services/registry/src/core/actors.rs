@@ -9,7 +9,10 @@ use eastwest_domain::codes::parse_region_prefix;
 use eastwest_domain::model::{Actor, ActorCategory, Side, Stored};
 use eastwest_domain::names::{ID_RULE, actor_name, is_valid_id, new_id};
 
-use super::{ListQuery, MAX_BATCH, Page, Registry, check_etag, etag, keys, now_micros, ref_deltas, reindex, to_json};
+use super::codec::{check_etag, etag, from_json, now_micros, to_json};
+use super::listing::ListQuery;
+use super::references::{ref_deltas, reindex};
+use super::{MAX_BATCH, Page, Registry, keys};
 
 /// Filters of ListActors; every filter that is set must match.
 #[derive(Debug, Clone, Default)]
@@ -94,7 +97,7 @@ impl<S: Store> Registry<S> {
             .zip(found)
             .enumerate()
             .map(|(i, (id, v))| match v {
-                Some(v) => Ok(Stored { record: super::from_json(&keys::actor(id), &v.value)?, etag: etag(v.revision) }),
+                Some(v) => Ok(Stored { record: from_json(&keys::actor(id), &v.value)?, etag: etag(v.revision) }),
                 None => Err(RegistryError::not_found_at(format!("names[{i}]"), actor_name(id))),
             })
             .collect()
@@ -266,7 +269,7 @@ impl<S: Store> Registry<S> {
         let count = records.len();
         // Per actor: the record, four index keys at most, two comparisons. Bytes: the record, and
         // generously its keys and index values.
-        let groups = super::fit_groups(records, self.store.limits(), 0, |(_, json)| (5, json.len() + 1024));
+        let groups = super::bulk::fit_groups(records, self.store.limits(), 0, |(_, json)| (5, json.len() + 1024));
         for group in groups {
             // As in create_actor: read only after a conflict, to name what is in the way.
             let mut optimistic = true;

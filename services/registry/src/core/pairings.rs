@@ -11,9 +11,10 @@ use eastwest_domain::model::{
 };
 use eastwest_domain::names::{ID_RULE, actor_name, is_valid_id, new_id, pairing_name};
 
-use super::{
-    ListQuery, MAX_BATCH, Page, Registry, check_etag, etag, from_json, keys, now_micros, ref_deltas, reindex, to_json,
-};
+use super::codec::{check_etag, etag, from_json, now_micros, to_json};
+use super::listing::ListQuery;
+use super::references::{ref_deltas, reindex};
+use super::{MAX_BATCH, Page, Registry, keys};
 
 /// Filters of ListPairings; every filter that is set must match.
 #[derive(Debug, Clone, Default)]
