@@ -712,7 +712,8 @@ impl eastwest_registry::store::Store for RenameDuringSnapshot {
         if activities_of_p && !self.renamed.swap(true, std::sync::atomic::Ordering::SeqCst) {
             let renamed =
                 eastwest_registry::rules::actor::ActorDraft { display_name: "renamed".into(), ..Default::default() };
-            self.other.update_actor("e", "", renamed, &["display_name"]).await.expect("rename mid-snapshot");
+            let fields = eastwest_registry::rules::actor::ACTOR_MASK.select(&["display_name"], &renamed).expect("mask");
+            self.other.update_actor("e", "", renamed, &fields).await.expect("rename mid-snapshot");
         }
         Ok(scanned)
     }

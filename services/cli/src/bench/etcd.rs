@@ -16,6 +16,7 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 use eastwest_domain::model::{ActorCategory, Side as ActorSide};
 use eastwest_registry::core::keys;
 use eastwest_registry::rules::actor::ActorDraft;
+use eastwest_registry::rules::validate::Stamp;
 use eastwest_registry::store::EtcdConfig;
 use etcd_client::{
     Client, Compare, CompareOp, ConnectOptions, DeleteOptions, GetOptions, KvClient, Txn, TxnOp, TxnOpResponse,
@@ -201,8 +202,9 @@ fn created_actor(seq: u64) -> Result<(String, eastwest_domain::model::Actor), St
     };
     let id = format!("c{seq:09}");
     let now = SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_micros() as i64);
-    let valid = draft.validate("actor").map_err(|v| Status::internal(format!("raw etcd: {v:?}")))?;
-    Ok((id.clone(), valid.into_actor(id, now, now)))
+    let actor =
+        draft.validate("actor", &Stamp::created(&id, now)).map_err(|v| Status::internal(format!("raw etcd: {v:?}")))?;
+    Ok((id, actor))
 }
 
 /// The scenario's reads and writes, straight to etcd: what the registry asks of etcd for one

@@ -4,6 +4,7 @@ use std::collections::HashSet;
 
 use crate::error::{RegistryError, Result};
 use crate::rules::activity::ActivityDraft;
+use crate::rules::validate::Stamp;
 use crate::store::{Expect, Store, Txn};
 use eastwest_domain::model::{Activity, Stored};
 use eastwest_domain::names::{ID_RULE, activity_name, actor_name, is_valid_id, new_id, pairing_name};
@@ -27,7 +28,7 @@ impl<S: Store> Registry<S> {
             Some(id) => id,
             None => new_id(),
         };
-        let activity = draft.validate("activity", pairing, &id, now_micros())?;
+        let activity = draft.validate("activity", pairing, &Stamp::created(&id, now_micros()))?;
         let name = activity_name(pairing, &id);
         let (activity, revision) = with_retry!(self, &name, {
             let mut txn = Txn::default();
@@ -111,7 +112,7 @@ impl<S: Store> Registry<S> {
                     format!("{id} is in the batch twice"),
                 ));
             }
-            let activity = draft.validate(&format!("activities[{i}]"), pairing, &id, now)?;
+            let activity = draft.validate(&format!("activities[{i}]"), pairing, &Stamp::created(id, now))?;
             let encoded = to_json(&format!("activities[{i}]"), &activity)?;
             records.push((activity, encoded));
         }

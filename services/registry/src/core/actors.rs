@@ -4,6 +4,8 @@ use std::collections::HashSet;
 
 use crate::error::{RegistryError, Result};
 use crate::rules::actor::ActorDraft;
+use crate::rules::mask::{self, MutableField};
+use crate::rules::validate::Stamp;
 use crate::store::{Expect, Store, Txn};
 use eastwest_domain::codes::parse_region_prefix;
 use eastwest_domain::model::{Actor, ActorCategory, Side, Stored};
@@ -24,7 +26,6 @@ pub struct ActorFilter {
 
 impl<S: Store> Registry<S> {
     pub async fn create_actor(&self, draft: ActorDraft, id: Option<String>) -> Result<Stored<Actor>> {
-        let valid = draft.validate("actor")?;
         let id = match id {
             Some(id) if !is_valid_id(&id) => {
                 return Err(RegistryError::invalid("actor_id", ID_RULE));
@@ -32,9 +33,8 @@ impl<S: Store> Registry<S> {
             Some(id) => id,
             None => new_id(),
         };
+        let actor = draft.validate("actor", &Stamp::created(&id, now_micros()))?;
         let name = actor_name(&id);
-        let now = now_micros();
-        let actor = valid.into_actor(id.clone(), now, now);
         // The first attempt lets the transaction's own absence checks speak: one round trip to the
         // store (on etcd, a read before the write halved the rate). After a conflict, reading
         // tells which record is in the way.
@@ -129,13 +129,14 @@ impl<S: Store> Registry<S> {
         .await
     }
 
-    /// Replaces the fields named in `fields` by those of `draft`.
+    /// Replaces the fields selected by `fields` (see [`ACTOR_MASK`](crate::rules::actor::ACTOR_MASK))
+    /// by those of `draft`.
     pub async fn update_actor(
         &self,
         id: &str,
         given_etag: &str,
         draft: ActorDraft,
-        fields: &[&str],
+        fields: &[&MutableField<ActorDraft>],
     ) -> Result<Stored<Actor>> {
         let name = actor_name(id);
         let (actor, revision) = with_retry!(self, &name, {
@@ -144,8 +145,9 @@ impl<S: Store> Registry<S> {
             };
             check_etag(&name, given_etag, rev)?;
             let mut merged = ActorDraft::from_actor(&current);
-            merged.apply(draft.clone(), fields);
-            let updated = merged.validate("actor")?.into_actor(id.to_string(), current.create_time, now_micros());
+            mask::apply(&mut merged, draft.clone(), fields);
+            let stamp = Stamp { id: id.to_string(), create_time: current.create_time, update_time: now_micros() };
+            let updated = merged.validate("actor", &stamp)?;
 
             let mut txn = Txn::default();
             txn.expect(keys::actor(id), Expect::Revision(rev));
@@ -254,7 +256,7 @@ impl<S: Store> Registry<S> {
             if draft.parent.is_some() {
                 return Err(RegistryError::invalid(format!("actors[{i}].parent"), "a batch cannot set parents"));
             }
-            let actor = draft.validate(&format!("actors[{i}]"))?.into_actor(id, now, now);
+            let actor = draft.validate(&format!("actors[{i}]"), &Stamp::created(id, now))?;
             if let Some(code) = &actor.credit_code
                 && !codes.insert(code.clone())
             {

@@ -3,7 +3,9 @@
 use std::collections::BTreeMap;
 
 use crate::error::{RegistryError, Result};
-use crate::rules::pairing::PairingDraft;
+use crate::rules::mask::{self, MutableField};
+use crate::rules::pairing::{MAX_NAMED_ACTORS, PairingDraft, Regions};
+use crate::rules::validate::Stamp;
 use crate::store::{Expect, Scan, Store, StoreError, Txn};
 use eastwest_domain::codes::parse_region_prefix;
 use eastwest_domain::model::{
@@ -57,48 +59,67 @@ fn first_matching_region<'a>(p: &'a Pairing, prefix: &str) -> Option<&'a str> {
     [p.east_region_code.as_str(), p.west_region_code.as_str()].into_iter().filter(|r| r.starts_with(prefix)).min()
 }
 
-impl<S: Store> Registry<S> {
-    /// Loads every actor the pairing names, expecting each to stay unchanged, checks that east is
-    /// an EAST actor and west a WEST one, and copies their region codes into the pairing.
-    async fn check_named_actors(&self, txn: &mut Txn, pairing: &mut Pairing) -> Result<()> {
-        let refs = actor_references(pairing);
-        let ids = pairing.named_actors();
-        let found = self.store.get_many(ids.iter().map(|id| keys::actor(id)).collect(), None).await?;
-        let mut actors: BTreeMap<&str, Actor> = BTreeMap::new();
-        for (id, value) in ids.iter().zip(found) {
-            let Some(value) = value else {
-                let field = refs.iter().find(|(_, r)| r == id).map(|(f, _)| f.clone()).unwrap_or_default();
-                return Err(RegistryError::not_found_at(field, actor_name(id)));
+/// Every actor the pairing names exists (NOT_FOUND at the first request field naming a missing
+/// one), east is an EAST actor and west a WEST one (FAILED_PRECONDITION).
+fn check_named_actors(pairing: &Pairing, actors: &BTreeMap<String, Actor>) -> Result<()> {
+    if let Some(missing) = pairing.named_actors().into_iter().find(|id| !actors.contains_key(id)) {
+        let field = actor_references(pairing).into_iter().find(|(_, r)| *r == missing).map(|(f, _)| f);
+        return Err(RegistryError::not_found_at(field.unwrap_or_default(), actor_name(&missing)));
+    }
+    for (field, id, side) in [("pairing.east", &pairing.east, Side::East), ("pairing.west", &pairing.west, Side::West)]
+    {
+        let actor = actors.get(id.as_str()).ok_or_else(|| RegistryError::not_found_at(field, actor_name(id)))?;
+        if actor.side != side {
+            let wire = |s: Side| {
+                if s == Side::East { "SIDE_EAST" } else { "SIDE_WEST" }
             };
-            txn.expect(keys::actor(id), Expect::Revision(value.revision));
-            actors.insert(id, from_json(&keys::actor(id), &value.value)?);
-        }
-        for (field, id, side) in
-            [("pairing.east", &pairing.east, Side::East), ("pairing.west", &pairing.west, Side::West)]
-        {
-            let actor = actors.get(id.as_str()).ok_or_else(|| RegistryError::not_found_at(field, actor_name(id)))?;
-            if actor.side != side {
-                let wire = |s: Side| {
-                    if s == Side::East { "SIDE_EAST" } else { "SIDE_WEST" }
-                };
-                return Err(RegistryError::precondition(
+            return Err(RegistryError::precondition(
+                actor_name(id),
+                format!(
+                    "{field}: {} is a {} actor; {field} must name a {} actor",
                     actor_name(id),
-                    format!(
-                        "{field}: {} is a {} actor; {field} must name a {} actor",
-                        actor_name(id),
-                        wire(actor.side),
-                        wire(side)
-                    ),
-                ));
+                    wire(actor.side),
+                    wire(side)
+                ),
+            ));
+        }
+    }
+    Ok(())
+}
+
+impl<S: Store> Registry<S> {
+    /// Reads every actor the draft names, expecting each to stay unchanged in `txn`; those missing
+    /// are absent from the answer (see [`check_named_actors`]). A draft that names more than a
+    /// pairing may is not read: its validation refuses it.
+    async fn read_named_actors(&self, txn: &mut Txn, draft: &PairingDraft) -> Result<BTreeMap<String, Actor>> {
+        let ids = draft.named_actors();
+        let mut actors = BTreeMap::new();
+        if ids.len() > MAX_NAMED_ACTORS {
+            return Ok(actors);
+        }
+        let found = self.store.get_many(ids.iter().map(|id| keys::actor(id)).collect(), None).await?;
+        for (id, value) in ids.into_iter().zip(found) {
+            if let Some(value) = value {
+                txn.expect(keys::actor(id), Expect::Revision(value.revision));
+                actors.insert(id.to_string(), from_json(&keys::actor(id), &value.value)?);
             }
         }
-        pairing.east_region_code = actors.get(pairing.east.as_str()).map(|a| a.region_code.clone()).unwrap_or_default();
-        pairing.west_region_code = actors.get(pairing.west.as_str()).map(|a| a.region_code.clone()).unwrap_or_default();
-        Ok(())
+        Ok(actors)
+    }
+
+    /// Validates the draft into the pairing, with the region codes of the east and west actors.
+    async fn build_pairing(&self, txn: &mut Txn, draft: &PairingDraft, stamp: &Stamp) -> Result<Pairing> {
+        let actors = self.read_named_actors(txn, draft).await?;
+        let region = |id: &Option<String>| {
+            id.as_ref().and_then(|id| actors.get(id)).map(|a| a.region_code.clone()).unwrap_or_default()
+        };
+        let regions = Regions { east: region(&draft.east), west: region(&draft.west) };
+        let pairing = draft.validate("pairing", stamp, regions)?;
+        check_named_actors(&pairing, &actors)?;
+        Ok(pairing)
     }
 
     pub async fn create_pairing(&self, draft: PairingDraft, id: Option<String>) -> Result<Stored<Pairing>> {
-        let valid = draft.validate("pairing")?;
         let id = match id {
             Some(id) if !is_valid_id(&id) => {
                 return Err(RegistryError::invalid("pairing_id", ID_RULE));
@@ -107,16 +128,14 @@ impl<S: Store> Registry<S> {
             None => new_id(),
         };
         let name = pairing_name(&id);
-        let now = now_micros();
-        let template = valid.into_pairing(id.clone(), now, now);
+        let stamp = Stamp::created(&id, now_micros());
         let (pairing, revision) = with_retry!(self, &name, {
-            let mut pairing = template.clone();
             let mut txn = Txn::default();
+            let pairing = self.build_pairing(&mut txn, &draft, &stamp).await?;
             if self.store.get(keys::pairing(&id)).await?.is_some() {
                 return Err(RegistryError::AlreadyExists { resource: name.clone(), detail: None });
             }
             txn.expect(keys::pairing(&id), Expect::Absent);
-            self.check_named_actors(&mut txn, &mut pairing).await?;
             let mut added: Vec<_> = pairing.named_actors().iter().map(|a| keys::actor_refs(a)).collect();
             if let Some(parent) = &pairing.parent {
                 self.check_ancestry::<Pairing>(&mut txn, "pairing.parent", parent, Some(&id)).await?;
@@ -209,7 +228,7 @@ impl<S: Store> Registry<S> {
         id: &str,
         given_etag: &str,
         draft: PairingDraft,
-        fields: &[&str],
+        fields: &[&MutableField<PairingDraft>],
     ) -> Result<Stored<Pairing>> {
         let name = pairing_name(id);
         let (pairing, revision) = with_retry!(self, &name, {
@@ -218,13 +237,11 @@ impl<S: Store> Registry<S> {
             };
             check_etag(&name, given_etag, rev)?;
             let mut merged = PairingDraft::from_pairing(&current);
-            merged.apply(draft.clone(), fields);
-            let mut updated =
-                merged.validate("pairing")?.into_pairing(id.to_string(), current.create_time, now_micros());
-
+            mask::apply(&mut merged, draft.clone(), fields);
+            let stamp = Stamp { id: id.to_string(), create_time: current.create_time, update_time: now_micros() };
             let mut txn = Txn::default();
+            let updated = self.build_pairing(&mut txn, &merged, &stamp).await?;
             txn.expect(keys::pairing(id), Expect::Revision(rev));
-            self.check_named_actors(&mut txn, &mut updated).await?;
             let mut added: Vec<_> = updated.named_actors().iter().map(|a| keys::actor_refs(a)).collect();
             let mut removed: Vec<_> = current.named_actors().iter().map(|a| keys::actor_refs(a)).collect();
             if updated.parent != current.parent {
@@ -316,7 +333,7 @@ impl<S: Store> Registry<S> {
         let name = pairing_name(id);
         loop {
             let (count, _) = self.ref_count(keys::pairing_refs(id)).await?;
-            if fits(count, crate::rules::pairing::MAX_NAMED_ACTORS) {
+            if fits(count, MAX_NAMED_ACTORS) {
                 return Ok(());
             }
             let Some((current, rev)) = self.load::<Pairing>(keys::pairing(id)).await? else {

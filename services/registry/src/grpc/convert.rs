@@ -96,21 +96,6 @@ pub fn actor_draft(v: &mut Violations, prefix: &str, actor: pb::Actor) -> ActorD
     }
 }
 
-/// The fields a client set, for an update without a mask (AIP-134).
-pub fn actor_fields_set(a: &pb::Actor) -> Vec<String> {
-    let set = [
-        ("display_name", !a.display_name.is_empty()),
-        ("category", a.category != 0),
-        ("side", a.side != 0),
-        ("region_code", !a.region_code.is_empty()),
-        ("credit_code", !a.credit_code.is_empty()),
-        ("parent", !a.parent.is_empty()),
-        ("description", !a.description.is_empty()),
-        ("labels", !a.labels.is_empty()),
-    ];
-    set.into_iter().filter(|(_, on)| *on).map(|(f, _)| f.to_string()).collect()
-}
-
 // ---------------------------------------------------------------------------------------------
 // Pairings
 
@@ -224,35 +209,13 @@ pub fn pairing_draft(v: &mut Violations, prefix: &str, pairing: pb::Pairing) -> 
         state: wire_enum(v, &f("state"), wire::state_in(state)),
         start_date: parse_date(v, &f("start_date"), &start_date),
         end_date: parse_date(v, &f("end_date"), &end_date),
-        scope: scope.unwrap_or_default(),
+        scope,
         participants,
         responsibilities,
         goals,
         description,
         labels: wire::labels_in(labels),
     }
-}
-
-pub fn pairing_fields_set(p: &pb::Pairing) -> Vec<String> {
-    let set = [
-        ("title", !p.title.is_empty()),
-        ("east", !p.east.is_empty()),
-        ("west", !p.west.is_empty()),
-        ("level", p.level != 0),
-        ("parent", !p.parent.is_empty()),
-        ("leadership", p.leadership != 0),
-        ("forms", !p.forms.is_empty()),
-        ("state", p.state != 0),
-        ("start_date", !p.start_date.is_empty()),
-        ("end_date", !p.end_date.is_empty()),
-        ("scope", p.scope.is_some()),
-        ("participants", !p.participants.is_empty()),
-        ("responsibilities", !p.responsibilities.is_empty()),
-        ("goals", !p.goals.is_empty()),
-        ("description", !p.description.is_empty()),
-        ("labels", !p.labels.is_empty()),
-    ];
-    set.into_iter().filter(|(_, on)| *on).map(|(f, _)| f.to_string()).collect()
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -290,6 +253,7 @@ pub fn activity_draft(v: &mut Violations, prefix: &str, activity: pb::Activity) 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::rules::validate::Stamp;
     use eastwest_domain::model::{Activity, ActivityKind, CooperationForm, FlowDirection, Labels, Stored};
 
     #[test]
@@ -312,7 +276,7 @@ mod tests {
         let mut v = Violations::new();
         let draft = activity_draft(&mut v, "activity", wire);
         assert!(v.is_empty());
-        assert_eq!(draft.validate("activity", "js-sn", "a1", 0), Ok(activity));
+        assert_eq!(draft.validate("activity", "js-sn", &Stamp::created("a1", 0)), Ok(activity));
     }
 
     #[test]

@@ -14,7 +14,7 @@ use crate::core::pairings::PairingFilter;
 use crate::core::{Page, Registry, paging};
 use crate::error::RegistryError;
 use crate::rules::actor::ACTOR_MASK;
-use crate::rules::mask;
+use crate::rules::mask::{MaskSpec, Selected};
 use crate::rules::pairing::PAIRING_MASK;
 use crate::rules::validate::Violations;
 use crate::store::Store;
@@ -103,16 +103,10 @@ fn names_arg<'a>(
     Ok(ids)
 }
 
-fn resolve_mask(
-    spec: &mask::MaskSpec,
-    mask: Option<prost_types::FieldMask>,
-    implied: Vec<String>,
-) -> Result<Vec<&'static str>, Status> {
-    let paths = match mask {
-        Some(m) if !m.paths.is_empty() => m.paths,
-        _ => implied,
-    };
-    mask::resolve(spec, &paths).map_err(|v| invalid_argument(&v))
+/// The fields an update replaces: those its mask names or, without one, those the draft sets.
+fn resolve_mask<D>(spec: &MaskSpec<D>, mask: Option<prost_types::FieldMask>, draft: &D) -> Result<Selected<D>, Status> {
+    let paths = mask.map(|m| m.paths).unwrap_or_default();
+    spec.resolve(&paths, draft).map_err(|v| invalid_argument(&v))
 }
 
 fn page_out<T, U>(page: Page<T>, out: impl Fn(eastwest_domain::model::Stored<T>) -> U) -> (Vec<U>, String) {
@@ -126,7 +120,7 @@ impl<S: Store> RegistryService for RegistryApi<S> {
         record_resource(&actor_id);
         let mut v = Violations::new();
         let draft = convert::actor_draft(&mut v, "actor", required(actor, "actor")?);
-        reject(v, || draft.validate("actor").err())?;
+        reject(v, || draft.violations("actor"))?;
         finish(self.registry.create_actor(draft, optional_id(actor_id)).await.map(convert::actor_out))
     }
 
@@ -172,11 +166,11 @@ impl<S: Store> RegistryService for RegistryApi<S> {
         let actor = required(actor, "actor")?;
         let name = actor.name.clone();
         let id = name_arg(parse_actor_name, "actor.name", &name)?;
-        let fields = resolve_mask(&ACTOR_MASK, update_mask, convert::actor_fields_set(&actor))?;
         let etag = actor.etag.clone();
         let mut v = Violations::new();
         let draft = convert::actor_draft(&mut v, "actor", actor);
         reject(v, || None)?;
+        let fields = resolve_mask(&ACTOR_MASK, update_mask, &draft)?;
         finish(self.registry.update_actor(id, &etag, draft, &fields).await.map(convert::actor_out))
     }
 
@@ -194,7 +188,7 @@ impl<S: Store> RegistryService for RegistryApi<S> {
         record_resource(&pairing_id);
         let mut v = Violations::new();
         let draft = convert::pairing_draft(&mut v, "pairing", required(pairing, "pairing")?);
-        reject(v, || draft.validate("pairing").err())?;
+        reject(v, || draft.violations("pairing"))?;
         finish(self.registry.create_pairing(draft, optional_id(pairing_id)).await.map(convert::pairing_out))
     }
 
@@ -252,11 +246,11 @@ impl<S: Store> RegistryService for RegistryApi<S> {
         let pairing = required(pairing, "pairing")?;
         let name = pairing.name.clone();
         let id = name_arg(parse_pairing_name, "pairing.name", &name)?;
-        let fields = resolve_mask(&PAIRING_MASK, update_mask, convert::pairing_fields_set(&pairing))?;
         let etag = pairing.etag.clone();
         let mut v = Violations::new();
         let draft = convert::pairing_draft(&mut v, "pairing", pairing);
         reject(v, || None)?;
+        let fields = resolve_mask(&PAIRING_MASK, update_mask, &draft)?;
         finish(self.registry.update_pairing(id, &etag, draft, &fields).await.map(convert::pairing_out))
     }
 
@@ -274,7 +268,7 @@ impl<S: Store> RegistryService for RegistryApi<S> {
         let pairing = name_arg(parse_pairing_name, "parent", &parent)?;
         let mut v = Violations::new();
         let draft = convert::activity_draft(&mut v, "activity", required(activity, "activity")?);
-        reject(v, || draft.validate("activity", pairing, "-", 0).err())?;
+        reject(v, || draft.violations("activity"))?;
         finish(self.registry.create_activity(pairing, draft, optional_id(activity_id)).await.map(convert::activity_out))
     }
 

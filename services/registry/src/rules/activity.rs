@@ -2,7 +2,7 @@
 
 use chrono::NaiveDate;
 
-use super::validate::{self as rules, Violations};
+use super::validate::{self as rules, Stamp, Violations};
 use eastwest_domain::model::{Activity, ActivityKind, CooperationForm, FlowDirection, Labels};
 
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -19,8 +19,9 @@ pub struct ActivityDraft {
 }
 
 impl ActivityDraft {
-    /// Checks every rule and builds the record; `prefix` is the request field, e.g. `activity`.
-    pub fn validate(&self, prefix: &str, pairing: &str, id: &str, create_time: i64) -> Result<Activity, Violations> {
+    /// Checks every rule and builds the record of `pairing`; `prefix` is the request field, e.g.
+    /// `activity`. Activities are never updated: the stamp's create time is the one kept.
+    pub fn validate(&self, prefix: &str, pairing: &str, stamp: &Stamp) -> Result<Activity, Violations> {
         let mut v = Violations::new();
         let f = |name: &str| format!("{prefix}.{name}");
         if self.actor.is_none() {
@@ -52,7 +53,7 @@ impl ActivityDraft {
         match (&self.actor, self.form, self.kind, self.direction, self.date) {
             (Some(actor), Some(form), Some(kind), Some(direction), Some(date)) if v.is_empty() => Ok(Activity {
                 pairing: pairing.to_string(),
-                id: id.to_string(),
+                id: stamp.id.clone(),
                 actor: actor.clone(),
                 form,
                 kind,
@@ -62,10 +63,15 @@ impl ActivityDraft {
                 people: self.people,
                 description: self.description.clone(),
                 labels: self.labels.clone(),
-                create_time,
+                create_time: stamp.create_time,
             }),
             _ => Err(v),
         }
+    }
+
+    /// Every rule this draft breaks, for a request that is refused anyway.
+    pub fn violations(&self, prefix: &str) -> Option<Violations> {
+        self.validate(prefix, "", &Stamp::default()).err()
     }
 }
 
@@ -76,8 +82,13 @@ mod tests {
     #[test]
     fn negative_amounts_and_missing_enums_are_reported_together() {
         let d = ActivityDraft { amount_fen: -1, people: -2, ..Default::default() };
-        let fields: Vec<String> =
-            d.validate("activity", "p", "a", 0).unwrap_err().into_list().into_iter().map(|v| v.field).collect();
+        let fields: Vec<String> = d
+            .validate("activity", "p", &Stamp::created("a", 0))
+            .unwrap_err()
+            .into_list()
+            .into_iter()
+            .map(|v| v.field)
+            .collect();
         assert_eq!(
             fields,
             [

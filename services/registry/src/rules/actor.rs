@@ -1,9 +1,10 @@
 //! What a client may say about an actor, and the rules it must meet.
 
-use super::mask::MaskSpec;
-use super::validate::{self as rules, Violations};
 use eastwest_domain::codes::{parse_credit_code, parse_region_code};
 use eastwest_domain::model::{Actor, ActorCategory, Labels, Side};
+
+use super::mask::{MaskSpec, field};
+use super::validate::{self as rules, Stamp, Violations};
 
 /// An actor as a client described it: every field still to be checked.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -20,8 +21,17 @@ pub struct ActorDraft {
     pub labels: Labels,
 }
 
-pub const ACTOR_MASK: MaskSpec = MaskSpec {
-    mutable: &["category", "credit_code", "description", "display_name", "labels", "parent", "region_code", "side"],
+pub const ACTOR_MASK: MaskSpec<ActorDraft> = MaskSpec {
+    mutable: &[
+        field!(category, |d| d.category.is_some()),
+        field!(credit_code, |d| !d.credit_code.is_empty()),
+        field!(description, |d| !d.description.is_empty()),
+        field!(display_name, |d| !d.display_name.is_empty()),
+        field!(labels, |d| !d.labels.is_empty()),
+        field!(parent, |d| d.parent.is_some()),
+        field!(region_code, |d| !d.region_code.is_empty()),
+        field!(side, |d| d.side.is_some()),
+    ],
     output_only: &["name", "credit_code_check", "create_time", "update_time", "etag"],
 };
 
@@ -39,26 +49,9 @@ impl ActorDraft {
         }
     }
 
-    /// Copies the fields a resolved mask names from `other` into `self`.
-    pub fn apply(&mut self, other: ActorDraft, fields: &[&str]) {
-        let ActorDraft { display_name, category, side, region_code, credit_code, parent, description, labels } = other;
-        for field in fields {
-            match *field {
-                "display_name" => self.display_name = display_name.clone(),
-                "category" => self.category = category,
-                "side" => self.side = side,
-                "region_code" => self.region_code = region_code.clone(),
-                "credit_code" => self.credit_code = credit_code.clone(),
-                "parent" => self.parent = parent.clone(),
-                "description" => self.description = description.clone(),
-                "labels" => self.labels = labels.clone(),
-                _ => {}
-            }
-        }
-    }
-
-    /// Checks every rule; `prefix` is the request field holding the actor, e.g. `actor`.
-    pub fn validate(&self, prefix: &str) -> Result<ValidActor, Violations> {
+    /// Checks every rule and builds the record; `prefix` is the request field holding the actor,
+    /// e.g. `actor`.
+    pub fn validate(&self, prefix: &str, stamp: &Stamp) -> Result<Actor, Violations> {
         let mut v = Violations::new();
         let f = |name: &str| format!("{prefix}.{name}");
         rules::check_text(&mut v, &f("display_name"), &self.display_name, rules::NAME);
@@ -86,7 +79,8 @@ impl ActorDraft {
             }
         }
         match (self.category, self.side) {
-            (Some(category), Some(side)) if v.is_empty() => Ok(ValidActor {
+            (Some(category), Some(side)) if v.is_empty() => Ok(Actor {
+                id: stamp.id.clone(),
                 display_name: self.display_name.trim().to_string(),
                 category,
                 side,
@@ -95,41 +89,16 @@ impl ActorDraft {
                 parent: self.parent.clone(),
                 description: self.description.clone(),
                 labels: self.labels.clone(),
+                create_time: stamp.create_time,
+                update_time: stamp.update_time,
             }),
             _ => Err(v),
         }
     }
-}
 
-/// An actor that meets every rule that needs no other record.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ValidActor {
-    pub display_name: String,
-    pub category: ActorCategory,
-    pub side: Side,
-    pub region_code: String,
-    pub credit_code: Option<String>,
-    pub parent: Option<String>,
-    pub description: String,
-    pub labels: Labels,
-}
-
-impl ValidActor {
-    pub fn into_actor(self, id: String, create_time: i64, update_time: i64) -> Actor {
-        let ValidActor { display_name, category, side, region_code, credit_code, parent, description, labels } = self;
-        Actor {
-            id,
-            display_name,
-            category,
-            side,
-            region_code,
-            credit_code,
-            parent,
-            description,
-            labels,
-            create_time,
-            update_time,
-        }
+    /// Every rule this draft breaks, for a request that is refused anyway.
+    pub fn violations(&self, prefix: &str) -> Option<Violations> {
+        self.validate(prefix, &Stamp::default()).err()
     }
 }
 
@@ -153,13 +122,13 @@ mod tests {
 
     #[test]
     fn a_complete_draft_is_valid() {
-        let valid = draft().validate("actor").expect("valid");
+        let valid = draft().validate("actor", &Stamp::default()).expect("valid");
         assert_eq!(valid.credit_code, None);
     }
 
     #[test]
     fn every_missing_field_is_reported_at_once() {
-        let err = ActorDraft::default().validate("actor").unwrap_err();
+        let err = ActorDraft::default().validate("actor", &Stamp::default()).unwrap_err();
         assert_eq!(fields(err), ["actor.display_name", "actor.category", "actor.side", "actor.region_code"]);
     }
 
@@ -168,16 +137,16 @@ mod tests {
         let mut d = draft();
         d.category = Some(ActorCategory::Individual);
         d.credit_code = "91350100M000100Y43".into();
-        assert_eq!(fields(d.validate("actor").unwrap_err()), ["actor.credit_code"]);
+        assert_eq!(fields(d.validate("actor", &Stamp::default()).unwrap_err()), ["actor.credit_code"]);
     }
 
     #[test]
     fn a_checksum_mismatch_is_accepted() {
         let mut d = draft();
         d.credit_code = "91350100M000100Y44".into();
-        assert!(d.validate("actor").is_ok());
+        assert!(d.validate("actor", &Stamp::default()).is_ok());
         d.credit_code = "91350100M000100Y4".into();
-        assert_eq!(fields(d.validate("actor").unwrap_err()), ["actor.credit_code"]);
+        assert_eq!(fields(d.validate("actor", &Stamp::default()).unwrap_err()), ["actor.credit_code"]);
     }
 
     #[test]
@@ -185,7 +154,8 @@ mod tests {
         let mut base = draft();
         let mut other = ActorDraft { display_name: "new".into(), description: "d".into(), ..Default::default() };
         other.side = Some(Side::West);
-        base.apply(other, &["display_name"]);
+        let fields = ACTOR_MASK.select(&["display_name"], &other).expect("known field");
+        super::super::mask::apply(&mut base, other, &fields);
         assert_eq!(base.display_name, "new");
         assert_eq!(base.side, Some(Side::East));
         assert_eq!(base.description, "");

@@ -2,13 +2,14 @@
 
 use chrono::NaiveDate;
 
-use super::mask::MaskSpec;
-use super::validate::{self as rules, Violations};
 use eastwest_domain::model::{
     CooperationForm, Goal, Labels, Leadership, Pairing, PairingLevel, PairingState, Participant, ParticipantRole,
     Responsibility, ResponsibilityStatus, Scope,
 };
 use eastwest_domain::names::{ID_RULE, is_valid_id};
+
+use super::mask::{MaskSpec, field};
+use super::validate::{self as rules, Stamp, Violations};
 
 /// Most different actors one pairing may name. Each is compared and reference-counted in the
 /// pairing's transaction: with a 32-deep parent chain, an update that replaces all of them still
@@ -57,7 +58,8 @@ pub struct PairingDraft {
     pub state: Option<PairingState>,
     pub start_date: Option<NaiveDate>,
     pub end_date: Option<NaiveDate>,
-    pub scope: Scope,
+    /// `None` when the request has none (an update without a mask then leaves it alone).
+    pub scope: Option<Scope>,
     pub participants: Vec<ParticipantDraft>,
     pub responsibilities: Vec<ResponsibilityDraft>,
     pub goals: Vec<GoalDraft>,
@@ -65,48 +67,35 @@ pub struct PairingDraft {
     pub labels: Labels,
 }
 
-pub const PAIRING_MASK: MaskSpec = MaskSpec {
+pub const PAIRING_MASK: MaskSpec<PairingDraft> = MaskSpec {
     mutable: &[
-        "description",
-        "east",
-        "end_date",
-        "forms",
-        "goals",
-        "labels",
-        "leadership",
-        "level",
-        "parent",
-        "participants",
-        "responsibilities",
-        "scope",
-        "start_date",
-        "state",
-        "title",
-        "west",
+        field!(description, |d| !d.description.is_empty()),
+        field!(east, |d| d.east.is_some()),
+        field!(end_date, |d| d.end_date.is_some()),
+        field!(forms, |d| !d.forms.is_empty()),
+        field!(goals, |d| !d.goals.is_empty()),
+        field!(labels, |d| !d.labels.is_empty()),
+        field!(leadership, |d| d.leadership.is_some()),
+        field!(level, |d| d.level.is_some()),
+        field!(parent, |d| d.parent.is_some()),
+        field!(participants, |d| !d.participants.is_empty()),
+        field!(responsibilities, |d| !d.responsibilities.is_empty()),
+        field!(scope, |d| d.scope.is_some()),
+        field!(start_date, |d| d.start_date.is_some()),
+        field!(state, |d| d.state.is_some()),
+        field!(title, |d| !d.title.is_empty()),
+        field!(west, |d| d.west.is_some()),
     ],
     // The region codes are copied from the east and west actors.
     output_only: &["name", "east_region_code", "west_region_code", "create_time", "update_time", "etag"],
 };
 
-/// A pairing that meets every rule that needs no other record; generated item ids are filled in.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ValidPairing {
-    pub title: String,
+/// What a pairing copies from the actors it names: the region codes of its east and west actors,
+/// so that listings by region need no second read.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Regions {
     pub east: String,
     pub west: String,
-    pub level: PairingLevel,
-    pub parent: Option<String>,
-    pub leadership: Leadership,
-    pub forms: Vec<CooperationForm>,
-    pub state: PairingState,
-    pub start_date: Option<NaiveDate>,
-    pub end_date: Option<NaiveDate>,
-    pub scope: Scope,
-    pub participants: Vec<Participant>,
-    pub responsibilities: Vec<Responsibility>,
-    pub goals: Vec<Goal>,
-    pub description: String,
-    pub labels: Labels,
 }
 
 impl PairingDraft {
@@ -122,7 +111,7 @@ impl PairingDraft {
             state: Some(p.state),
             start_date: p.start_date,
             end_date: p.end_date,
-            scope: p.scope.clone(),
+            scope: Some(p.scope.clone()),
             participants: p
                 .participants
                 .iter()
@@ -160,52 +149,26 @@ impl PairingDraft {
         }
     }
 
-    /// Copies the fields a resolved mask names from `other` into `self`.
-    pub fn apply(&mut self, other: PairingDraft, fields: &[&str]) {
-        let PairingDraft {
-            title,
-            east,
-            west,
-            level,
-            parent,
-            leadership,
-            forms,
-            state,
-            start_date,
-            end_date,
-            scope,
-            participants,
-            responsibilities,
-            goals,
-            description,
-            labels,
-        } = other;
-        for field in fields {
-            match *field {
-                "title" => self.title = title.clone(),
-                "east" => self.east = east.clone(),
-                "west" => self.west = west.clone(),
-                "level" => self.level = level,
-                "parent" => self.parent = parent.clone(),
-                "leadership" => self.leadership = leadership,
-                "forms" => self.forms = forms.clone(),
-                "state" => self.state = state,
-                "start_date" => self.start_date = start_date,
-                "end_date" => self.end_date = end_date,
-                "scope" => self.scope = scope.clone(),
-                "participants" => self.participants = participants.clone(),
-                "responsibilities" => self.responsibilities = responsibilities.clone(),
-                "goals" => self.goals = goals.clone(),
-                "description" => self.description = description.clone(),
-                "labels" => self.labels = labels.clone(),
-                _ => {}
-            }
-        }
+    /// Every actor id the draft names, each once, sorted.
+    pub fn named_actors(&self) -> Vec<&str> {
+        let mut named: Vec<&str> = [&self.east, &self.west]
+            .into_iter()
+            .flatten()
+            .chain(self.participants.iter().filter_map(|p| p.actor.as_ref()))
+            .chain(self.responsibilities.iter().filter_map(|r| r.party.as_ref()))
+            .chain(self.goals.iter().filter_map(|g| g.responsible.as_ref()))
+            .map(String::as_str)
+            .collect();
+        named.sort_unstable();
+        named.dedup();
+        named
     }
 
-    /// Checks every rule; `prefix` is the request field holding the pairing, e.g. `pairing`.
-    /// Beyond each field's own rules, a pairing names at most [`MAX_NAMED_ACTORS`] actors.
-    pub fn validate(&self, prefix: &str) -> Result<ValidPairing, Violations> {
+    /// Checks every rule and builds the record; `prefix` is the request field holding the
+    /// pairing, e.g. `pairing`. Beyond each field's own rules, a pairing names at most
+    /// [`MAX_NAMED_ACTORS`] actors. Generated item ids are filled in; `regions` are the east and
+    /// west actors' (whether they exist, and on which side, is the use case's check).
+    pub fn validate(&self, prefix: &str, stamp: &Stamp, regions: Regions) -> Result<Pairing, Violations> {
         let mut v = Violations::new();
         let f = |name: &str| format!("{prefix}.{name}");
         rules::check_text(&mut v, &f("title"), &self.title, rules::NAME);
@@ -226,20 +189,12 @@ impl PairingDraft {
         {
             v.add(f("end_date"), format!("must not be before start_date ({start})"));
         }
-        check_scope(&mut v, &f("scope"), &self.scope);
+        let scope = self.scope.clone().unwrap_or_default();
+        check_scope(&mut v, &f("scope"), &scope);
         let participants = check_participants(&mut v, &f("participants"), &self.participants);
         let responsibilities = check_responsibilities(&mut v, &f("responsibilities"), &self.responsibilities);
         let goals = check_goals(&mut v, &f("goals"), &self.goals);
-        let mut named: Vec<&str> = [&self.east, &self.west]
-            .into_iter()
-            .flatten()
-            .chain(self.participants.iter().filter_map(|p| p.actor.as_ref()))
-            .chain(self.responsibilities.iter().filter_map(|r| r.party.as_ref()))
-            .chain(self.goals.iter().filter_map(|g| g.responsible.as_ref()))
-            .map(String::as_str)
-            .collect();
-        named.sort_unstable();
-        named.dedup();
+        let named = self.named_actors();
         if named.len() > MAX_NAMED_ACTORS {
             v.add(
                 f("participants"),
@@ -258,7 +213,8 @@ impl PairingDraft {
             }
         }
         match (&self.east, &self.west, self.level, self.leadership, self.state) {
-            (Some(east), Some(west), Some(level), Some(leadership), Some(state)) if v.is_empty() => Ok(ValidPairing {
+            (Some(east), Some(west), Some(level), Some(leadership), Some(state)) if v.is_empty() => Ok(Pairing {
+                id: stamp.id.clone(),
                 title: self.title.trim().to_string(),
                 east: east.clone(),
                 west: west.clone(),
@@ -269,15 +225,24 @@ impl PairingDraft {
                 state,
                 start_date: self.start_date,
                 end_date: self.end_date,
-                scope: self.scope.clone(),
+                scope,
                 participants,
                 responsibilities,
                 goals,
                 description: self.description.clone(),
                 labels: self.labels.clone(),
+                east_region_code: regions.east,
+                west_region_code: regions.west,
+                create_time: stamp.create_time,
+                update_time: stamp.update_time,
             }),
             _ => Err(v),
         }
+    }
+
+    /// Every rule this draft breaks, for a request that is refused anyway.
+    pub fn violations(&self, prefix: &str) -> Option<Violations> {
+        self.validate(prefix, &Stamp::default(), Regions::default()).err()
     }
 }
 
@@ -411,52 +376,6 @@ fn check_goals(v: &mut Violations, field: &str, items: &[GoalDraft]) -> Vec<Goal
     out
 }
 
-impl ValidPairing {
-    pub fn into_pairing(self, id: String, create_time: i64, update_time: i64) -> Pairing {
-        let ValidPairing {
-            title,
-            east,
-            west,
-            level,
-            parent,
-            leadership,
-            forms,
-            state,
-            start_date,
-            end_date,
-            scope,
-            participants,
-            responsibilities,
-            goals,
-            description,
-            labels,
-        } = self;
-        Pairing {
-            id,
-            title,
-            east,
-            west,
-            level,
-            parent,
-            leadership,
-            forms,
-            state,
-            start_date,
-            end_date,
-            scope,
-            participants,
-            responsibilities,
-            goals,
-            description,
-            labels,
-            east_region_code: String::new(),
-            west_region_code: String::new(),
-            create_time,
-            update_time,
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -482,7 +401,10 @@ mod tests {
         let mut d = draft();
         d.start_date = NaiveDate::from_ymd_opt(2025, 1, 1);
         d.end_date = NaiveDate::from_ymd_opt(2024, 1, 1);
-        assert_eq!(fields(d.validate("pairing").unwrap_err()), ["pairing.end_date"]);
+        assert_eq!(
+            fields(d.validate("pairing", &Stamp::default(), Regions::default()).unwrap_err()),
+            ["pairing.end_date"]
+        );
     }
 
     #[test]
@@ -497,7 +419,7 @@ mod tests {
             ResponsibilityDraft { id: "x".into(), ..Default::default() },
             ResponsibilityDraft { id: "x".into(), ..Default::default() },
         ];
-        let got = fields(d.validate("pairing").unwrap_err());
+        let got = fields(d.validate("pairing", &Stamp::default(), Regions::default()).unwrap_err());
         for want in [
             "pairing.participants[1].roles",
             "pairing.participants[1].actor",
@@ -522,7 +444,7 @@ mod tests {
             ..Default::default()
         };
         d.responsibilities = vec![resp(""), resp("r-1"), resp("")];
-        let valid = d.validate("pairing").expect("valid");
+        let valid = d.validate("pairing", &Stamp::default(), Regions::default()).expect("valid");
         let ids: Vec<_> = valid.responsibilities.iter().map(|r| r.id.as_str()).collect();
         assert_eq!(ids, ["r-2", "r-1", "r-3"]);
     }
@@ -530,7 +452,10 @@ mod tests {
     #[test]
     fn too_many_items_are_rejected() {
         let mut d = draft();
-        d.scope.in_scope = vec!["x".into(); 1001];
-        assert_eq!(fields(d.validate("pairing").unwrap_err()), ["pairing.scope.in_scope"]);
+        d.scope = Some(Scope { in_scope: vec!["x".into(); 1001], ..Default::default() });
+        assert_eq!(
+            fields(d.validate("pairing", &Stamp::default(), Regions::default()).unwrap_err()),
+            ["pairing.scope.in_scope"]
+        );
     }
 }

@@ -1,6 +1,6 @@
 //! Field-level validation: a collector of violations, and the text rules every record shares.
 
-use eastwest_domain::model::Labels;
+use eastwest_domain::model::{Labels, Micros};
 
 /// Longest display name or title, in characters.
 pub const MAX_NAME_CHARS: usize = 200;
@@ -60,6 +60,21 @@ impl Violations {
                 self.0.push(violation);
             }
         }
+    }
+}
+
+/// What a record takes from the request and the clock rather than from its draft.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Stamp {
+    pub id: String,
+    pub create_time: Micros,
+    pub update_time: Micros,
+}
+
+impl Stamp {
+    /// A record created now.
+    pub fn created(id: impl Into<String>, now: Micros) -> Self {
+        Self { id: id.into(), create_time: now, update_time: now }
     }
 }
 
