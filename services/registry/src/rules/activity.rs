@@ -3,6 +3,7 @@
 use chrono::NaiveDate;
 
 use super::validate::{self as rules, Stamp, Violations};
+use eastwest_domain::Canonical;
 use eastwest_domain::model::{Activity, ActivityKind, CooperationForm, FlowDirection, Labels};
 
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -64,7 +65,8 @@ impl ActivityDraft {
                 description: self.description.clone(),
                 labels: self.labels.clone(),
                 create_time: stamp.create_time,
-            }),
+            }
+            .canonical()),
             _ => Err(v),
         }
     }

@@ -1,5 +1,6 @@
 //! What a client may say about an actor, and the rules it must meet.
 
+use eastwest_domain::Canonical;
 use eastwest_domain::codes::{parse_credit_code, parse_region_code};
 use eastwest_domain::model::{Actor, ActorCategory, Labels, Side};
 
@@ -49,8 +50,8 @@ impl ActorDraft {
         }
     }
 
-    /// Checks every rule and builds the record; `prefix` is the request field holding the actor,
-    /// e.g. `actor`.
+    /// Checks every rule and builds the record, in its canonical form; `prefix` is the request
+    /// field holding the actor, e.g. `actor`.
     pub fn validate(&self, prefix: &str, stamp: &Stamp) -> Result<Actor, Violations> {
         let mut v = Violations::new();
         let f = |name: &str| format!("{prefix}.{name}");
@@ -81,7 +82,7 @@ impl ActorDraft {
         match (self.category, self.side) {
             (Some(category), Some(side)) if v.is_empty() => Ok(Actor {
                 id: stamp.id.clone(),
-                display_name: self.display_name.trim().to_string(),
+                display_name: self.display_name.clone(),
                 category,
                 side,
                 region_code: self.region_code.clone(),
@@ -91,7 +92,8 @@ impl ActorDraft {
                 labels: self.labels.clone(),
                 create_time: stamp.create_time,
                 update_time: stamp.update_time,
-            }),
+            }
+            .canonical()),
             _ => Err(v),
         }
     }

@@ -2,6 +2,7 @@
 
 use chrono::NaiveDate;
 
+use eastwest_domain::Canonical;
 use eastwest_domain::model::{
     CooperationForm, Goal, Labels, Leadership, Pairing, PairingLevel, PairingState, Participant, ParticipantRole,
     Responsibility, ResponsibilityStatus, Scope,
@@ -164,10 +165,10 @@ impl PairingDraft {
         named
     }
 
-    /// Checks every rule and builds the record; `prefix` is the request field holding the
-    /// pairing, e.g. `pairing`. Beyond each field's own rules, a pairing names at most
-    /// [`MAX_NAMED_ACTORS`] actors. Generated item ids are filled in; `regions` are the east and
-    /// west actors' (whether they exist, and on which side, is the use case's check).
+    /// Checks every rule and builds the record, in its canonical form; `prefix` is the request
+    /// field holding the pairing, e.g. `pairing`. Beyond each field's own rules, a pairing names at
+    /// most [`MAX_NAMED_ACTORS`] actors. Generated item ids are filled in; `regions` are the east
+    /// and west actors' (whether they exist, and on which side, is the use case's check).
     pub fn validate(&self, prefix: &str, stamp: &Stamp, regions: Regions) -> Result<Pairing, Violations> {
         let mut v = Violations::new();
         let f = |name: &str| format!("{prefix}.{name}");
@@ -206,22 +207,16 @@ impl PairingDraft {
             );
         }
 
-        let mut forms = Vec::with_capacity(self.forms.len());
-        for form in &self.forms {
-            if !forms.contains(form) {
-                forms.push(*form);
-            }
-        }
         match (&self.east, &self.west, self.level, self.leadership, self.state) {
             (Some(east), Some(west), Some(level), Some(leadership), Some(state)) if v.is_empty() => Ok(Pairing {
                 id: stamp.id.clone(),
-                title: self.title.trim().to_string(),
+                title: self.title.clone(),
                 east: east.clone(),
                 west: west.clone(),
                 level,
                 parent: self.parent.clone(),
                 leadership,
-                forms,
+                forms: self.forms.clone(),
                 state,
                 start_date: self.start_date,
                 end_date: self.end_date,
@@ -235,7 +230,8 @@ impl PairingDraft {
                 west_region_code: regions.west,
                 create_time: stamp.create_time,
                 update_time: stamp.update_time,
-            }),
+            }
+            .canonical()),
             _ => Err(v),
         }
     }
@@ -267,10 +263,7 @@ fn check_participants(v: &mut Violations, field: &str, items: &[ParticipantDraft
     let mut out: Vec<Participant> = Vec::with_capacity(items.len());
     for (i, p) in items.iter().enumerate() {
         let at = format!("{field}[{i}]");
-        let mut roles = p.roles.clone();
-        roles.sort_unstable();
-        roles.dedup();
-        if roles.is_empty() {
+        if p.roles.is_empty() {
             v.add(
                 format!("{at}.roles"),
                 "must name at least one ParticipantRole (PARTICIPANT_ROLE_FUNDING, _ACCOUNTABLE, _EXTENDING or _IMPLEMENTING)",
@@ -282,7 +275,7 @@ fn check_participants(v: &mut Violations, field: &str, items: &[ParticipantDraft
                 format!("{at}.actor"),
                 format!("actors/{actor} is already a participant; list each actor once with all its roles"),
             ),
-            Some(actor) => out.push(Participant { actor: actor.clone(), roles }),
+            Some(actor) => out.push(Participant { actor: actor.clone(), roles: p.roles.clone() }),
         }
     }
     out
@@ -330,13 +323,7 @@ fn check_responsibilities(v: &mut Violations, field: &str, items: &[Responsibili
         require(v, &format!("{at}.party"), &r.party, "the actor that holds the duty, actors/{id}");
         require(v, &format!("{at}.status"), &r.status, "RESPONSIBILITY_STATUS_OPEN or RESPONSIBILITY_STATUS_DONE");
         if let (Some(party), Some(status)) = (&r.party, r.status) {
-            out.push(Responsibility {
-                id,
-                party: party.clone(),
-                duty: r.duty.trim().to_string(),
-                due_date: r.due_date,
-                status,
-            });
+            out.push(Responsibility { id, party: party.clone(), duty: r.duty.clone(), due_date: r.due_date, status });
         }
     }
     out
@@ -361,7 +348,7 @@ fn check_goals(v: &mut Violations, field: &str, items: &[GoalDraft]) -> Vec<Goal
         if let Some(form) = g.form {
             out.push(Goal {
                 id,
-                indicator: g.indicator.trim().to_string(),
+                indicator: g.indicator.clone(),
                 form,
                 unit: g.unit.clone(),
                 baseline: g.baseline,
