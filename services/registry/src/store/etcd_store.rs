@@ -25,7 +25,7 @@ use etcd_client::{
 };
 
 use super::{
-    Expect, FORMAT_KEY, FORMAT_VERSION, Key, Outcome, Scan, Scanned, Store, StoreError, Txn, TxnLimits, Versioned,
+    Expect, FORMAT_KEY, FORMAT_VERSION, Key, Outcome, Put, Scan, Scanned, Store, StoreError, Txn, TxnLimits, Versioned,
     check_format_version,
 };
 
@@ -90,9 +90,6 @@ type Snapshot = (Vec<Option<Versioned>>, u64);
 
 /// The first segment of every key a registry writes below its prefix (see `core::keys`).
 const NAMESPACES: &[&str] = &["a", "p", "v", "rc", "x", "meta"];
-
-/// The key spaces of records, whose values carry the time they were written (see `core::keys`).
-const RECORD_NAMESPACES: &[&str] = &["a/", "p/", "v/"];
 
 /// The key prefix as given, checked: absolute, not the root, no empty segment. Returns it
 /// without a trailing slash.
@@ -435,15 +432,15 @@ impl EtcdStore {
     /// A transaction whose answer was lost may or may not have applied, and may still apply if it
     /// is queued in etcd; sending it again could apply it twice (an "absent" comparison holds again
     /// once someone deletes the key). So it is never sent again: every key it writes or deletes is
-    /// read back, in one snapshot. Applied means a record it wrote is found exactly (records carry
-    /// their write time), or else all of it is found: each put's exact value, all at one revision
+    /// read back, in one snapshot. Applied means a record it wrote ([`Put::record`]) is found
+    /// exactly, or else all of it is found: each put's exact value, all at one revision
     /// (one transaction wrote them), and each deleted key absent. A part alone is not enough: a
     /// transaction that writes only reference counts can find the same count written by another
     /// replica. Anything else leaves the outcome unknown, and says so.
     ///
     /// The one false "applied": another writer brought about exactly this state (the same record
     /// deleted, counts equal) while this transaction failed; the record is then as the caller asked.
-    async fn settle(&self, puts: &BTreeMap<Key, Vec<u8>>, deletes: &[Key], why: String) -> Result<Outcome, StoreError> {
+    async fn settle(&self, puts: &BTreeMap<Key, Put>, deletes: &[Key], why: String) -> Result<Outcome, StoreError> {
         let unknown = |why: &str| {
             StoreError::Unavailable(format!(
                 "{why}; the write may or may not have been applied (never in part): read it back"
@@ -457,18 +454,18 @@ impl EtcdStore {
         let (written, removed) = found.split_at(puts.len());
         // A record (actor, pairing, activity) carries the microsecond it was written: found exactly,
         // it is this transaction's, whatever has happened to the shared counts since.
-        for ((key, value), found) in puts.iter().zip(written) {
+        for (put, found) in puts.values().zip(written) {
             if let Some(found) = found
-                && &found.value == value
-                && RECORD_NAMESPACES.iter().any(|ns| key.starts_with(ns.as_bytes()))
+                && found.value == put.value
+                && put.record
             {
                 return Ok(Outcome::Committed { revision: found.revision });
             }
         }
         let mut revisions = BTreeSet::new();
-        for (found, value) in written.iter().zip(puts.values()) {
+        for (found, put) in written.iter().zip(puts.values()) {
             match found {
-                Some(found) if &found.value == value => revisions.insert(found.revision),
+                Some(found) if found.value == put.value => revisions.insert(found.revision),
                 _ => return Err(unknown(&why)),
             };
         }
@@ -546,7 +543,7 @@ impl Store for EtcdStore {
             return Err(StoreError::TooLarge { compares, writes, bytes: txn.bytes() });
         }
         // etcd refuses two writes to one key in a transaction; as in sled, a put wins over a delete.
-        let puts: BTreeMap<Key, Vec<u8>> = txn.puts.into_iter().collect();
+        let puts: BTreeMap<Key, Put> = txn.puts.into_iter().map(|put| (put.key.clone(), put)).collect();
         let mut deletes = txn.deletes;
         deletes.sort();
         deletes.dedup();
@@ -565,7 +562,7 @@ impl Store for EtcdStore {
         let ops: Vec<TxnOp> = deletes
             .iter()
             .map(|k| TxnOp::delete(self.full(k), None))
-            .chain(puts.iter().map(|(k, v)| TxnOp::put(self.full(k), v.clone(), None)))
+            .chain(puts.values().map(|put| TxnOp::put(self.full(&put.key), put.value.clone(), None)))
             .collect();
         let deadline = Instant::now() + self.budget;
         let mut attempt = 0;
@@ -660,12 +657,6 @@ mod tests {
         for key in keys {
             let first = key.split(|&b| b == b'/').next().unwrap_or_default();
             assert!(NAMESPACES.iter().any(|n| n.as_bytes() == first), "{}", String::from_utf8_lossy(&key));
-        }
-        for record in [keys::actor("i"), keys::pairing("i"), keys::activity("i", "j")] {
-            assert!(RECORD_NAMESPACES.iter().any(|n| record.starts_with(n.as_bytes())));
-        }
-        for shared in [keys::actor_refs("i"), keys::credit_code("c"), keys::pairings_by_parent("i")] {
-            assert!(!RECORD_NAMESPACES.iter().any(|n| shared.starts_with(n.as_bytes())));
         }
     }
 }
