@@ -3,17 +3,17 @@
 //!
 //! The registry's logic reads keys with their revisions, then commits a [`Txn`] that expects those
 //! revisions to be unchanged. A conflict means someone else wrote first: the caller reads again.
-//! Only `sled_store` imports sled, and only `etcd_store` (behind the `etcd` feature) imports etcd.
+//! Only `sled_store` imports sled, and only `etcd/` (behind the `etcd` feature) imports etcd.
 
 #[cfg(feature = "etcd")]
-pub mod etcd_store;
+pub mod etcd;
 mod flush;
 pub mod sled_store;
 
 use std::future::Future;
 
 #[cfg(feature = "etcd")]
-pub use etcd_store::{EtcdConfig, EtcdStore};
+pub use etcd::{EtcdConfig, EtcdStore};
 pub use sled_store::{SledConfig, SledStore};
 
 pub type Key = Vec<u8>;
