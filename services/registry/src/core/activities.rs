@@ -46,7 +46,7 @@ impl<S: Store> Registry<S> {
             txn.expect(keys::actor(&activity.actor), Expect::Revision(a.revision));
             let refs = ref_deltas([keys::pairing_refs(pairing), keys::actor_refs(&activity.actor)], []);
             self.adjust_refs(&mut txn, refs).await?;
-            txn.put(keys::activity(pairing, &id), to_json("activity", &activity)?);
+            txn.put_record(keys::activity(pairing, &id), to_json("activity", &activity)?);
             (txn, activity.clone())
         });
         Ok(Stored { record: activity, etag: etag(revision) })
@@ -150,7 +150,7 @@ impl<S: Store> Registry<S> {
                     });
                 }
                 txn.expect(keys::activity(pairing, &activity.id), Expect::Absent);
-                txn.put(keys::activity(pairing, &activity.id), encoded.clone());
+                txn.put_record(keys::activity(pairing, &activity.id), encoded.clone());
             }
             let added = records
                 .iter()

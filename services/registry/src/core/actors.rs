@@ -54,7 +54,7 @@ impl<S: Store> Registry<S> {
             for k in keys::actor_index(&actor) {
                 txn.put(k, id.as_bytes().to_vec());
             }
-            txn.put(keys::actor(&id), to_json("actor", &actor)?);
+            txn.put_record(keys::actor(&id), to_json("actor", &actor)?);
             (txn, actor.clone())
         });
         Ok(Stored { record: actor, etag: etag(revision) })
@@ -178,7 +178,7 @@ impl<S: Store> Registry<S> {
                 self.adjust_refs(&mut txn, deltas).await?;
             }
             reindex(&mut txn, keys::actor_index(&current), keys::actor_index(&updated), id.as_bytes());
-            txn.put(keys::actor(id), to_json("actor", &updated)?);
+            txn.put_record(keys::actor(id), to_json("actor", &updated)?);
             (txn, updated)
         });
         Ok(Stored { record: actor, etag: etag(revision) })
@@ -286,7 +286,7 @@ impl<S: Store> Registry<S> {
                     for k in keys::actor_index(actor) {
                         txn.put(k, actor.id.as_bytes().to_vec());
                     }
-                    txn.put(keys::actor(&actor.id), encoded.clone());
+                    txn.put_record(keys::actor(&actor.id), encoded.clone());
                 }
                 optimistic = false;
                 (txn, ())

@@ -30,8 +30,12 @@ fn key(parts: &[&str]) -> Key {
     parts.concat().into_bytes()
 }
 
+// The key spaces of records. Core writes records with `Txn::put_record`, which tells an engine
+// that finding one exactly proves its transaction applied; every other key space holds values
+// that several transactions may write alike (index entries, counts).
 pub const ACTORS: &str = "a/";
 pub const PAIRINGS: &str = "p/";
+pub const ACTIVITIES: &str = "v/";
 
 pub fn actor(id: &str) -> Key {
     key(&[ACTORS, id])
@@ -42,11 +46,11 @@ pub fn pairing(id: &str) -> Key {
 }
 
 pub fn activities_of(pairing: &str) -> Key {
-    key(&["v/", pairing, "/"])
+    key(&[ACTIVITIES, pairing, "/"])
 }
 
 pub fn activity(pairing: &str, id: &str) -> Key {
-    key(&["v/", pairing, "/", id])
+    key(&[ACTIVITIES, pairing, "/", id])
 }
 
 pub fn actor_refs(id: &str) -> Key {

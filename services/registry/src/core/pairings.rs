@@ -145,7 +145,7 @@ impl<S: Store> Registry<S> {
             for k in keys::pairing_index(&pairing) {
                 txn.put(k, id.as_bytes().to_vec());
             }
-            txn.put(keys::pairing(&id), to_json("pairing", &pairing)?);
+            txn.put_record(keys::pairing(&id), to_json("pairing", &pairing)?);
             (txn, pairing)
         });
         Ok(Stored { record: pairing, etag: etag(revision) })
@@ -253,7 +253,7 @@ impl<S: Store> Registry<S> {
             }
             self.adjust_refs(&mut txn, ref_deltas(added, removed)).await?;
             reindex(&mut txn, keys::pairing_index(&current), keys::pairing_index(&updated), id.as_bytes());
-            txn.put(keys::pairing(id), to_json("pairing", &updated)?);
+            txn.put_record(keys::pairing(id), to_json("pairing", &updated)?);
             (txn, updated)
         });
         Ok(Stored { record: pairing, etag: etag(revision) })

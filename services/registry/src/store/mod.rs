@@ -3,17 +3,17 @@
 //!
 //! The registry's logic reads keys with their revisions, then commits a [`Txn`] that expects those
 //! revisions to be unchanged. A conflict means someone else wrote first: the caller reads again.
-//! Only `sled_store` imports sled, and only `etcd_store` (behind the `etcd` feature) imports etcd.
+//! Only `sled_store` imports sled, and only `etcd/` (behind the `etcd` feature) imports etcd.
 
 #[cfg(feature = "etcd")]
-pub mod etcd_store;
+pub mod etcd;
 mod flush;
 pub mod sled_store;
 
 use std::future::Future;
 
 #[cfg(feature = "etcd")]
-pub use etcd_store::{EtcdConfig, EtcdStore};
+pub use etcd::{EtcdConfig, EtcdStore};
 pub use sled_store::{SledConfig, SledStore};
 
 pub type Key = Vec<u8>;
@@ -55,8 +55,19 @@ pub enum Expect {
 #[derive(Debug, Clone, Default)]
 pub struct Txn {
     pub expects: Vec<(Key, Expect)>,
-    pub puts: Vec<(Key, Vec<u8>)>,
+    pub puts: Vec<Put>,
     pub deletes: Vec<Key>,
+}
+
+/// One value a [`Txn`] writes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Put {
+    pub key: Key,
+    pub value: Vec<u8>,
+    /// The value is a record that no other transaction writes byte for byte (a record carries the
+    /// microsecond it was written), so finding it proves this transaction applied. An engine that
+    /// may lose a commit's answer (etcd) settles the commit by it; the others write it as any put.
+    pub record: bool,
 }
 
 impl Txn {
@@ -64,8 +75,14 @@ impl Txn {
         self.expects.push((key, expect));
     }
 
+    /// Writes a value another transaction may write as well: an index entry, a count.
     pub fn put(&mut self, key: Key, value: Vec<u8>) {
-        self.puts.push((key, value));
+        self.puts.push(Put { key, value, record: false });
+    }
+
+    /// Writes a record, whose value is this transaction's alone (see [`Put::record`]).
+    pub fn put_record(&mut self, key: Key, value: Vec<u8>) {
+        self.puts.push(Put { key, value, record: true });
     }
 
     pub fn delete(&mut self, key: Key) {
@@ -81,7 +98,7 @@ impl Txn {
     /// Bytes of keys and values the transaction carries.
     pub fn bytes(&self) -> usize {
         let expects: usize = self.expects.iter().map(|(k, _)| k.len() + 16).sum();
-        let puts: usize = self.puts.iter().map(|(k, v)| k.len() + v.len() + 16).sum();
+        let puts: usize = self.puts.iter().map(|p| p.key.len() + p.value.len() + 16).sum();
         let deletes: usize = self.deletes.iter().map(|k| k.len() + 16).sum();
         expects + puts + deletes
     }

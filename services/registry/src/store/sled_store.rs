@@ -189,8 +189,9 @@ impl Store for SledStore {
             for key in &txn.deletes {
                 tx.remove(key.as_slice())?;
             }
-            for (key, value) in &txn.puts {
-                tx.insert(key.as_slice(), encode(revision, value))?;
+            // A record is written as any other value: sled answers every commit it applied.
+            for put in &txn.puts {
+                tx.insert(put.key.as_slice(), encode(revision, &put.value))?;
             }
             Ok(())
         });
