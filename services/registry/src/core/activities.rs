@@ -1,33 +1,56 @@
 //! Activity use cases: what happens inside a pairing.
 
-use std::collections::HashSet;
-
 use crate::error::{RegistryError, Result};
 use crate::rules::activity::ActivityDraft;
 use crate::rules::validate::Stamp;
-use crate::store::{Expect, Store, Txn};
+use crate::store::{Expect, Scan, Store, Txn};
 use eastwest_domain::model::{Activity, Stored};
-use eastwest_domain::names::{ID_RULE, activity_name, actor_name, is_valid_id, new_id, pairing_name};
+use eastwest_domain::names::{activity_name, actor_name, pairing_name};
 
-use super::codec::{check_etag, etag, now_micros, to_json};
+use super::codec::{check_etag, etag, from_json, now_micros, to_json};
+use super::ids::{self, BatchIds};
 use super::listing::ListQuery;
 use super::references::ref_deltas;
 use super::{Page, Registry, keys};
 
 impl<S: Store> Registry<S> {
+    /// Every activity of a pairing, in id order, with revisions.
+    pub(super) async fn all_activities(&self, pairing: &str) -> Result<Vec<(Activity, u64)>> {
+        Ok(self.activities_at(pairing, None).await?.0)
+    }
+
+    /// Every activity of a pairing, in id order, with revisions, read at `at` or, where the store
+    /// keeps history (etcd), at the revision of the first page; returns that revision too.
+    pub(super) async fn activities_at(
+        &self,
+        pairing: &str,
+        mut at: Option<u64>,
+    ) -> Result<(Vec<(Activity, u64)>, Option<u64>)> {
+        let prefix = keys::activities_of(pairing);
+        let mut out = Vec::new();
+        let mut after = None;
+        loop {
+            let scanned = self.store.scan(Scan::new(prefix.clone(), 1024).after(after.take()).at(at)).await?;
+            at = at.or(scanned.revision);
+            let batch = scanned.entries;
+            let exhausted = batch.len() < 1024;
+            for (k, v) in &batch {
+                out.push((from_json(k, &v.value)?, v.revision));
+            }
+            after = batch.last().map(|(k, _)| k.clone());
+            if exhausted {
+                return Ok((out, at));
+            }
+        }
+    }
+
     pub async fn create_activity(
         &self,
         pairing: &str,
         draft: ActivityDraft,
         id: Option<String>,
     ) -> Result<Stored<Activity>> {
-        let id = match id {
-            Some(id) if !is_valid_id(&id) => {
-                return Err(RegistryError::invalid("activity_id", ID_RULE));
-            }
-            Some(id) => id,
-            None => new_id(),
-        };
+        let id = ids::given_or_new("activity_id", id)?;
         let activity = draft.validate("activity", pairing, &Stamp::created(&id, now_micros()))?;
         let name = activity_name(pairing, &id);
         let (activity, revision) = with_retry!(self, &name, {
@@ -53,10 +76,7 @@ impl<S: Store> Registry<S> {
     }
 
     pub async fn get_activity(&self, pairing: &str, id: &str) -> Result<Stored<Activity>> {
-        match self.load::<Activity>(keys::activity(pairing, id)).await? {
-            Some((record, rev)) => Ok(Stored { record, etag: etag(rev) }),
-            None => Err(RegistryError::not_found(activity_name(pairing, id))),
-        }
+        self.get_stored(keys::activity(pairing, id), || activity_name(pairing, id)).await
     }
 
     /// Activities of one pairing in id order; NOT_FOUND if the pairing does not exist.
@@ -100,18 +120,9 @@ impl<S: Store> Registry<S> {
     pub async fn create_activities_batch(&self, pairing: &str, items: Vec<(String, ActivityDraft)>) -> Result<usize> {
         let now = now_micros();
         let mut records = Vec::with_capacity(items.len());
-        // Two items of one group would both pass the "absent" comparison: one record, counted twice.
-        let mut ids = HashSet::new();
+        let mut ids = BatchIds::default();
         for (i, (id, draft)) in items.into_iter().enumerate() {
-            if !is_valid_id(&id) {
-                return Err(RegistryError::invalid(format!("activities[{i}].activity_id"), ID_RULE));
-            }
-            if !ids.insert(id.clone()) {
-                return Err(RegistryError::invalid(
-                    format!("activities[{i}].activity_id"),
-                    format!("{id} is in the batch twice"),
-                ));
-            }
+            ids.admit(format!("activities[{i}].activity_id"), &id)?;
             let activity = draft.validate(&format!("activities[{i}]"), pairing, &Stamp::created(id, now))?;
             let encoded = to_json(&format!("activities[{i}]"), &activity)?;
             records.push((activity, encoded));

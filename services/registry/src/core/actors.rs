@@ -9,12 +9,13 @@ use crate::rules::validate::Stamp;
 use crate::store::{Expect, Store, Txn};
 use eastwest_domain::codes::parse_region_prefix;
 use eastwest_domain::model::{Actor, ActorCategory, Side, Stored};
-use eastwest_domain::names::{ID_RULE, actor_name, is_valid_id, new_id};
+use eastwest_domain::names::actor_name;
 
-use super::codec::{check_etag, etag, from_json, now_micros, to_json};
+use super::codec::{check_etag, etag, now_micros, to_json};
+use super::ids::{self, BatchIds};
 use super::listing::ListQuery;
 use super::references::{ref_deltas, reindex};
-use super::{MAX_BATCH, Page, Registry, keys};
+use super::{Page, Registry, keys};
 
 /// Filters of ListActors; every filter that is set must match.
 #[derive(Debug, Clone, Default)]
@@ -26,13 +27,7 @@ pub struct ActorFilter {
 
 impl<S: Store> Registry<S> {
     pub async fn create_actor(&self, draft: ActorDraft, id: Option<String>) -> Result<Stored<Actor>> {
-        let id = match id {
-            Some(id) if !is_valid_id(&id) => {
-                return Err(RegistryError::invalid("actor_id", ID_RULE));
-            }
-            Some(id) => id,
-            None => new_id(),
-        };
+        let id = ids::given_or_new("actor_id", id)?;
         let actor = draft.validate("actor", &Stamp::created(&id, now_micros()))?;
         let name = actor_name(&id);
         // The first attempt lets the transaction's own absence checks speak: one round trip to the
@@ -81,26 +76,12 @@ impl<S: Store> Registry<S> {
     }
 
     pub async fn get_actor(&self, id: &str) -> Result<Stored<Actor>> {
-        match self.load::<Actor>(keys::actor(id)).await? {
-            Some((record, rev)) => Ok(Stored { record, etag: etag(rev) }),
-            None => Err(RegistryError::not_found(actor_name(id))),
-        }
+        self.get_stored(keys::actor(id), || actor_name(id)).await
     }
 
     /// All or nothing, in the order asked; NOT_FOUND names the first missing actor.
     pub async fn batch_get_actors(&self, ids: &[String]) -> Result<Vec<Stored<Actor>>> {
-        if ids.len() > MAX_BATCH {
-            return Err(RegistryError::invalid("names", format!("must have at most {MAX_BATCH} names")));
-        }
-        let found = self.store.get_many(ids.iter().map(|id| keys::actor(id)).collect(), None).await?;
-        ids.iter()
-            .zip(found)
-            .enumerate()
-            .map(|(i, (id, v))| match v {
-                Some(v) => Ok(Stored { record: from_json(&keys::actor(id), &v.value)?, etag: etag(v.revision) }),
-                None => Err(RegistryError::not_found_at(format!("names[{i}]"), actor_name(id))),
-            })
-            .collect()
+        self.get_all(ids, keys::actor, actor_name).await
     }
 
     pub async fn list_actors(&self, filter: &ActorFilter, page_size: usize, page_token: &str) -> Result<Page<Actor>> {
@@ -240,19 +221,10 @@ impl<S: Store> Registry<S> {
     pub async fn create_actors_batch(&self, actors: Vec<(String, ActorDraft)>) -> Result<usize> {
         let now = now_micros();
         let mut records = Vec::with_capacity(actors.len());
-        // Two items of one group would both pass the "absent" comparisons: one record, but its index
-        // entries and a credit code claimed twice.
-        let (mut ids, mut codes) = (HashSet::new(), HashSet::new());
+        // As with ids (see BatchIds), a credit code twice in one group would be claimed twice.
+        let (mut ids, mut codes) = (BatchIds::default(), HashSet::new());
         for (i, (id, draft)) in actors.into_iter().enumerate() {
-            if !is_valid_id(&id) {
-                return Err(RegistryError::invalid(format!("actors[{i}].actor_id"), ID_RULE));
-            }
-            if !ids.insert(id.clone()) {
-                return Err(RegistryError::invalid(
-                    format!("actors[{i}].actor_id"),
-                    format!("{id} is in the batch twice"),
-                ));
-            }
+            ids.admit(format!("actors[{i}].actor_id"), &id)?;
             if draft.parent.is_some() {
                 return Err(RegistryError::invalid(format!("actors[{i}].parent"), "a batch cannot set parents"));
             }

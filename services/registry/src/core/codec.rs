@@ -3,11 +3,11 @@
 
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use eastwest_domain::model::Micros;
+use eastwest_domain::model::{Micros, Stored};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
-use super::Registry;
+use super::{MAX_BATCH, Registry};
 use crate::error::{RegistryError, Result};
 use crate::store::{Key, Store, StoreError, Versioned};
 
@@ -65,6 +65,40 @@ impl<S: Store> Registry<S> {
             Some(Versioned { revision, value }) => Ok(Some((from_json(&key, &value)?, revision))),
             None => Ok(None),
         }
+    }
+
+    /// The record at `key` with its etag; NOT_FOUND naming `name()` if there is none.
+    pub(super) async fn get_stored<T: DeserializeOwned>(
+        &self,
+        key: Key,
+        name: impl FnOnce() -> String,
+    ) -> Result<Stored<T>> {
+        match self.load::<T>(key).await? {
+            Some((record, rev)) => Ok(Stored { record, etag: etag(rev) }),
+            None => Err(RegistryError::not_found(name())),
+        }
+    }
+
+    /// The records of `ids`, all or nothing, in the order asked, at most [`MAX_BATCH`]; NOT_FOUND at
+    /// `names[i]` for the first missing one.
+    pub(super) async fn get_all<T: DeserializeOwned>(
+        &self,
+        ids: &[String],
+        key_of: fn(&str) -> Key,
+        name_of: fn(&str) -> String,
+    ) -> Result<Vec<Stored<T>>> {
+        if ids.len() > MAX_BATCH {
+            return Err(RegistryError::invalid("names", format!("must have at most {MAX_BATCH} names")));
+        }
+        let found = self.store.get_many(ids.iter().map(|id| key_of(id)).collect(), None).await?;
+        ids.iter()
+            .zip(found)
+            .enumerate()
+            .map(|(i, (id, v))| match v {
+                Some(v) => Ok(Stored { record: from_json(&key_of(id), &v.value)?, etag: etag(v.revision) }),
+                None => Err(RegistryError::not_found_at(format!("names[{i}]"), name_of(id))),
+            })
+            .collect()
     }
 }
 

@@ -14,11 +14,13 @@ pub mod actors;
 mod ancestry;
 mod bulk;
 mod codec;
+mod ids;
 pub mod keys;
 mod listing;
 pub mod paging;
 pub mod pairings;
 mod references;
+mod snapshot;
 
 use eastwest_domain::model::Stored;
 

@@ -6,17 +6,16 @@ use crate::error::{RegistryError, Result};
 use crate::rules::mask::{self, MutableField};
 use crate::rules::pairing::{MAX_NAMED_ACTORS, PairingDraft, Regions};
 use crate::rules::validate::Stamp;
-use crate::store::{Expect, Scan, Store, StoreError, Txn};
+use crate::store::{Expect, Scan, Store, Txn};
 use eastwest_domain::codes::parse_region_prefix;
-use eastwest_domain::model::{
-    Activity, Actor, Leadership, Pairing, PairingLevel, PairingSnapshot, PairingState, Side, Stored,
-};
-use eastwest_domain::names::{ID_RULE, actor_name, is_valid_id, new_id, pairing_name};
+use eastwest_domain::model::{Activity, Actor, Leadership, Pairing, PairingLevel, PairingState, Side, Stored};
+use eastwest_domain::names::{actor_name, pairing_name};
 
 use super::codec::{check_etag, etag, from_json, now_micros, to_json};
+use super::ids;
 use super::listing::ListQuery;
 use super::references::{ref_deltas, reindex};
-use super::{MAX_BATCH, Page, Registry, keys};
+use super::{Page, Registry, keys};
 
 /// Filters of ListPairings; every filter that is set must match.
 #[derive(Debug, Clone, Default)]
@@ -120,13 +119,7 @@ impl<S: Store> Registry<S> {
     }
 
     pub async fn create_pairing(&self, draft: PairingDraft, id: Option<String>) -> Result<Stored<Pairing>> {
-        let id = match id {
-            Some(id) if !is_valid_id(&id) => {
-                return Err(RegistryError::invalid("pairing_id", ID_RULE));
-            }
-            Some(id) => id,
-            None => new_id(),
-        };
+        let id = ids::given_or_new("pairing_id", id)?;
         let name = pairing_name(&id);
         let stamp = Stamp::created(&id, now_micros());
         let (pairing, revision) = with_retry!(self, &name, {
@@ -152,25 +145,12 @@ impl<S: Store> Registry<S> {
     }
 
     pub async fn get_pairing(&self, id: &str) -> Result<Stored<Pairing>> {
-        match self.load::<Pairing>(keys::pairing(id)).await? {
-            Some((record, rev)) => Ok(Stored { record, etag: etag(rev) }),
-            None => Err(RegistryError::not_found(pairing_name(id))),
-        }
+        self.get_stored(keys::pairing(id), || pairing_name(id)).await
     }
 
+    /// All or nothing, in the order asked; NOT_FOUND names the first missing pairing.
     pub async fn batch_get_pairings(&self, ids: &[String]) -> Result<Vec<Stored<Pairing>>> {
-        if ids.len() > MAX_BATCH {
-            return Err(RegistryError::invalid("names", format!("must have at most {MAX_BATCH} names")));
-        }
-        let found = self.store.get_many(ids.iter().map(|id| keys::pairing(id)).collect(), None).await?;
-        ids.iter()
-            .zip(found)
-            .enumerate()
-            .map(|(i, (id, v))| match v {
-                Some(v) => Ok(Stored { record: from_json(&keys::pairing(id), &v.value)?, etag: etag(v.revision) }),
-                None => Err(RegistryError::not_found_at(format!("names[{i}]"), pairing_name(id))),
-            })
-            .collect()
+        self.get_all(ids, keys::pairing, pairing_name).await
     }
 
     pub async fn list_pairings(
@@ -397,74 +377,5 @@ impl<S: Store> Registry<S> {
             (txn, true)
         });
         Ok(deleted)
-    }
-
-    /// Every activity of a pairing, in id order, with revisions.
-    pub(super) async fn all_activities(&self, pairing: &str) -> Result<Vec<(Activity, u64)>> {
-        Ok(self.activities_at(pairing, None).await?.0)
-    }
-
-    /// Every activity of a pairing, in id order, with revisions, read at `at` or, where the store
-    /// keeps history (etcd), at the revision of the first page; returns that revision too.
-    async fn activities_at(&self, pairing: &str, mut at: Option<u64>) -> Result<(Vec<(Activity, u64)>, Option<u64>)> {
-        let prefix = keys::activities_of(pairing);
-        let mut out = Vec::new();
-        let mut after = None;
-        loop {
-            let scanned = self.store.scan(Scan::new(prefix.clone(), 1024).after(after.take()).at(at)).await?;
-            at = at.or(scanned.revision);
-            let batch = scanned.entries;
-            let exhausted = batch.len() < 1024;
-            for (k, v) in &batch {
-                out.push((from_json(k, &v.value)?, v.revision));
-            }
-            after = batch.last().map(|(k, _)| k.clone());
-            if exhausted {
-                return Ok((out, at));
-            }
-        }
-    }
-
-    /// The pairing, every actor it or its activities name (by name), and all its activities. On
-    /// etcd every part is read at one revision, so a write that races the snapshot shows in all of
-    /// it or in none; on sled each record is read as last committed (sled keeps no history).
-    pub async fn get_pairing_snapshot(&self, id: &str) -> Result<PairingSnapshot> {
-        // The first page of activities fixes the revision of everything else.
-        let (activities, at) = self.activities_at(id, None).await.map_err(compacted_snapshot)?;
-        // (`get_many` answers one value per key: the engines check it.)
-        let found = self.store.get_many(vec![keys::pairing(id)], at).await.map_err(compacted_snapshot)?;
-        let pairing: Stored<Pairing> = match found.into_iter().next().flatten() {
-            Some(v) => Stored { record: from_json(&keys::pairing(id), &v.value)?, etag: etag(v.revision) },
-            None => return Err(RegistryError::not_found(pairing_name(id))),
-        };
-        let mut actor_ids = pairing.record.named_actors();
-        actor_ids.extend(activities.iter().map(|(a, _)| a.actor.clone()));
-        actor_ids.sort();
-        actor_ids.dedup();
-        let found = self
-            .store
-            .get_many(actor_ids.iter().map(|a| keys::actor(a)).collect(), at)
-            .await
-            .map_err(compacted_snapshot)?;
-        let mut actors = Vec::with_capacity(found.len());
-        for (id, value) in actor_ids.iter().zip(found) {
-            // Reference counting keeps named actors alive; a miss here is a write that raced us.
-            if let Some(v) = value {
-                actors.push(Stored { record: from_json(&keys::actor(id), &v.value)?, etag: etag(v.revision) });
-            }
-        }
-        let activities = activities.into_iter().map(|(record, rev)| Stored { record, etag: etag(rev) }).collect();
-        Ok(PairingSnapshot { pairing, actors, activities })
-    }
-}
-
-/// A snapshot's revision compacted away while it was read (rare: compaction removes revisions older
-/// than its retention, and a snapshot takes milliseconds): the caller can simply ask again.
-fn compacted_snapshot(e: impl Into<RegistryError>) -> RegistryError {
-    match e.into() {
-        RegistryError::Store(StoreError::Compacted { .. }) => {
-            StoreError::Unavailable("the store compacted the snapshot while it was read; try again".into()).into()
-        }
-        other => other,
     }
 }

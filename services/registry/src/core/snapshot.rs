@@ -1,0 +1,55 @@
+//! The one-round-trip snapshot the evaluation service reads: a pairing, the actors it and its
+//! activities name, and all its activities.
+
+use eastwest_domain::model::{Pairing, PairingSnapshot, Stored};
+use eastwest_domain::names::pairing_name;
+
+use super::codec::{etag, from_json};
+use super::{Registry, keys};
+use crate::error::{RegistryError, Result};
+use crate::store::{Store, StoreError};
+
+impl<S: Store> Registry<S> {
+    /// The pairing, every actor it or its activities name (by name), and all its activities. On
+    /// etcd every part is read at one revision, so a write that races the snapshot shows in all of
+    /// it or in none; on sled each record is read as last committed (sled keeps no history).
+    pub async fn get_pairing_snapshot(&self, id: &str) -> Result<PairingSnapshot> {
+        // The first page of activities fixes the revision of everything else.
+        let (activities, at) = self.activities_at(id, None).await.map_err(compacted_snapshot)?;
+        // (`get_many` answers one value per key: the engines check it.)
+        let found = self.store.get_many(vec![keys::pairing(id)], at).await.map_err(compacted_snapshot)?;
+        let pairing: Stored<Pairing> = match found.into_iter().next().flatten() {
+            Some(v) => Stored { record: from_json(&keys::pairing(id), &v.value)?, etag: etag(v.revision) },
+            None => return Err(RegistryError::not_found(pairing_name(id))),
+        };
+        let mut actor_ids = pairing.record.named_actors();
+        actor_ids.extend(activities.iter().map(|(a, _)| a.actor.clone()));
+        actor_ids.sort();
+        actor_ids.dedup();
+        let found = self
+            .store
+            .get_many(actor_ids.iter().map(|a| keys::actor(a)).collect(), at)
+            .await
+            .map_err(compacted_snapshot)?;
+        let mut actors = Vec::with_capacity(found.len());
+        for (id, value) in actor_ids.iter().zip(found) {
+            // Reference counting keeps named actors alive; a miss here is a write that raced us.
+            if let Some(v) = value {
+                actors.push(Stored { record: from_json(&keys::actor(id), &v.value)?, etag: etag(v.revision) });
+            }
+        }
+        let activities = activities.into_iter().map(|(record, rev)| Stored { record, etag: etag(rev) }).collect();
+        Ok(PairingSnapshot { pairing, actors, activities })
+    }
+}
+
+/// A snapshot's revision compacted away while it was read (rare: compaction removes revisions older
+/// than its retention, and a snapshot takes milliseconds): the caller can simply ask again.
+fn compacted_snapshot(e: impl Into<RegistryError>) -> RegistryError {
+    match e.into() {
+        RegistryError::Store(StoreError::Compacted { .. }) => {
+            StoreError::Unavailable("the store compacted the snapshot while it was read; try again".into()).into()
+        }
+        other => other,
+    }
+}
