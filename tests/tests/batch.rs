@@ -6,10 +6,10 @@ mod common;
 use common::Engine;
 use common::drafts::{activity, actor, pairing_of};
 use eastwest_domain::model::Side;
-use eastwest_registry::core::Registry;
-use eastwest_registry::error::RegistryError;
-use eastwest_registry::rules::actor::ActorDraft;
-use eastwest_registry::rules::pairing::PairingDraft;
+use eastwest_registry::ActorDraft;
+use eastwest_registry::PairingDraft;
+use eastwest_registry::Registry;
+use eastwest_registry::RegistryError;
 use eastwest_registry::store::{
     Outcome, Scan, Scanned, SledConfig, SledStore, Store, StoreError, Txn, TxnLimits, Versioned,
 };

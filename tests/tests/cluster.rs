@@ -389,8 +389,8 @@ async fn the_registry_reaches_etcd_over_tls_with_a_client_certificate() {
     let listener = tokio::net::TcpListener::bind(any_addr()).await.expect("bind");
     let addr = listener.local_addr().expect("addr");
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    let options = eastwest_registry::server::ServeOptions::default();
-    let server = tokio::spawn(eastwest_registry::server::serve(listener, store, options, async {
+    let options = eastwest_registry::ServeOptions::default();
+    let server = tokio::spawn(eastwest_registry::serve(listener, store, options, async {
         let _ = stopped.await;
     }));
     let mut c = connect(addr).await;
@@ -479,9 +479,9 @@ async fn a_write_whose_answer_is_lost_is_settled_by_reading_it_back_never_resent
     // A reaches etcd through the lossy link, B directly.
     // No health probes from A: a probe's answer swallowed just before A's write would break the
     // link's connection, and the write would then wait on a handshake that never completes.
-    let quiet = eastwest_registry::server::ServeOptions {
+    let quiet = eastwest_registry::ServeOptions {
         health_interval: Duration::from_secs(3600),
-        ..eastwest_registry::server::ServeOptions::default()
+        ..eastwest_registry::ServeOptions::default()
     };
     let a = TestRegistry::start_on_with(backing(vec![link.url.clone()]), any_addr(), quiet).await;
     let b = TestRegistry::start_on(backing(endpoints.clone()), any_addr()).await;
@@ -600,7 +600,7 @@ impl RequestTrap {
 }
 
 /// Two parties `e` and `w` and their pairing `p`, written through the registry core.
-async fn seed_pairing<S: eastwest_registry::store::Store>(registry: &eastwest_registry::core::Registry<S>) {
+async fn seed_pairing<S: eastwest_registry::store::Store>(registry: &eastwest_registry::Registry<S>) {
     use common::drafts::{actor, pairing_of};
     use eastwest_domain::model::Side;
     registry.create_actor(actor("east", Side::East), Some("e".into())).await.expect("east");
@@ -608,17 +608,17 @@ async fn seed_pairing<S: eastwest_registry::store::Store>(registry: &eastwest_re
     registry.create_pairing(pairing_of("e", "w"), Some("p".into())).await.expect("pairing");
 }
 
-fn funds() -> eastwest_registry::rules::activity::ActivityDraft {
+fn funds() -> eastwest_registry::ActivityDraft {
     common::drafts::activity("e")
 }
 
 /// The registry core on etcd under `/ew`.
 async fn core_on(endpoints: Vec<String>) -> Core {
     use eastwest_registry::store::{EtcdConfig, EtcdStore};
-    eastwest_registry::core::Registry::new(EtcdStore::open(&EtcdConfig::new(endpoints, "/ew")).await.expect("open"))
+    eastwest_registry::Registry::new(EtcdStore::open(&EtcdConfig::new(endpoints, "/ew")).await.expect("open"))
 }
 
-type Core = eastwest_registry::core::Registry<eastwest_registry::store::EtcdStore>;
+type Core = eastwest_registry::Registry<eastwest_registry::store::EtcdStore>;
 
 /// One etcd member; replica A reaches it through a trap for the one transaction that writes both
 /// activity `x` of `p` and `p`'s count (recording or deleting x), replica B directly; the parties
@@ -635,7 +635,7 @@ async fn trapped_replicas(deliver: bool) -> (EtcdCluster, RequestTrap, Arc<Core>
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn a_lost_write_is_not_taken_for_applied_when_another_replica_wrote_the_same_values() {
-    use eastwest_registry::error::RegistryError;
+    use eastwest_registry::RegistryError;
     // A's delete of x never reaches etcd.
     let (_cluster, trap, a, b) = trapped_replicas(false).await;
     for id in ["x", "y"] {
@@ -686,7 +686,7 @@ async fn a_lost_reply_is_settled_by_the_record_even_after_shared_counts_moved() 
 /// through another registry: a write racing a snapshot.
 struct RenameDuringSnapshot {
     inner: eastwest_registry::store::EtcdStore,
-    other: eastwest_registry::core::Registry<eastwest_registry::store::EtcdStore>,
+    other: eastwest_registry::Registry<eastwest_registry::store::EtcdStore>,
     renamed: std::sync::atomic::AtomicBool,
 }
 
@@ -710,9 +710,8 @@ impl eastwest_registry::store::Store for RenameDuringSnapshot {
         let activities_of_p = scan.prefix.starts_with(b"v/p/");
         let scanned = self.inner.scan(scan).await?;
         if activities_of_p && !self.renamed.swap(true, std::sync::atomic::Ordering::SeqCst) {
-            let renamed =
-                eastwest_registry::rules::actor::ActorDraft { display_name: "renamed".into(), ..Default::default() };
-            let fields = eastwest_registry::rules::actor::ACTOR_MASK.select(&["display_name"], &renamed).expect("mask");
+            let renamed = eastwest_registry::ActorDraft { display_name: "renamed".into(), ..Default::default() };
+            let fields = eastwest_registry::ACTOR_MASK.select(&["display_name"], &renamed).expect("mask");
             self.other.update_actor("e", "", renamed, &fields).await.expect("rename mid-snapshot");
         }
         Ok(scanned)
@@ -742,7 +741,7 @@ async fn a_pairing_snapshot_on_etcd_is_read_at_one_revision() {
     let writer = core_on(endpoints.clone()).await;
     seed_pairing(&writer).await;
     writer.create_activity("p", funds(), Some("x".into())).await.expect("activity");
-    let racing = eastwest_registry::core::Registry::new(RenameDuringSnapshot {
+    let racing = eastwest_registry::Registry::new(RenameDuringSnapshot {
         inner: EtcdStore::open(&EtcdConfig::new(endpoints, "/ew")).await.expect("open"),
         other: writer,
         renamed: false.into(),

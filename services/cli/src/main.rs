@@ -61,7 +61,11 @@ fn target(cli: &Cli) -> Option<(String, &'static str)> {
         Command::Evaluate(_) | Command::Summary(_) | Command::Report(_) => {
             Some((cli.evaluation.clone(), "--evaluation / EASTWEST_EVALUATION_URL"))
         }
-        _ => Some((cli.registry.clone(), "--registry / EASTWEST_REGISTRY_URL")),
+        Command::Actors { .. }
+        | Command::Pairings { .. }
+        | Command::Activities { .. }
+        | Command::Import(_)
+        | Command::Export(_) => Some((cli.registry.clone(), "--registry / EASTWEST_REGISTRY_URL")),
     }
 }
 

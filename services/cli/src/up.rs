@@ -5,7 +5,7 @@ use std::time::Duration;
 use eastwest_evaluation::scoring::ScoringModel;
 use eastwest_evaluation::server::EvaluationOptions;
 use eastwest_proto::registry::v1 as pb;
-use eastwest_registry::server::ServeOptions;
+use eastwest_registry::ServeOptions;
 use eastwest_registry::store::{SledConfig, SledStore};
 use tokio::sync::watch;
 
@@ -35,7 +35,7 @@ pub async fn up(args: UpArgs, output: Output, timeout: Duration) -> CliResult {
     let evaluation_url = format!("http://{}", evaluation_listener.local_addr()?);
 
     let (stop, stopping) = watch::channel(false);
-    let registry_task = tokio::spawn(eastwest_registry::server::serve(
+    let registry_task = tokio::spawn(eastwest_registry::serve(
         registry_listener,
         store,
         ServeOptions::default(),

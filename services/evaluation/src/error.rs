@@ -34,6 +34,7 @@ impl EvaluationError {
     }
 
     /// Classifies a final error status from the registry.
+    #[allow(clippy::wildcard_enum_match_arm, reason = "tonic's codes, a foreign enum: only NOT_FOUND is the caller's")]
     pub fn from_registry(status: Status) -> Self {
         match status.code() {
             Code::NotFound => Self::NotFound(status.message().to_string()),

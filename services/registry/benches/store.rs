@@ -20,9 +20,9 @@ use std::time::Duration;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use eastwest_domain::model::{ActorCategory, Side};
-use eastwest_registry::core::Registry;
-use eastwest_registry::core::actors::ActorFilter;
-use eastwest_registry::rules::actor::ActorDraft;
+use eastwest_registry::ActorDraft;
+use eastwest_registry::ActorFilter;
+use eastwest_registry::Registry;
 use eastwest_registry::store::{Expect, Key, Scan, SledConfig, SledStore, Store, Txn};
 use futures::{StreamExt, TryStreamExt};
 use tempfile::TempDir;

@@ -54,4 +54,4 @@ impl From<Violations> for RegistryError {
     }
 }
 
-pub type Result<T, E = RegistryError> = std::result::Result<T, E>;
+pub(crate) type Result<T, E = RegistryError> = std::result::Result<T, E>;

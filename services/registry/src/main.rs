@@ -12,8 +12,8 @@ use std::time::Duration;
 
 use anyhow::Context;
 use clap::Parser;
-use eastwest_registry::server::{ServeOptions, serve};
 use eastwest_registry::store::{SledConfig, SledStore};
+use eastwest_registry::{ServeOptions, serve};
 use eastwest_runtime::shutdown_signal;
 use eastwest_runtime::telemetry::{self, LogFormat};
 

@@ -3,12 +3,12 @@
 use eastwest_domain::model::{
     ActivityKind, ActorCategory, CooperationForm, FlowDirection, Leadership, PairingLevel, PairingState, Side,
 };
-use eastwest_registry::rules::activity::ActivityDraft;
-use eastwest_registry::rules::actor::ActorDraft;
-use eastwest_registry::rules::pairing::PairingDraft;
+use eastwest_registry::ActivityDraft;
+use eastwest_registry::ActorDraft;
+use eastwest_registry::PairingDraft;
 
 /// A provincial government: Jiangsu in the east, Shaanxi in the west.
-pub fn actor(name: &str, side: Side) -> ActorDraft {
+pub(crate) fn actor(name: &str, side: Side) -> ActorDraft {
     ActorDraft {
         display_name: name.into(),
         category: Some(ActorCategory::GovernmentBody),
@@ -19,7 +19,7 @@ pub fn actor(name: &str, side: Side) -> ActorDraft {
 }
 
 /// Funds sent west by `actor`.
-pub fn activity(actor: &str) -> ActivityDraft {
+pub(crate) fn activity(actor: &str) -> ActivityDraft {
     ActivityDraft {
         actor: Some(actor.into()),
         form: Some(CooperationForm::Industry),
@@ -31,7 +31,7 @@ pub fn activity(actor: &str) -> ActivityDraft {
 }
 
 /// An active, government-led provincial pairing.
-pub fn pairing_of(east: &str, west: &str) -> PairingDraft {
+pub(crate) fn pairing_of(east: &str, west: &str) -> PairingDraft {
     PairingDraft {
         title: format!("{east}-{west}"),
         east: Some(east.into()),

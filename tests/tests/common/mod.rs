@@ -3,9 +3,9 @@
 //! [`on_every_engine!`], which runs one suite of tests against every store engine.
 #![allow(dead_code)]
 
-pub mod drafts;
+pub(crate) mod drafts;
 #[cfg(feature = "etcd")]
-pub mod etcd;
+pub(crate) mod etcd;
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
@@ -14,20 +14,20 @@ use std::time::Duration;
 
 use eastwest_proto::registry::v1 as pb;
 use eastwest_proto::registry::v1::registry_service_client::RegistryServiceClient;
-use eastwest_registry::server::{ServeOptions, serve};
 use eastwest_registry::store::{SledConfig, SledStore};
+use eastwest_registry::{ServeOptions, serve};
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 use tonic::transport::Channel;
 use tonic_types::StatusExt;
 
-pub type Client = RegistryServiceClient<Channel>;
+pub(crate) type Client = RegistryServiceClient<Channel>;
 
-pub use eastwest_proto::evaluation::v1::evaluation_service_client::EvaluationServiceClient;
+pub(crate) use eastwest_proto::evaluation::v1::evaluation_service_client::EvaluationServiceClient;
 
 /// The store engine a test runs on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Engine {
+pub(crate) enum Engine {
     Sled,
     #[cfg(feature = "etcd")]
     Etcd,
@@ -39,12 +39,12 @@ tokio::task_local! {
 
 impl Engine {
     /// The engine of the running test: set by [`on_every_engine!`], sled otherwise.
-    pub fn current() -> Self {
+    pub(crate) fn current() -> Self {
         ENGINE.try_with(|e| *e).unwrap_or(Engine::Sled)
     }
 
     /// Runs `test` with this engine as [`Engine::current`].
-    pub async fn run(self, test: impl std::future::Future<Output = ()>) {
+    pub(crate) async fn run(self, test: impl std::future::Future<Output = ()>) {
         ENGINE.scope(self, test).await
     }
 }
@@ -75,7 +75,7 @@ macro_rules! on_every_engine {
 }
 
 /// Where a test registry keeps its records; kept across a restart.
-pub enum Backing {
+pub(crate) enum Backing {
     Sled {
         dir: PathBuf,
         tempdir: Option<Arc<tempfile::TempDir>>,
@@ -90,7 +90,7 @@ pub enum Backing {
 
 impl Backing {
     /// A fresh, empty store of the current engine.
-    pub fn fresh() -> Self {
+    pub(crate) fn fresh() -> Self {
         match Engine::current() {
             Engine::Sled => {
                 let tempdir = tempfile::tempdir().expect("tempdir");
@@ -121,7 +121,7 @@ impl Backing {
 }
 
 /// A registry server running in this process on an ephemeral port.
-pub struct TestRegistry {
+pub(crate) struct TestRegistry {
     pub addr: SocketAddr,
     /// The sled directory (empty on etcd).
     pub dir: PathBuf,
@@ -132,18 +132,18 @@ pub struct TestRegistry {
 
 impl TestRegistry {
     /// A registry on a fresh store of the current engine ([`Engine::current`]).
-    pub async fn start() -> Self {
+    pub(crate) async fn start() -> Self {
         Self::start_on(Backing::fresh(), "127.0.0.1:0".parse().expect("addr")).await
     }
 
     /// A registry on `backing` (a restart, or a second replica of the same etcd data).
-    pub async fn start_on(backing: Backing, addr: SocketAddr) -> Self {
+    pub(crate) async fn start_on(backing: Backing, addr: SocketAddr) -> Self {
         let options = ServeOptions { drain_timeout: Duration::from_secs(5), ..ServeOptions::default() };
         Self::start_on_with(backing, addr, options).await
     }
 
     /// [`TestRegistry::start_on`] with serving options of the test's own.
-    pub async fn start_on_with(backing: Backing, addr: SocketAddr, options: ServeOptions) -> Self {
+    pub(crate) async fn start_on_with(backing: Backing, addr: SocketAddr, options: ServeOptions) -> Self {
         let listener = tokio::net::TcpListener::bind(addr).await.expect("bind");
         let addr = listener.local_addr().expect("addr");
         let (stop, stopped) = oneshot::channel::<()>();
@@ -167,12 +167,12 @@ impl TestRegistry {
     }
 
     /// Another handle on this registry's store, for a second replica or a restart.
-    pub fn backing(&self) -> Backing {
+    pub(crate) fn backing(&self) -> Backing {
         self.backing.as_ref().expect("running").share()
     }
 
     /// Stops the server and gives back its store, for a restart.
-    pub async fn stop_keeping_store(mut self) -> Backing {
+    pub(crate) async fn stop_keeping_store(mut self) -> Backing {
         let backing = self.backing.take().expect("running");
         self.shut_down().await;
         backing
@@ -188,32 +188,32 @@ impl TestRegistry {
     }
 
     /// Starts a server on an existing data directory (for restarts).
-    pub async fn start_in(dir: &Path) -> Self {
+    pub(crate) async fn start_in(dir: &Path) -> Self {
         Self::start_at(dir, "127.0.0.1:0".parse().expect("addr")).await
     }
 
     /// Starts a sled server on a data directory and a given address (a restart on the same port).
-    pub async fn start_at(dir: &Path, addr: SocketAddr) -> Self {
+    pub(crate) async fn start_at(dir: &Path, addr: SocketAddr) -> Self {
         Self::start_on(Backing::Sled { dir: dir.to_path_buf(), tempdir: None }, addr).await
     }
 
-    pub async fn client(&self) -> Client {
+    pub(crate) async fn client(&self) -> Client {
         connect(self.addr).await
     }
 
-    pub fn url(&self) -> String {
+    pub(crate) fn url(&self) -> String {
         format!("http://{}", self.addr)
     }
 
     /// Stops the server and waits until it has drained and flushed; what holds its store is
     /// handed back so that the data outlives the server.
-    pub async fn stop(mut self) -> Option<Backing> {
+    pub(crate) async fn stop(mut self) -> Option<Backing> {
         self.shut_down().await;
         self.backing.take()
     }
 }
 
-pub async fn connect(addr: SocketAddr) -> Client {
+pub(crate) async fn connect(addr: SocketAddr) -> Client {
     let endpoint = tonic::transport::Endpoint::from_shared(format!("http://{addr}"))
         .expect("endpoint")
         .connect_timeout(Duration::from_secs(5));
@@ -227,14 +227,14 @@ pub async fn connect(addr: SocketAddr) -> Client {
 }
 
 /// The fields named by the BadRequest details of an INVALID_ARGUMENT status.
-pub fn violated_fields(status: &tonic::Status) -> Vec<String> {
+pub(crate) fn violated_fields(status: &tonic::Status) -> Vec<String> {
     assert_eq!(status.code(), tonic::Code::InvalidArgument, "{status:?}");
     let details = status.get_error_details();
     let bad = details.bad_request().expect("INVALID_ARGUMENT carries BadRequest details");
     bad.field_violations.iter().map(|v| v.field.clone()).collect()
 }
 
-pub fn assert_violation(status: &tonic::Status, field: &str) {
+pub(crate) fn assert_violation(status: &tonic::Status, field: &str) {
     let fields = violated_fields(status);
     assert!(
         fields.iter().any(|f| f == field),
@@ -243,7 +243,7 @@ pub fn assert_violation(status: &tonic::Status, field: &str) {
     );
 }
 
-pub fn assert_code(result: Result<impl std::fmt::Debug, tonic::Status>, code: tonic::Code) -> tonic::Status {
+pub(crate) fn assert_code(result: Result<impl std::fmt::Debug, tonic::Status>, code: tonic::Code) -> tonic::Status {
     match result {
         Ok(v) => panic!("expected {code:?}, got Ok({v:?})"),
         Err(s) => {
@@ -253,7 +253,7 @@ pub fn assert_code(result: Result<impl std::fmt::Debug, tonic::Status>, code: to
     }
 }
 
-pub fn actor(display_name: &str, side: pb::Side, region_code: &str) -> pb::Actor {
+pub(crate) fn actor(display_name: &str, side: pb::Side, region_code: &str) -> pb::Actor {
     pb::Actor {
         display_name: display_name.into(),
         category: pb::ActorCategory::GovernmentBody as i32,
@@ -263,7 +263,7 @@ pub fn actor(display_name: &str, side: pb::Side, region_code: &str) -> pb::Actor
     }
 }
 
-pub async fn create_actor(client: &mut Client, id: &str, actor: pb::Actor) -> pb::Actor {
+pub(crate) async fn create_actor(client: &mut Client, id: &str, actor: pb::Actor) -> pb::Actor {
     client
         .create_actor(pb::CreateActorRequest { actor: Some(actor), actor_id: id.into() })
         .await
@@ -271,15 +271,15 @@ pub async fn create_actor(client: &mut Client, id: &str, actor: pb::Actor) -> pb
         .into_inner()
 }
 
-pub async fn east(client: &mut Client, id: &str) -> pb::Actor {
+pub(crate) async fn east(client: &mut Client, id: &str) -> pb::Actor {
     create_actor(client, id, actor(&format!("east {id}"), pb::Side::East, "320000")).await
 }
 
-pub async fn west(client: &mut Client, id: &str) -> pb::Actor {
+pub(crate) async fn west(client: &mut Client, id: &str) -> pb::Actor {
     create_actor(client, id, actor(&format!("west {id}"), pb::Side::West, "610000")).await
 }
 
-pub fn pairing(title: &str, east: &str, west: &str) -> pb::Pairing {
+pub(crate) fn pairing(title: &str, east: &str, west: &str) -> pb::Pairing {
     pb::Pairing {
         title: title.into(),
         east: format!("actors/{east}"),
@@ -291,7 +291,7 @@ pub fn pairing(title: &str, east: &str, west: &str) -> pb::Pairing {
     }
 }
 
-pub async fn create_pairing(client: &mut Client, id: &str, pairing: pb::Pairing) -> pb::Pairing {
+pub(crate) async fn create_pairing(client: &mut Client, id: &str, pairing: pb::Pairing) -> pb::Pairing {
     client
         .create_pairing(pb::CreatePairingRequest { pairing: Some(pairing), pairing_id: id.into() })
         .await
@@ -299,7 +299,7 @@ pub async fn create_pairing(client: &mut Client, id: &str, pairing: pb::Pairing)
         .into_inner()
 }
 
-pub fn activity(actor: &str) -> pb::Activity {
+pub(crate) fn activity(actor: &str) -> pb::Activity {
     pb::Activity {
         actor: format!("actors/{actor}"),
         form: pb::CooperationForm::Employment as i32,
@@ -312,7 +312,12 @@ pub fn activity(actor: &str) -> pb::Activity {
     }
 }
 
-pub async fn create_activity(client: &mut Client, pairing: &str, id: &str, activity: pb::Activity) -> pb::Activity {
+pub(crate) async fn create_activity(
+    client: &mut Client,
+    pairing: &str,
+    id: &str,
+    activity: pb::Activity,
+) -> pb::Activity {
     client
         .create_activity(pb::CreateActivityRequest {
             parent: format!("pairings/{pairing}"),
@@ -325,7 +330,7 @@ pub async fn create_activity(client: &mut Client, pairing: &str, id: &str, activ
 }
 
 /// Follows page tokens to the end, returning every actor name in order.
-pub async fn all_actor_names(client: &mut Client, mut request: pb::ListActorsRequest) -> Vec<String> {
+pub(crate) async fn all_actor_names(client: &mut Client, mut request: pb::ListActorsRequest) -> Vec<String> {
     let mut names = Vec::new();
     loop {
         let page = client.list_actors(request.clone()).await.expect("list actors").into_inner();
@@ -339,7 +344,7 @@ pub async fn all_actor_names(client: &mut Client, mut request: pb::ListActorsReq
 
 /// Deletes `name` in the background, trying again while it is still named (FAILED_PRECONDITION) or
 /// raced (ABORTED), up to 50 times; true if the delete went through.
-pub fn spawn_persistent_delete(mut deleter: Client, name: String) -> JoinHandle<bool> {
+pub(crate) fn spawn_persistent_delete(mut deleter: Client, name: String) -> JoinHandle<bool> {
     tokio::spawn(async move {
         for _ in 0..50 {
             match deleter.delete_actor(pb::DeleteActorRequest { name: name.clone(), etag: String::new() }).await {
@@ -356,7 +361,7 @@ pub fn spawn_persistent_delete(mut deleter: Client, name: String) -> JoinHandle<
 
 /// How many of the racing creates succeeded; each that failed must have lost the race
 /// (NOT_FOUND: its actor was gone; ABORTED: contention).
-pub async fn count_created(creates: Vec<JoinHandle<Result<(), tonic::Status>>>) -> usize {
+pub(crate) async fn count_created(creates: Vec<JoinHandle<Result<(), tonic::Status>>>) -> usize {
     let mut created = 0;
     for create in creates {
         match create.await.expect("task") {
@@ -368,7 +373,7 @@ pub async fn count_created(creates: Vec<JoinHandle<Result<(), tonic::Status>>>) 
 }
 
 /// Asserts that every pairing names existing actors; returns the actors' names.
-pub async fn assert_pairings_name_existing_actors(client: &mut Client) -> std::collections::BTreeSet<String> {
+pub(crate) async fn assert_pairings_name_existing_actors(client: &mut Client) -> std::collections::BTreeSet<String> {
     let actors: std::collections::BTreeSet<String> =
         all_actor_names(client, pb::ListActorsRequest::default()).await.into_iter().collect();
     for name in all_pairing_names(client, pb::ListPairingsRequest::default()).await {
@@ -378,7 +383,7 @@ pub async fn assert_pairings_name_existing_actors(client: &mut Client) -> std::c
     actors
 }
 
-pub async fn all_pairing_names(client: &mut Client, mut request: pb::ListPairingsRequest) -> Vec<String> {
+pub(crate) async fn all_pairing_names(client: &mut Client, mut request: pb::ListPairingsRequest) -> Vec<String> {
     let mut names = Vec::new();
     loop {
         let page = client.list_pairings(request.clone()).await.expect("list pairings").into_inner();
@@ -391,7 +396,7 @@ pub async fn all_pairing_names(client: &mut Client, mut request: pb::ListPairing
 }
 
 /// An evaluation server running in this process on an ephemeral port, reading `registry_url`.
-pub struct TestEvaluation {
+pub(crate) struct TestEvaluation {
     pub addr: SocketAddr,
     stop: Option<oneshot::Sender<()>>,
     task: Option<JoinHandle<anyhow::Result<()>>>,
@@ -399,7 +404,7 @@ pub struct TestEvaluation {
 
 impl TestEvaluation {
     /// An evaluation service in front of `registry_url` (several replicas: comma-separated).
-    pub async fn start(registry_url: &str) -> Self {
+    pub(crate) async fn start(registry_url: &str) -> Self {
         use eastwest_evaluation::scoring::ScoringModel;
         use eastwest_evaluation::server::{EvaluationOptions, serve};
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
@@ -415,7 +420,7 @@ impl TestEvaluation {
         Self { addr, stop: Some(stop), task: Some(task) }
     }
 
-    pub async fn client(&self) -> EvaluationServiceClient<Channel> {
+    pub(crate) async fn client(&self) -> EvaluationServiceClient<Channel> {
         let channel = tonic::transport::Endpoint::from_shared(format!("http://{}", self.addr))
             .expect("endpoint")
             .connect()
@@ -424,11 +429,11 @@ impl TestEvaluation {
         EvaluationServiceClient::new(channel)
     }
 
-    pub fn url(&self) -> String {
+    pub(crate) fn url(&self) -> String {
         format!("http://{}", self.addr)
     }
 
-    pub async fn stop(mut self) {
+    pub(crate) async fn stop(mut self) {
         if let Some(stop) = self.stop.take() {
             let _ = stop.send(());
         }
@@ -439,7 +444,7 @@ impl TestEvaluation {
 }
 
 /// Builds a workspace binary (a no-op when it is fresh) in this test's profile and returns its path.
-pub fn cargo_binary(package: &str, bin: &str) -> PathBuf {
+pub(crate) fn cargo_binary(package: &str, bin: &str) -> PathBuf {
     let exe = std::env::current_exe().expect("test exe");
     // target/<profile>/deps/<test> → target/<profile>
     let profile_dir = exe.parent().and_then(Path::parent).expect("profile dir").to_path_buf();
@@ -458,7 +463,7 @@ pub fn cargo_binary(package: &str, bin: &str) -> PathBuf {
 /// Builds a workspace binary with the `etcd` feature, in a target directory of its own so that it
 /// never replaces the default build of the same binary that other tests run.
 #[cfg(feature = "etcd")]
-pub fn cargo_binary_with_etcd(package: &str, bin: &str) -> PathBuf {
+pub(crate) fn cargo_binary_with_etcd(package: &str, bin: &str) -> PathBuf {
     let exe = std::env::current_exe().expect("test exe");
     let profile_dir = exe.parent().and_then(Path::parent).expect("profile dir").to_path_buf();
     let profile = profile_dir.file_name().expect("profile").to_owned();
@@ -477,7 +482,7 @@ pub fn cargo_binary_with_etcd(package: &str, bin: &str) -> PathBuf {
 
 /// The real `eastwest-registry` binary on a sled directory, for what only a process boundary
 /// shows (SIGKILL, SIGTERM, the data-dir lock, a replica that dies without a word).
-pub struct RegistryProcess {
+pub(crate) struct RegistryProcess {
     pub child: std::process::Child,
     pub addr: SocketAddr,
 }
@@ -494,13 +499,13 @@ impl Drop for RegistryProcess {
 
 impl RegistryProcess {
     /// Starts the binary `bin` on a sled directory, on an ephemeral port.
-    pub fn start(bin: &Path, dir: &Path) -> Self {
+    pub(crate) fn start(bin: &Path, dir: &Path) -> Self {
         let dir = dir.to_str().expect("utf-8 path");
         Self::start_with(bin, &["--data-dir", dir], &[])
     }
 
     /// Starts the binary with `args` and `envs` on an ephemeral port and reads the address it logs.
-    pub fn start_with(bin: &Path, args: &[&str], envs: &[(&str, &str)]) -> Self {
+    pub(crate) fn start_with(bin: &Path, args: &[&str], envs: &[(&str, &str)]) -> Self {
         use std::io::{BufRead, BufReader};
         use std::process::{Command, Stdio};
         let mut child = Command::new(bin)

@@ -13,7 +13,7 @@ use tonic::{Request, Response, Status};
 
 /// Canned answers, captured from the subject before the run.
 #[derive(Debug, Clone, Default)]
-pub struct Canned {
+pub(super) struct Canned {
     pub actor: pb::Actor,
     pub actors_page: pb::ListActorsResponse,
     pub snapshot: pb::PairingSnapshot,
@@ -23,7 +23,7 @@ pub struct Canned {
 }
 
 #[derive(Debug, Clone)]
-pub struct Baseline(pub std::sync::Arc<Canned>);
+pub(super) struct Baseline(pub std::sync::Arc<Canned>);
 
 fn not_measured<T>() -> Result<Response<T>, Status> {
     Err(Status::unimplemented("not part of any benchmark scenario"))

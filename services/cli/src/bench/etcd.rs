@@ -14,9 +14,9 @@ use std::sync::atomic::AtomicU64;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use eastwest_domain::model::{ActorCategory, Side as ActorSide};
-use eastwest_registry::core::keys;
-use eastwest_registry::rules::actor::ActorDraft;
-use eastwest_registry::rules::validate::Stamp;
+use eastwest_registry::ActorDraft;
+use eastwest_registry::Stamp;
+use eastwest_registry::keys;
 use eastwest_registry::store::EtcdConfig;
 use etcd_client::{
     Client, Compare, CompareOp, ConnectOptions, DeleteOptions, GetOptions, KvClient, Txn, TxnOp, TxnOpResponse,
@@ -132,7 +132,7 @@ fn connect_options() -> ConnectOptions {
 }
 
 /// Runs one scenario with the registry on etcd: on a member of its own, or on `endpoints`.
-pub async fn measure(
+pub(super) async fn measure(
     scenario: Scenario,
     shape: Shape,
     endpoints: &[String],

@@ -11,15 +11,15 @@ use tonic::transport::{Channel, Endpoint};
 /// One request of a scenario on a connection (a gRPC channel, or for raw etcd an etcd client);
 /// `seq` is unique across the whole run. Returns how many items it counts for (1, or the
 /// evaluations a stream delivered).
-pub type Call<C = Channel> =
+pub(super) type Call<C = Channel> =
     Arc<dyn Fn(C, u64) -> Pin<Box<dyn Future<Output = Result<u64, tonic::Status>> + Send>> + Send + Sync>;
 
 /// One side of a comparison (subject, baseline, raw etcd) with its connections: `side(concurrency,
 /// length)` runs one round of it.
-pub type Side = Box<dyn Fn(usize, Duration) -> Pin<Box<dyn Future<Output = Tally> + Send>> + Send + Sync>;
+pub(super) type Side = Box<dyn Fn(usize, Duration) -> Pin<Box<dyn Future<Output = Tally> + Send>> + Send + Sync>;
 
 /// A [`Side`] that runs `call` over `connections`, numbering requests from the run-wide `seq`.
-pub fn side<C: Clone + Send + Sync + 'static>(
+pub(super) fn side<C: Clone + Send + Sync + 'static>(
     call: Call<C>,
     connections: Vec<C>,
     seq: Arc<std::sync::atomic::AtomicU64>,
@@ -35,7 +35,7 @@ pub fn side<C: Clone + Send + Sync + 'static>(
 const MAX_SAMPLES_PER_TASK: usize = 200_000;
 
 #[derive(Debug, Default, Clone)]
-pub struct Tally {
+pub(super) struct Tally {
     pub items: u64,
     pub errors: u64,
     pub busy: Duration,
@@ -44,7 +44,7 @@ pub struct Tally {
 }
 
 impl Tally {
-    pub fn absorb(&mut self, other: Tally) {
+    pub(super) fn absorb(&mut self, other: Tally) {
         self.items += other.items;
         self.errors += other.errors;
         self.busy += other.busy;
@@ -54,7 +54,7 @@ impl Tally {
         }
     }
 
-    pub fn percentile_us(&mut self, p: f64) -> u64 {
+    pub(super) fn percentile_us(&mut self, p: f64) -> u64 {
         if self.latencies_us.is_empty() {
             return 0;
         }
@@ -64,7 +64,7 @@ impl Tally {
     }
 }
 
-pub async fn channels(url: &str, count: usize) -> anyhow::Result<Vec<Channel>> {
+pub(super) async fn channels(url: &str, count: usize) -> anyhow::Result<Vec<Channel>> {
     let mut out = Vec::with_capacity(count);
     for _ in 0..count {
         let endpoint = Endpoint::from_shared(url.to_string())?
@@ -77,7 +77,7 @@ pub async fn channels(url: &str, count: usize) -> anyhow::Result<Vec<Channel>> {
 }
 
 /// Runs `call` from `concurrency` tasks over `channels` for `length`.
-pub async fn round<C: Clone + Send + 'static>(
+pub(super) async fn round<C: Clone + Send + 'static>(
     call: &Call<C>,
     channels: &[C],
     concurrency: usize,

@@ -12,11 +12,11 @@ use eastwest_proto::evaluation::v1 as ev;
 use eastwest_proto::evaluation::v1::evaluation_service_client::EvaluationServiceClient;
 use eastwest_proto::registry::v1 as pb;
 use eastwest_proto::registry::v1::registry_service_client::RegistryServiceClient;
-use eastwest_registry::core::Registry;
-use eastwest_registry::rules::activity::ActivityDraft;
-use eastwest_registry::rules::actor::ActorDraft;
-use eastwest_registry::rules::pairing::PairingDraft;
-use eastwest_registry::server::ServeOptions;
+use eastwest_registry::ActivityDraft;
+use eastwest_registry::ActorDraft;
+use eastwest_registry::PairingDraft;
+use eastwest_registry::Registry;
+use eastwest_registry::ServeOptions;
 use eastwest_registry::store::{SledConfig, SledStore, Store};
 use tokio::sync::watch;
 
@@ -181,7 +181,7 @@ fn actor_draft(i: u64) -> ActorDraft {
 }
 
 /// The engine the registry under test stores its records in.
-pub enum Engine<'a> {
+pub(super) enum Engine<'a> {
     /// A fresh sled directory: a temporary one, or `data_dir` (kept).
     Sled { data_dir: Option<&'a std::path::Path> },
     /// etcd, under a prefix of this run's own.
@@ -190,7 +190,7 @@ pub enum Engine<'a> {
 }
 
 /// The services under test, in this process, on a fresh store.
-pub struct Subject {
+pub(super) struct Subject {
     pub registry_url: String,
     pub evaluation_url: String,
     /// How many actors or pairings the requests spread over.
@@ -216,7 +216,7 @@ struct Loaders {
 
 impl Subject {
     /// Loads the scenario's data in batches (not timed as part of the run), then serves it.
-    pub async fn start(scenario: Scenario, records: Option<u64>, engine: Engine<'_>) -> anyhow::Result<Subject> {
+    pub(super) async fn start(scenario: Scenario, records: Option<u64>, engine: Engine<'_>) -> anyhow::Result<Subject> {
         match engine {
             Engine::Sled { data_dir } => {
                 let dir = tempfile::tempdir()?;
@@ -261,7 +261,7 @@ impl Subject {
         let registry_url = format!("http://{}", registry_listener.local_addr()?);
         let evaluation_url = format!("http://{}", evaluation_listener.local_addr()?);
         let (stop, stopping) = watch::channel(false);
-        let mut tasks = vec![tokio::spawn(eastwest_registry::server::serve(
+        let mut tasks = vec![tokio::spawn(eastwest_registry::serve(
             registry_listener,
             store,
             ServeOptions::default(),
@@ -288,7 +288,7 @@ impl Subject {
     }
 
     /// One real answer of each kind, for the baseline to repeat.
-    pub async fn capture(&self) -> anyhow::Result<Canned> {
+    pub(super) async fn capture(&self) -> anyhow::Result<Canned> {
         let mut registry = RegistryServiceClient::new(super::load::channels(&self.registry_url, 1).await?.remove(0))
             .max_decoding_message_size(64 << 20);
         let mut canned = Canned::default();
@@ -326,7 +326,7 @@ impl Subject {
     }
 
     /// Records in the registry now (actors, pairings and activities).
-    pub async fn records(&self) -> u64 {
+    pub(super) async fn records(&self) -> u64 {
         let Ok(mut channels) = super::load::channels(&self.registry_url, 1).await else { return 0 };
         let mut registry = RegistryServiceClient::new(channels.remove(0));
         let mut count = 0u64;
@@ -344,7 +344,7 @@ impl Subject {
         count + self.pairing_records
     }
 
-    pub async fn stop(self) {
+    pub(super) async fn stop(self) {
         let _ = self.stop.send(true);
         for task in self.tasks {
             let _ = task.await;

@@ -61,6 +61,6 @@ pub fn html(input: &ReportInput<'_>) -> String {
 pub fn province_name(region_code: &str) -> Option<&'static str> {
     match provinces::Province::of(region_code) {
         provinces::Province::Code { names: Some((zh, _)), .. } => Some(zh),
-        _ => None,
+        provinces::Province::Code { names: None, .. } | provinces::Province::Unknown => None,
     }
 }

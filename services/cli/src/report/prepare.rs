@@ -32,7 +32,7 @@ pub(crate) struct ProvinceGroup {
 }
 
 impl ProvinceGroup {
-    pub fn count(&self) -> usize {
+    pub(super) fn count(&self) -> usize {
         self.ranks.len()
     }
 }

@@ -49,7 +49,7 @@ pub(crate) enum Province {
 }
 
 impl Province {
-    pub fn of(region_code: &str) -> Province {
+    pub(super) fn of(region_code: &str) -> Province {
         let prefix = match region_code.as_bytes() {
             [a, b, ..] if a.is_ascii_digit() && b.is_ascii_digit() => &region_code[..2],
             _ => return Province::Unknown,
@@ -59,14 +59,14 @@ impl Province {
     }
 
     /// `520000`, or `—` when unknown.
-    pub fn code(&self) -> &str {
+    pub(super) fn code(&self) -> &str {
         match self {
             Province::Code { code, .. } => code,
             Province::Unknown => "—",
         }
     }
 
-    pub fn name_zh(&self) -> &'static str {
+    pub(super) fn name_zh(&self) -> &'static str {
         match self {
             Province::Code { names: Some((zh, _)), .. } => zh,
             Province::Code { names: None, .. } => "未列入 GB/T 2260 的代码",
@@ -74,7 +74,7 @@ impl Province {
         }
     }
 
-    pub fn name_en(&self) -> &'static str {
+    pub(super) fn name_en(&self) -> &'static str {
         match self {
             Province::Code { names: Some((_, en)), .. } => en,
             Province::Code { names: None, .. } => "code not in GB/T 2260",

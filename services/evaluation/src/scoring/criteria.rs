@@ -34,7 +34,7 @@ pub(crate) struct CriterionDef {
 
 impl CriterionDef {
     /// The prose description followed by the formula, generated from the indicator table.
-    pub fn description(&self) -> Text {
+    pub(super) fn description(&self) -> Text {
         let terms: Vec<String> =
             self.indicators.iter().filter(|i| i.weight > 0.0).map(|i| format!("{:.2}·{}", i.weight, i.key)).collect();
         let formula = terms.join(" + ");
@@ -47,7 +47,7 @@ impl CriterionDef {
         }
     }
 
-    pub fn indicator_names(&self) -> Vec<(String, Text)> {
+    pub(super) fn indicator_names(&self) -> Vec<(String, Text)> {
         self.indicators.iter().map(|i| (i.key.to_string(), text(i.zh, i.en))).collect()
     }
 }
@@ -96,7 +96,7 @@ pub(crate) struct Sheet {
 }
 
 impl Sheet {
-    pub fn new(def: &'static CriterionDef) -> Self {
+    pub(super) fn new(def: &'static CriterionDef) -> Self {
         Sheet {
             def,
             parts: Vec::with_capacity(def.indicators.len()),
@@ -106,7 +106,7 @@ impl Sheet {
     }
 
     /// Records the next indicator: its shown value and its credit (0..=1; ignored for context).
-    pub fn part(&mut self, key: &str, value: f64, credit: f64) {
+    pub(super) fn part(&mut self, key: &str, value: f64, credit: f64) {
         debug_assert_eq!(
             self.def.indicators.get(self.parts.len()).map(|i| i.key),
             Some(key),
@@ -116,14 +116,14 @@ impl Sheet {
         self.parts.push((value, credit));
     }
 
-    pub fn find(&mut self, zh: impl Into<String>, en: impl Into<String>, records: Vec<String>) {
+    pub(super) fn find(&mut self, zh: impl Into<String>, en: impl Into<String>, records: Vec<String>) {
         if self.findings.len() < MAX_FINDINGS {
             self.findings.push(Finding { text: text(zh, en), records });
         }
     }
 
     /// A finding about a sample of records: names the first few and counts the rest.
-    pub fn find_sample<K: Ord + Copy>(
+    pub(super) fn find_sample<K: Ord + Copy>(
         &mut self,
         zh: impl Into<String>,
         en: impl Into<String>,
@@ -140,27 +140,27 @@ impl Sheet {
         self.find(zh, en, records);
     }
 
-    pub fn recommend(&mut self, zh: impl Into<String>, en: impl Into<String>) {
+    pub(super) fn recommend(&mut self, zh: impl Into<String>, en: impl Into<String>) {
         self.recommendations.push(text(zh, en));
     }
 
     /// The unrounded (snapped) score.
-    pub fn score(&self) -> f64 {
+    pub(super) fn score(&self) -> f64 {
         let sum: f64 = self.def.indicators.iter().zip(&self.parts).map(|(i, (_, credit))| i.weight * credit).sum();
         snap(100.0 * sum)
     }
 
     /// The indicator values as shown, in table order.
     #[cfg(test)]
-    pub fn values(&self) -> Vec<f64> {
+    pub(super) fn values(&self) -> Vec<f64> {
         self.parts.iter().map(|(v, _)| indicator_value(*v)).collect()
     }
 
-    pub fn criterion(&self) -> Criterion {
+    pub(super) fn criterion(&self) -> Criterion {
         self.def.criterion
     }
 
-    pub fn finish(self, weight: f64, shown_score: f64) -> CriterionScore {
+    pub(super) fn finish(self, weight: f64, shown_score: f64) -> CriterionScore {
         let indicators = self
             .def
             .indicators
@@ -191,11 +191,11 @@ pub(crate) struct Sample<K> {
 }
 
 impl<K: Ord + Copy> Sample<K> {
-    pub fn new() -> Self {
+    pub(super) fn new() -> Self {
         Sample { total: 0, keep: Vec::with_capacity(MAX_RECORDS) }
     }
 
-    pub fn push(&mut self, key: K) {
+    pub(super) fn push(&mut self, key: K) {
         self.total += 1;
         if self.keep.len() == MAX_RECORDS && self.keep.last().is_some_and(|last| key >= *last) {
             return;
@@ -208,11 +208,11 @@ impl<K: Ord + Copy> Sample<K> {
         self.keep.truncate(MAX_RECORDS);
     }
 
-    pub fn total(&self) -> usize {
+    pub(super) fn total(&self) -> usize {
         self.total
     }
 
-    pub fn is_empty(&self) -> bool {
+    pub(super) fn is_empty(&self) -> bool {
         self.total == 0
     }
 

@@ -46,9 +46,9 @@ pub(crate) enum Channel {
 }
 
 impl Channel {
-    pub const ALL: [Channel; 3] = [Channel::Government, Channel::Market, Channel::Society];
+    pub(super) const ALL: [Channel; 3] = [Channel::Government, Channel::Market, Channel::Society];
 
-    pub fn index(self) -> usize {
+    pub(super) fn index(self) -> usize {
         match self {
             Channel::Government => 0,
             Channel::Market => 1,
@@ -97,7 +97,7 @@ impl Roles {
         }
     }
 
-    pub fn any(self) -> bool {
+    pub(super) fn any(self) -> bool {
         self.funding || self.accountable || self.extending || self.implementing
     }
 }
@@ -110,12 +110,12 @@ pub(crate) struct Act<'a> {
 
 impl<'a> Act<'a> {
     /// Sort key of the activity's resource name.
-    pub fn key(&self) -> (&'a str, &'a str) {
+    pub(super) fn key(&self) -> (&'a str, &'a str) {
         (self.a.pairing.as_str(), self.a.id.as_str())
     }
 
     /// Money in fen; a negative amount (never stored by the registry) counts as none.
-    pub fn fen(&self) -> i128 {
+    pub(super) fn fen(&self) -> i128 {
         i128::from(self.a.amount_fen.max(0))
     }
 }
@@ -203,7 +203,7 @@ pub(crate) struct Facts<'a> {
 }
 
 impl<'a> Facts<'a> {
-    pub fn new(s: &'a PairingSnapshot, as_of: NaiveDate) -> Self {
+    pub(super) fn new(s: &'a PairingSnapshot, as_of: NaiveDate) -> Self {
         let p = &s.pairing.record;
         let actors: BTreeMap<&str, (ActorCategory, Side)> =
             s.actors.iter().map(|a| (a.record.id.as_str(), (a.record.category, a.record.side))).collect();
@@ -237,32 +237,32 @@ impl<'a> Facts<'a> {
         Facts { p, name: pairing_name(&p.id), as_of, actors, acts, later, core, parties, roles }
     }
 
-    pub fn category(&self, actor: &str) -> Option<ActorCategory> {
+    pub(super) fn category(&self, actor: &str) -> Option<ActorCategory> {
         self.actors.get(actor).map(|(c, _)| *c)
     }
 
-    pub fn side(&self, actor: &str) -> Option<Side> {
+    pub(super) fn side(&self, actor: &str) -> Option<Side> {
         self.actors.get(actor).map(|(_, s)| *s)
     }
 
-    pub fn is_known(&self, actor: &str) -> bool {
+    pub(super) fn is_known(&self, actor: &str) -> bool {
         self.actors.contains_key(actor)
     }
 
-    pub fn roles(&self, actor: &str) -> Roles {
+    pub(super) fn roles(&self, actor: &str) -> Roles {
         self.roles.get(actor).copied().unwrap_or_default()
     }
 
-    pub fn responsibility_record(&self, id: &str) -> String {
+    pub(super) fn responsibility_record(&self, id: &str) -> String {
         format!("{}#responsibilities/{id}", self.name)
     }
 
-    pub fn goal_record(&self, id: &str) -> String {
+    pub(super) fn goal_record(&self, id: &str) -> String {
         format!("{}#goals/{id}", self.name)
     }
 
     /// When the pairing's time line starts: its start date, else its earliest counted activity.
-    pub fn start(&self) -> Option<NaiveDate> {
+    pub(super) fn start(&self) -> Option<NaiveDate> {
         self.p.start_date.or_else(|| self.acts.iter().map(|x| x.a.date).min())
     }
 }
@@ -288,12 +288,12 @@ pub(crate) struct Coverage {
 }
 
 impl Periods {
-    pub fn index(self, d: NaiveDate) -> i64 {
+    pub(super) fn index(self, d: NaiveDate) -> i64 {
         let per_year = i64::from(12 / self.months);
         i64::from(d.year()) * per_year + i64::from(d.month0() / self.months)
     }
 
-    pub fn label(self, index: i64) -> String {
+    pub(super) fn label(self, index: i64) -> String {
         let per_year = i64::from(12 / self.months);
         let (year, n) = (index.div_euclid(per_year), index.rem_euclid(per_year) + 1);
         if self.months == 6 { format!("{year}H{n}") } else { format!("{year}Q{n}") }
@@ -303,7 +303,7 @@ impl Periods {
     /// later) to the period of `as_of`. Every complete period in it is judged; the period of
     /// `as_of`, unless `as_of` is its last day, is still running and is judged only if it is
     /// already active, so it can help but never hurt.
-    pub fn coverage(
+    pub(super) fn coverage(
         self,
         start: Option<NaiveDate>,
         as_of: NaiveDate,

@@ -11,15 +11,15 @@ use eastwest_domain::{
 use super::criteria::Sheet;
 use super::facts::Facts;
 
-pub const EAST: Side = Side::East;
-pub const WEST: Side = Side::West;
+pub(super) const EAST: Side = Side::East;
+pub(super) const WEST: Side = Side::West;
 
-pub fn date(y: i32, m: u32, d: u32) -> NaiveDate {
+pub(super) fn date(y: i32, m: u32, d: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, d).unwrap()
 }
 
 /// The date every table is evaluated at.
-pub fn as_of() -> NaiveDate {
+pub(super) fn as_of() -> NaiveDate {
     date(2025, 12, 31)
 }
 
@@ -27,7 +27,7 @@ fn stored<T>(record: T) -> Stored<T> {
     Stored { record, etag: "1".into() }
 }
 
-pub fn make_actor(id: &str, name: &str, category: ActorCategory, side: Side) -> Actor {
+pub(super) fn make_actor(id: &str, name: &str, category: ActorCategory, side: Side) -> Actor {
     Actor {
         id: id.into(),
         display_name: name.into(),
@@ -44,7 +44,7 @@ pub fn make_actor(id: &str, name: &str, category: ActorCategory, side: Side) -> 
 }
 
 /// A goal with all six fields: 5,000 jobs from a baseline of 0, 5,400 reached, due on `as_of`.
-pub fn full_goal(id: &str, form: CooperationForm, responsible: &str) -> Goal {
+pub(super) fn full_goal(id: &str, form: CooperationForm, responsible: &str) -> Goal {
     Goal {
         id: id.into(),
         indicator: "转移就业人数".into(),
@@ -61,14 +61,14 @@ pub fn full_goal(id: &str, form: CooperationForm, responsible: &str) -> Goal {
 
 /// A snapshot under construction.
 #[derive(Debug, Clone)]
-pub struct Snap {
+pub(super) struct Snap {
     pub s: PairingSnapshot,
 }
 
 impl Snap {
     /// Pairing `js-sn`: js (government body, east) and sn (government body, west), declared
     /// government-led, and nothing else.
-    pub fn bare() -> Snap {
+    pub(super) fn bare() -> Snap {
         let pairing = Pairing {
             id: "js-sn".into(),
             title: "江苏省—陕西省东西部协作".into(),
@@ -104,30 +104,30 @@ impl Snap {
         }
     }
 
-    pub fn p(&mut self) -> &mut Pairing {
+    pub(super) fn p(&mut self) -> &mut Pairing {
         &mut self.s.pairing.record
     }
 
-    pub fn facts_at(&self, as_of: NaiveDate) -> Facts<'_> {
+    pub(super) fn facts_at(&self, as_of: NaiveDate) -> Facts<'_> {
         Facts::new(&self.s, as_of)
     }
 
-    pub fn actor(&mut self, id: &str, category: ActorCategory, side: Side) -> &mut Self {
+    pub(super) fn actor(&mut self, id: &str, category: ActorCategory, side: Side) -> &mut Self {
         self.s.actors.push(stored(make_actor(id, id, category, side)));
         self
     }
 
-    pub fn declare(&mut self, l: Leadership) -> &mut Self {
+    pub(super) fn declare(&mut self, l: Leadership) -> &mut Self {
         self.p().leadership = l;
         self
     }
 
-    pub fn start(&mut self, d: NaiveDate) -> &mut Self {
+    pub(super) fn start(&mut self, d: NaiveDate) -> &mut Self {
         self.p().start_date = Some(d);
         self
     }
 
-    pub fn scope(&mut self, statement: &str, inside: &[&str], outside: &[&str]) -> &mut Self {
+    pub(super) fn scope(&mut self, statement: &str, inside: &[&str], outside: &[&str]) -> &mut Self {
         self.p().scope = Scope {
             statement: statement.into(),
             in_scope: inside.iter().map(|x| x.to_string()).collect(),
@@ -136,12 +136,12 @@ impl Snap {
         self
     }
 
-    pub fn participant(&mut self, actor: &str, roles: &[ParticipantRole]) -> &mut Self {
+    pub(super) fn participant(&mut self, actor: &str, roles: &[ParticipantRole]) -> &mut Self {
         self.p().participants.push(Participant { actor: actor.into(), roles: roles.to_vec() });
         self
     }
 
-    pub fn responsibility(
+    pub(super) fn responsibility(
         &mut self,
         id: &str,
         party: &str,
@@ -159,7 +159,7 @@ impl Snap {
         self
     }
 
-    pub fn mark_done(&mut self, id: &str) -> &mut Self {
+    pub(super) fn mark_done(&mut self, id: &str) -> &mut Self {
         for r in &mut self.p().responsibilities {
             if r.id == id {
                 r.status = ResponsibilityStatus::Done;
@@ -168,13 +168,13 @@ impl Snap {
         self
     }
 
-    pub fn goal(&mut self, g: Goal) -> &mut Self {
+    pub(super) fn goal(&mut self, g: Goal) -> &mut Self {
         self.p().goals.push(g);
         self
     }
 
     #[allow(clippy::too_many_arguments)]
-    pub fn activity(
+    pub(super) fn activity(
         &mut self,
         id: &str,
         actor: &str,
@@ -205,7 +205,7 @@ impl Snap {
 /// Checks a sheet's shown indicator values against hand-computed ones (to four decimals).
 /// One row of a criterion's table test: a change to the bare pairing (js gov east, sn gov west),
 /// then the expected indicator values and score.
-pub struct Row<const N: usize> {
+pub(super) struct Row<const N: usize> {
     pub name: &'static str,
     pub build: fn(&mut Snap),
     pub values: [f64; N],
@@ -213,7 +213,7 @@ pub struct Row<const N: usize> {
 }
 
 /// Builds each row's snapshot, scores it as of [`as_of`], and checks values and score.
-pub fn check_rows<const N: usize>(rows: &[Row<N>], score: impl Fn(&Facts<'_>) -> Sheet) {
+pub(super) fn check_rows<const N: usize>(rows: &[Row<N>], score: impl Fn(&Facts<'_>) -> Sheet) {
     for row in rows {
         let mut snap = Snap::bare();
         (row.build)(&mut snap);
@@ -223,7 +223,7 @@ pub fn check_rows<const N: usize>(rows: &[Row<N>], score: impl Fn(&Facts<'_>) ->
     }
 }
 
-pub fn assert_values(sheet: &Sheet, want: &[f64], name: &str) {
+pub(super) fn assert_values(sheet: &Sheet, want: &[f64], name: &str) {
     let got = sheet.values();
     assert_eq!(got.len(), want.len(), "{name}: {got:?}");
     for (g, w) in got.iter().zip(want) {
@@ -233,7 +233,7 @@ pub fn assert_values(sheet: &Sheet, want: &[f64], name: &str) {
 
 /// The worked example of docs/scoring.md: a province-level Jiangsu–Shaanxi pairing evaluated as
 /// of 2025-12-31.
-pub fn worked_example() -> Snap {
+pub(super) fn worked_example() -> Snap {
     use ActivityKind as K;
     use ActorCategory::*;
     use CooperationForm::*;

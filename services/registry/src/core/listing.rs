@@ -23,7 +23,14 @@ fn compacted_listing(e: StoreError) -> RegistryError {
         StoreError::FutureRevision { .. } => {
             RegistryError::invalid("page_token", "is not a token this listing returned; start again without one")
         }
-        other => other.into(),
+        other @ (StoreError::Locked { .. }
+        | StoreError::NewerFormat { .. }
+        | StoreError::Io(_)
+        | StoreError::Unavailable(_)
+        | StoreError::Config(_)
+        | StoreError::Refused(_)
+        | StoreError::TooLarge { .. }
+        | StoreError::Corrupt(_)) => other.into(),
     }
 }
 

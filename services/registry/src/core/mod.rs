@@ -9,16 +9,16 @@
 #[macro_use]
 mod retry;
 
-pub mod activities;
-pub mod actors;
+pub(crate) mod activities;
+pub(crate) mod actors;
 mod ancestry;
 mod bulk;
 mod codec;
 mod ids;
 pub mod keys;
 mod listing;
-pub mod paging;
-pub mod pairings;
+pub(crate) mod paging;
+pub(crate) mod pairings;
 mod references;
 mod snapshot;
 
@@ -28,7 +28,6 @@ use crate::store::Store;
 
 pub use ancestry::MAX_DEPTH;
 pub use codec::MAX_RECORD_BYTES;
-pub use paging::{DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE};
 
 /// Most names in one batch get.
 pub const MAX_BATCH: usize = 1_000;

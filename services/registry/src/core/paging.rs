@@ -9,8 +9,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::RegistryError;
 
-pub const DEFAULT_PAGE_SIZE: usize = 50;
-pub const MAX_PAGE_SIZE: usize = 1_000;
+pub(crate) const DEFAULT_PAGE_SIZE: usize = 50;
+pub(crate) const MAX_PAGE_SIZE: usize = 1_000;
 
 #[derive(Serialize, Deserialize)]
 struct Token {
@@ -25,13 +25,13 @@ struct Token {
 
 /// Where a listing resumes: after `key`, as of `revision`.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Resume {
+pub(crate) struct Resume {
     pub after: Option<Vec<u8>>,
     pub revision: Option<u64>,
 }
 
 /// The page size a client asked for: 0 means the default, above the maximum is clamped.
-pub fn page_size(requested: i32) -> Result<usize, RegistryError> {
+pub(crate) fn page_size(requested: i32) -> Result<usize, RegistryError> {
     match usize::try_from(requested) {
         Err(_) => Err(RegistryError::invalid("page_size", "must not be negative")),
         Ok(0) => Ok(DEFAULT_PAGE_SIZE),
@@ -50,7 +50,7 @@ fn unhex(text: &str) -> Option<Vec<u8>> {
     (0..text.len()).step_by(2).map(|i| u8::from_str_radix(text.get(i..i + 2)?, 16).ok()).collect()
 }
 
-pub fn encode(filter: &str, last_key: &[u8], revision: Option<u64>) -> String {
+pub(crate) fn encode(filter: &str, last_key: &[u8], revision: Option<u64>) -> String {
     let token = Token { q: filter.to_string(), k: hex(last_key), r: revision };
     URL_SAFE_NO_PAD.encode(serde_json::to_vec(&token).unwrap_or_default())
 }
@@ -59,7 +59,7 @@ pub fn encode(filter: &str, last_key: &[u8], revision: Option<u64>) -> String {
 /// Reads a token of the listing with `filter` that scans `prefix`. Tokens are not signed: one whose
 /// position lies outside the prefix (edited by hand) is refused, or a scan could start in another
 /// part of the keyspace.
-pub fn decode(filter: &str, prefix: &[u8], token: &str) -> Result<Resume, RegistryError> {
+pub(crate) fn decode(filter: &str, prefix: &[u8], token: &str) -> Result<Resume, RegistryError> {
     if token.is_empty() {
         return Ok(Resume::default());
     }

@@ -50,6 +50,11 @@ fn compacted_snapshot(e: impl Into<RegistryError>) -> RegistryError {
         RegistryError::Store(StoreError::Compacted { .. }) => {
             StoreError::Unavailable("the store compacted the snapshot while it was read; try again".into()).into()
         }
-        other => other,
+        other @ (RegistryError::Store(_)
+        | RegistryError::InvalidArgument(_)
+        | RegistryError::NotFound { .. }
+        | RegistryError::AlreadyExists { .. }
+        | RegistryError::FailedPrecondition { .. }
+        | RegistryError::Aborted(_)) => other,
     }
 }

@@ -15,10 +15,10 @@ use crate::rules::validate::Violations;
 use eastwest_domain::model::Scope;
 use eastwest_domain::names::{parse_actor_name, parse_pairing_name};
 
-pub use wire::{activity_out, actor_out, pairing_out, snapshot_out};
+pub(crate) use wire::{activity_out, actor_out, pairing_out, snapshot_out};
 
 /// An enum value from the wire: UNSPECIFIED is `None`, an undefined number a violation.
-pub fn wire_enum<T>(v: &mut Violations, field: &str, parsed: Result<Option<T>, UnknownEnumValue>) -> Option<T> {
+pub(crate) fn wire_enum<T>(v: &mut Violations, field: &str, parsed: Result<Option<T>, UnknownEnumValue>) -> Option<T> {
     parsed.unwrap_or_else(|e| {
         v.add(field, e.to_string());
         None
@@ -26,7 +26,7 @@ pub fn wire_enum<T>(v: &mut Violations, field: &str, parsed: Result<Option<T>, U
 }
 
 /// An optional actor reference: empty is `None`, a malformed name a violation.
-pub fn actor_ref(v: &mut Violations, field: &str, name: &str) -> Option<String> {
+pub(crate) fn actor_ref(v: &mut Violations, field: &str, name: &str) -> Option<String> {
     if name.is_empty() {
         return None;
     }
@@ -40,7 +40,7 @@ pub fn actor_ref(v: &mut Violations, field: &str, name: &str) -> Option<String> 
 }
 
 /// An optional pairing reference: empty is `None`, a malformed name a violation.
-pub fn pairing_ref(v: &mut Violations, field: &str, name: &str) -> Option<String> {
+pub(crate) fn pairing_ref(v: &mut Violations, field: &str, name: &str) -> Option<String> {
     if name.is_empty() {
         return None;
     }
@@ -54,7 +54,7 @@ pub fn pairing_ref(v: &mut Violations, field: &str, name: &str) -> Option<String
 }
 
 /// Parses an ISO `YYYY-MM-DD` date; empty means absent.
-pub fn parse_date(v: &mut Violations, field: &str, value: &str) -> Option<NaiveDate> {
+pub(crate) fn parse_date(v: &mut Violations, field: &str, value: &str) -> Option<NaiveDate> {
     if value.is_empty() {
         return None;
     }
@@ -68,7 +68,7 @@ pub fn parse_date(v: &mut Violations, field: &str, value: &str) -> Option<NaiveD
 // ---------------------------------------------------------------------------------------------
 // Actors
 
-pub fn actor_draft(v: &mut Violations, prefix: &str, actor: pb::Actor) -> ActorDraft {
+pub(crate) fn actor_draft(v: &mut Violations, prefix: &str, actor: pb::Actor) -> ActorDraft {
     let pb::Actor {
         name: _,
         display_name,
@@ -99,7 +99,7 @@ pub fn actor_draft(v: &mut Violations, prefix: &str, actor: pb::Actor) -> ActorD
 // ---------------------------------------------------------------------------------------------
 // Pairings
 
-pub fn pairing_draft(v: &mut Violations, prefix: &str, pairing: pb::Pairing) -> PairingDraft {
+pub(crate) fn pairing_draft(v: &mut Violations, prefix: &str, pairing: pb::Pairing) -> PairingDraft {
     let pb::Pairing {
         name: _,
         title,
@@ -221,7 +221,7 @@ pub fn pairing_draft(v: &mut Violations, prefix: &str, pairing: pb::Pairing) -> 
 // ---------------------------------------------------------------------------------------------
 // Activities
 
-pub fn activity_draft(v: &mut Violations, prefix: &str, activity: pb::Activity) -> ActivityDraft {
+pub(crate) fn activity_draft(v: &mut Violations, prefix: &str, activity: pb::Activity) -> ActivityDraft {
     let pb::Activity {
         name: _,
         actor,

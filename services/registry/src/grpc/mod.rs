@@ -1,7 +1,7 @@
 //! The gRPC edge of the registry: generated types stop here.
 
-pub mod convert;
-pub mod service;
-pub mod status;
+pub(crate) mod convert;
+pub(crate) mod service;
+pub(crate) mod status;
 
-pub use service::RegistryApi;
+pub(crate) use service::RegistryApi;

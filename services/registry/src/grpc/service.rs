@@ -20,17 +20,21 @@ use crate::rules::validate::Violations;
 use crate::store::Store;
 use eastwest_domain::names::{parse_activity_name, parse_actor_name, parse_pairing_name};
 
-pub struct RegistryApi<S> {
+pub(crate) struct RegistryApi<S> {
     registry: Arc<Registry<S>>,
 }
 
 impl<S> RegistryApi<S> {
-    pub fn new(registry: Arc<Registry<S>>) -> Self {
+    pub(crate) fn new(registry: Arc<Registry<S>>) -> Self {
         Self { registry }
     }
 }
 
 /// Logs the outcome on the request's span and maps errors to a status.
+#[allow(
+    clippy::wildcard_enum_match_arm,
+    reason = "tonic's codes, a foreign enum: every one but the two server faults is the client's"
+)]
 fn finish<T>(result: Result<T, RegistryError>) -> Result<Response<T>, Status> {
     match result {
         Ok(value) => Ok(Response::new(value)),

@@ -13,7 +13,7 @@ const ERROR_DOMAIN: &str = "registry.eastwest";
 
 /// INVALID_ARGUMENT with one google.rpc.BadRequest field violation per problem; the message lists
 /// them too, for clients that do not read details.
-pub fn invalid_argument(violations: &Violations) -> Status {
+pub(crate) fn invalid_argument(violations: &Violations) -> Status {
     let mut details = ErrorDetails::new();
     let mut lines = Vec::with_capacity(violations.list().len());
     for v in violations.list() {
@@ -35,7 +35,7 @@ fn resource_type(name: &str) -> &'static str {
     }
 }
 
-pub fn to_status(err: RegistryError) -> Status {
+pub(crate) fn to_status(err: RegistryError) -> Status {
     let message = err.to_string();
     match err {
         RegistryError::InvalidArgument(violations) => invalid_argument(&violations),

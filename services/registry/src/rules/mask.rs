@@ -90,7 +90,7 @@ impl<D> MaskSpec<D> {
 }
 
 /// Copies the selected fields of `from` into `to`.
-pub fn apply<D>(to: &mut D, mut from: D, fields: &[&MutableField<D>]) {
+pub(crate) fn apply<D>(to: &mut D, mut from: D, fields: &[&MutableField<D>]) {
     for field in fields {
         (field.copy)(to, &mut from);
     }

@@ -3,8 +3,8 @@
 //! converts at the edge. The records themselves, and the vocabulary they use, are
 //! `eastwest_domain`'s.
 
-pub mod activity;
-pub mod actor;
-pub mod mask;
-pub mod pairing;
-pub mod validate;
+pub(crate) mod activity;
+pub(crate) mod actor;
+pub(crate) mod mask;
+pub(crate) mod pairing;
+pub(crate) mod validate;

@@ -3,17 +3,17 @@
 use eastwest_domain::model::{Labels, Micros};
 
 /// Longest display name or title, in characters.
-pub const MAX_NAME_CHARS: usize = 200;
+pub(crate) const MAX_NAME_CHARS: usize = 200;
 /// Longest ordinary text field, in characters.
-pub const MAX_TEXT_CHARS: usize = 2_000;
+pub(crate) const MAX_TEXT_CHARS: usize = 2_000;
 /// Longest description, in characters.
-pub const MAX_DESCRIPTION_CHARS: usize = 10_000;
+pub(crate) const MAX_DESCRIPTION_CHARS: usize = 10_000;
 /// Most participants, responsibilities, goals or scope items in one pairing.
-pub const MAX_LIST_ITEMS: usize = 1_000;
+pub(crate) const MAX_LIST_ITEMS: usize = 1_000;
 /// Most labels on one record.
-pub const MAX_LABELS: usize = 64;
+pub(crate) const MAX_LABELS: usize = 64;
 /// Longest label value, in characters.
-pub const MAX_LABEL_VALUE_CHARS: usize = 200;
+pub(crate) const MAX_LABEL_VALUE_CHARS: usize = 200;
 
 /// One bad field: `field` is a path such as `pairing.goals[2].target`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -80,19 +80,20 @@ impl Stamp {
 
 /// How a text field may look.
 #[derive(Debug, Clone, Copy)]
-pub struct TextRule {
+pub(crate) struct TextRule {
     pub required: bool,
     pub max_chars: usize,
     /// Descriptions may span lines; no other field may hold a control character.
     pub multiline: bool,
 }
 
-pub const NAME: TextRule = TextRule { required: true, max_chars: MAX_NAME_CHARS, multiline: false };
-pub const REQUIRED_TEXT: TextRule = TextRule { required: true, max_chars: MAX_TEXT_CHARS, multiline: false };
-pub const OPTIONAL_TEXT: TextRule = TextRule { required: false, max_chars: MAX_TEXT_CHARS, multiline: false };
-pub const DESCRIPTION: TextRule = TextRule { required: false, max_chars: MAX_DESCRIPTION_CHARS, multiline: true };
+pub(crate) const NAME: TextRule = TextRule { required: true, max_chars: MAX_NAME_CHARS, multiline: false };
+pub(crate) const REQUIRED_TEXT: TextRule = TextRule { required: true, max_chars: MAX_TEXT_CHARS, multiline: false };
+pub(crate) const OPTIONAL_TEXT: TextRule = TextRule { required: false, max_chars: MAX_TEXT_CHARS, multiline: false };
+pub(crate) const DESCRIPTION: TextRule =
+    TextRule { required: false, max_chars: MAX_DESCRIPTION_CHARS, multiline: true };
 
-pub fn check_text(v: &mut Violations, field: &str, value: &str, rule: TextRule) {
+pub(crate) fn check_text(v: &mut Violations, field: &str, value: &str, rule: TextRule) {
     if value.trim().is_empty() {
         if rule.required {
             v.add(field, "must not be empty");
@@ -117,7 +118,7 @@ fn label_key_ok(key: &str) -> bool {
         && bytes.all(|b| matches!(b, b'a'..=b'z' | b'0'..=b'9' | b'_' | b'-' | b'.'))
 }
 
-pub fn check_labels(v: &mut Violations, field: &str, labels: &Labels) {
+pub(crate) fn check_labels(v: &mut Violations, field: &str, labels: &Labels) {
     if labels.len() > MAX_LABELS {
         v.add(field, format!("must have at most {MAX_LABELS} labels, has {}", labels.len()));
     }
@@ -130,7 +131,7 @@ pub fn check_labels(v: &mut Violations, field: &str, labels: &Labels) {
     }
 }
 
-pub fn check_list_len(v: &mut Violations, field: &str, len: usize) {
+pub(crate) fn check_list_len(v: &mut Violations, field: &str, len: usize) {
     if len > MAX_LIST_ITEMS {
         v.add(field, format!("must have at most {MAX_LIST_ITEMS} items, has {len}"));
     }

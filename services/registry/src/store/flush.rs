@@ -18,7 +18,7 @@ struct Flushed {
     failure: Option<(u64, String)>,
 }
 
-pub struct GroupFlush {
+pub(super) struct GroupFlush {
     issued: AtomicU64,
     wake: Notify,
     /// The sender lives in the flushing task: if that task ends for any reason, waiting writers
@@ -28,7 +28,7 @@ pub struct GroupFlush {
 
 impl GroupFlush {
     /// Starts the flushing task. It ends once `target` is gone and [`GroupFlush::stop`] is called.
-    pub fn start<T, F, Fut>(target: Weak<T>, flush: F) -> Arc<Self>
+    pub(super) fn start<T, F, Fut>(target: Weak<T>, flush: F) -> Arc<Self>
     where
         T: Send + Sync + 'static,
         F: Fn(Arc<T>) -> Fut + Send + 'static,
@@ -63,7 +63,7 @@ impl GroupFlush {
     }
 
     /// Waits until everything committed before this call is durable.
-    pub async fn wait_durable(&self) -> Result<(), String> {
+    pub(super) async fn wait_durable(&self) -> Result<(), String> {
         let ticket = self.issued.fetch_add(1, Ordering::SeqCst) + 1;
         let mut rx = self.flushed.clone();
         self.wake.notify_one();
@@ -79,7 +79,7 @@ impl GroupFlush {
     }
 
     /// Wakes the task so that it notices the store is gone.
-    pub fn stop(&self) {
+    pub(super) fn stop(&self) {
         self.wake.notify_one();
     }
 }

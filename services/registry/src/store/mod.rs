@@ -6,9 +6,9 @@
 //! Only `sled_store` imports sled, and only `etcd/` (behind the `etcd` feature) imports etcd.
 
 #[cfg(feature = "etcd")]
-pub mod etcd;
+mod etcd;
 mod flush;
-pub mod sled_store;
+mod sled_store;
 
 use std::future::Future;
 

@@ -49,6 +49,10 @@ pub(super) fn header_revision(header: Option<&ResponseHeader>) -> Result<u64, St
 }
 
 /// How an etcd failure reaches the registry. `Unavailable` is what retrying may cure.
+#[allow(
+    clippy::wildcard_enum_match_arm,
+    reason = "etcd-client's errors and tonic's codes, foreign enums: what is not named is a refusal"
+)]
 pub(super) fn classify(e: etcd_client::Error) -> StoreError {
     use etcd_client::Error as E;
     match e {
@@ -89,6 +93,10 @@ pub(super) fn with_revision(e: StoreError, revision: Option<u64>) -> StoreError 
 /// Whether a failed request certainly did not reach etcd's log, so that sending it again cannot
 /// apply it twice: refused by a member without a leader (`with_require_leader`) or before its
 /// proposal, or never sent because no connection could be made.
+#[allow(
+    clippy::wildcard_enum_match_arm,
+    reason = "etcd-client's errors, a foreign enum: only those named are certainly unapplied"
+)]
 pub(super) fn never_applied(e: &etcd_client::Error) -> bool {
     use etcd_client::Error as E;
     match e {
@@ -138,7 +146,15 @@ impl EtcdStore {
                     if Instant::now() >= deadline {
                         let why = match classify(e) {
                             StoreError::Unavailable(why) => why,
-                            other => other.to_string(),
+                            other @ (StoreError::Locked { .. }
+                            | StoreError::NewerFormat { .. }
+                            | StoreError::Io(_)
+                            | StoreError::Compacted { .. }
+                            | StoreError::FutureRevision { .. }
+                            | StoreError::Config(_)
+                            | StoreError::Refused(_)
+                            | StoreError::TooLarge { .. }
+                            | StoreError::Corrupt(_)) => other.to_string(),
                         };
                         return Err(TxnFailure::Other(StoreError::Unavailable(format!(
                             "{why}; the write was not applied"
@@ -151,7 +167,15 @@ impl EtcdStore {
                 Err(e) => {
                     return Err(match classify(e) {
                         StoreError::Unavailable(why) => TxnFailure::Lost(why),
-                        other => TxnFailure::Other(other),
+                        other @ (StoreError::Locked { .. }
+                        | StoreError::NewerFormat { .. }
+                        | StoreError::Io(_)
+                        | StoreError::Compacted { .. }
+                        | StoreError::FutureRevision { .. }
+                        | StoreError::Config(_)
+                        | StoreError::Refused(_)
+                        | StoreError::TooLarge { .. }
+                        | StoreError::Corrupt(_)) => TxnFailure::Other(other),
                     });
                 }
             }

@@ -38,7 +38,7 @@ use super::{
 
 /// etcd's defaults are 128 operations per transaction (`--max-txn-ops`) and 1.5 MiB per request
 /// (`--max-request-bytes`); the byte limit leaves room for the prefix and protobuf framing.
-pub const ETCD_LIMITS: TxnLimits = TxnLimits { max_ops: 128, max_bytes: 1 << 20 };
+pub(super) const ETCD_LIMITS: TxnLimits = TxnLimits { max_ops: 128, max_bytes: 1 << 20 };
 
 #[derive(Clone)]
 pub struct EtcdStore {
