@@ -6,13 +6,10 @@ mod common;
 use common::Engine;
 use common::drafts::{activity, actor, pairing_of};
 use eastwest_domain::model::Side;
-use eastwest_registry::ActorDraft;
-use eastwest_registry::PairingDraft;
-use eastwest_registry::Registry;
-use eastwest_registry::RegistryError;
 use eastwest_registry::store::{
     Outcome, Scan, Scanned, SledConfig, SledStore, Store, StoreError, Txn, TxnLimits, Versioned,
 };
+use eastwest_registry::{ActorDraft, PairingDraft, Registry, RegistryError};
 
 /// Runs `$body(registry)` on a fresh store of the current engine.
 macro_rules! on_current_store {

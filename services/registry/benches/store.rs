@@ -20,10 +20,8 @@ use std::time::Duration;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use eastwest_domain::model::{ActorCategory, Side};
-use eastwest_registry::ActorDraft;
-use eastwest_registry::ActorFilter;
-use eastwest_registry::Registry;
 use eastwest_registry::store::{Expect, Key, Scan, SledConfig, SledStore, Store, Txn};
+use eastwest_registry::{ActorDraft, ActorFilter, Registry};
 use futures::{StreamExt, TryStreamExt};
 use tempfile::TempDir;
 use tokio::runtime::Runtime;

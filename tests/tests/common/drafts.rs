@@ -3,9 +3,7 @@
 use eastwest_domain::model::{
     ActivityKind, ActorCategory, CooperationForm, FlowDirection, Leadership, PairingLevel, PairingState, Side,
 };
-use eastwest_registry::ActivityDraft;
-use eastwest_registry::ActorDraft;
-use eastwest_registry::PairingDraft;
+use eastwest_registry::{ActivityDraft, ActorDraft, PairingDraft};
 
 /// A provincial government: Jiangsu in the east, Shaanxi in the west.
 pub(crate) fn actor(name: &str, side: Side) -> ActorDraft {

@@ -14,17 +14,16 @@ use std::sync::atomic::AtomicU64;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use eastwest_domain::model::{ActorCategory, Side as ActorSide};
-use eastwest_registry::ActorDraft;
-use eastwest_registry::Stamp;
-use eastwest_registry::keys;
 use eastwest_registry::store::EtcdConfig;
+use eastwest_registry::{ActorDraft, Stamp, keys};
 use etcd_client::{
     Client, Compare, CompareOp, ConnectOptions, DeleteOptions, GetOptions, KvClient, Txn, TxnOp, TxnOpResponse,
 };
 use tonic::Status;
 
 use super::load::{Call, Side, side};
-use super::scenarios::{Engine, REGIONS, Subject};
+use super::scenarios::REGIONS;
+use super::subject::{Engine, Subject};
 use super::{Figures, Scenario, Shape, measure_subject, with_raw};
 
 /// Longest wait for a member of our own to accept connections.

@@ -7,6 +7,7 @@ mod baseline;
 mod etcd;
 mod load;
 mod scenarios;
+mod subject;
 
 use std::future::Future;
 use std::sync::Arc;
@@ -177,8 +178,7 @@ pub async fn measure(
 ) -> anyhow::Result<(Figures, Option<String>)> {
     match storage.kind {
         StoreKind::Sled => {
-            let subject =
-                scenarios::Subject::start(scenario, shape.records, scenarios::Engine::Sled { data_dir }).await?;
+            let subject = subject::Subject::start(scenario, shape.records, subject::Engine::Sled { data_dir }).await?;
             let (figures, first_error, _) =
                 measure_subject(scenario, shape, subject, |_, _| async { Ok(None) }).await?;
             Ok((figures, first_error))
@@ -196,7 +196,7 @@ pub async fn measure(
 async fn measure_subject<F, Fut>(
     scenario: Scenario,
     shape: Shape,
-    subject: scenarios::Subject,
+    subject: subject::Subject,
     extra: F,
 ) -> anyhow::Result<(Figures, Option<String>, Option<Tally>)>
 where
@@ -211,7 +211,7 @@ where
 async fn alternate<F, Fut>(
     scenario: Scenario,
     shape: Shape,
-    subject: &scenarios::Subject,
+    subject: &subject::Subject,
     extra: F,
 ) -> anyhow::Result<(Figures, Option<String>, Option<Tally>)>
 where
