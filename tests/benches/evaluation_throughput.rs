@@ -7,14 +7,13 @@
 //!     cargo bench -p eastwest-tests --bench evaluation_throughput
 //!     EASTWEST_BENCH_SECONDS=10 EASTWEST_BENCH_CONCURRENCY=32 cargo bench -p eastwest-tests --bench evaluation_throughput
 
-#[path = "../tests/common/mod.rs"]
-mod common;
-
 use std::time::{Duration, Instant};
 
-use common::*;
 use eastwest_proto::evaluation::v1 as ev;
 use eastwest_proto::registry::v1 as pb;
+use eastwest_tests::evaluation::TestEvaluation;
+use eastwest_tests::records::{activity, create_pairing, east, pairing, west};
+use eastwest_tests::registry::TestRegistry;
 
 fn env_or(name: &str, default: u64) -> u64 {
     std::env::var(name).ok().and_then(|v| v.parse().ok()).unwrap_or(default)

@@ -1,9 +1,9 @@
 //! Actors over gRPC against a real server and a real sled directory.
 
-mod common;
-
-use common::*;
 use eastwest_proto::registry::v1 as pb;
+use eastwest_tests::grpc::{assert_code, assert_violation, mask, violated_fields};
+use eastwest_tests::records::{actor, all_actor_names, create_actor, east, west};
+use eastwest_tests::registry::TestRegistry;
 use tonic::Code;
 
 async fn create_and_get_round_trip_every_field() {
@@ -128,10 +128,6 @@ async fn credit_codes_checksum_mismatch_is_stored_and_duplicates_are_refused() {
         .expect("code is free now")
         .into_inner();
     assert_eq!(moved.credit_code, "91350100M000100Y44");
-}
-
-fn mask(paths: &[&str]) -> Option<prost_types::FieldMask> {
-    Some(prost_types::FieldMask { paths: paths.iter().map(|p| p.to_string()).collect() })
 }
 
 async fn ids_are_unique() {
@@ -457,7 +453,7 @@ async fn a_selective_combined_filter_pages_in_bounded_steps() {
     assert_eq!(all_actor_names(&mut c, request).await, ["actors/zz-ngo-1", "actors/zz-ngo-2"]);
 }
 
-crate::on_every_engine!(
+eastwest_tests::on_every_engine!(
     create_and_get_round_trip_every_field,
     invalid_actors_name_every_bad_field_and_change_nothing,
     credit_codes_checksum_mismatch_is_stored_and_duplicates_are_refused,

@@ -1,37 +1,20 @@
 //! The bulk-load paths of the registry core (used to preload benchmarks): all or nothing within
 //! what one transaction of the store holds, with the same reference counting as single writes.
 
-mod common;
-
-use common::Engine;
-use common::drafts::{activity, actor, pairing_of};
 use eastwest_domain::model::Side;
+use eastwest_registry::ActorDraft;
+use eastwest_registry::PairingDraft;
+use eastwest_registry::Registry;
+use eastwest_registry::RegistryError;
 use eastwest_registry::store::{
     Outcome, Scan, Scanned, SledConfig, SledStore, Store, StoreError, Txn, TxnLimits, Versioned,
 };
-use eastwest_registry::{ActorDraft, PairingDraft, Registry, RegistryError};
-
-/// Runs `$body(registry)` on a fresh store of the current engine.
-macro_rules! on_current_store {
-    ($body:ident) => {
-        match Engine::current() {
-            Engine::Sled => {
-                let dir = tempfile::tempdir().expect("tempdir");
-                let config = SledConfig { path: dir.path().to_path_buf(), cache_capacity_bytes: 8 << 20 };
-                $body(Registry::new(SledStore::open(&config).expect("open"))).await
-            }
-            #[cfg(feature = "etcd")]
-            Engine::Etcd => {
-                let cluster = common::etcd::EtcdCluster::start(1);
-                let config = eastwest_registry::store::EtcdConfig::new(cluster.endpoints(), "/batch");
-                $body(Registry::new(eastwest_registry::store::EtcdStore::open(&config).await.expect("open"))).await
-            }
-        }
-    };
-}
+use eastwest_tests::drafts::{activity, actor, pairing_of};
+use eastwest_tests::registry::Backing;
 
 async fn batches_are_all_or_nothing_and_keep_references_exact() {
-    on_current_store!(small_batches);
+    let backing = Backing::fresh();
+    small_batches(Registry::new(backing.open_store().await)).await;
 }
 
 async fn small_batches<S: Store>(registry: Registry<S>) {
@@ -83,7 +66,8 @@ async fn small_batches<S: Store>(registry: Registry<S>) {
 /// Bulk loads and a forced delete larger than one etcd transaction (128 operations) still land
 /// whole, with exact reference counts.
 async fn large_batches_and_forced_deletes_fit_the_store() {
-    on_current_store!(large_batches);
+    let backing = Backing::fresh();
+    large_batches(Registry::new(backing.open_store().await)).await;
 }
 
 async fn large_batches<S: Store>(registry: Registry<S>) {
@@ -179,7 +163,7 @@ async fn a_child_created_during_a_forced_delete_stops_it_before_any_activity_goe
     assert_eq!(left, 20, "refused, so no activity may have gone");
 }
 
-crate::on_every_engine!(
+eastwest_tests::on_every_engine!(
     batches_are_all_or_nothing_and_keep_references_exact,
     large_batches_and_forced_deletes_fit_the_store,
 );

@@ -1,16 +1,16 @@
 //! The real `eastwest-registry` binary: crash safety (SIGKILL), clean shutdown (SIGTERM), and the
 //! single-process guard on a data directory.
 
-mod common;
-
 use std::path::PathBuf;
 use std::process::{Child, Command};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
-use common::*;
 use eastwest_proto::registry::v1 as pb;
+use eastwest_tests::grpc::connect;
+use eastwest_tests::process::{RegistryProcess, cargo_binary};
+use eastwest_tests::records::{activity, actor, all_actor_names, create_pairing, east, pairing, west};
 
 fn registry_binary() -> PathBuf {
     cargo_binary("eastwest-registry", "eastwest-registry")

@@ -1,11 +1,11 @@
 //! The real `eastwest` binary against real servers: every subcommand, its output and exit codes.
 
-mod common;
-
 use std::path::{Path, PathBuf};
 use std::process::Output;
 
-use common::*;
+use eastwest_tests::evaluation::TestEvaluation;
+use eastwest_tests::process::cargo_binary;
+use eastwest_tests::registry::TestRegistry;
 
 struct Cli {
     bin: PathBuf,

@@ -1,14 +1,12 @@
 //! Races between clients: lost updates, dangling references and cycles must never appear.
 
-mod common;
-
-use common::*;
 use eastwest_proto::registry::v1 as pb;
-use tonic::Code;
-
-fn mask(paths: &[&str]) -> Option<prost_types::FieldMask> {
-    Some(prost_types::FieldMask { paths: paths.iter().map(|p| p.to_string()).collect() })
-}
+use eastwest_tests::grpc::mask;
+use eastwest_tests::races::{
+    assert_pairings_name_existing_actors, count_created, one_update_wins, race_renames, spawn_persistent_delete,
+};
+use eastwest_tests::records::{activity, actor, all_actor_names, create_pairing, east, pairing, west};
+use eastwest_tests::registry::TestRegistry;
 
 async fn of_many_updates_with_one_etag_exactly_one_wins() {
     let server = TestRegistry::start().await;
@@ -16,31 +14,14 @@ async fn of_many_updates_with_one_etag_exactly_one_wins() {
     for round in 0..5 {
         let id = format!("raced-{round}");
         let created = east(&mut c, &id).await;
-        let mut tasks = Vec::new();
-        for i in 0..12 {
-            let mut client = server.client().await;
-            let update = pb::Actor {
-                name: created.name.clone(),
-                etag: created.etag.clone(),
-                display_name: format!("writer {i}"),
-                ..Default::default()
-            };
-            tasks.push(tokio::spawn(async move {
-                client
-                    .update_actor(pb::UpdateActorRequest { actor: Some(update), update_mask: mask(&["display_name"]) })
-                    .await
-            }));
+        let mut clients = Vec::new();
+        for _ in 0..12 {
+            clients.push(server.client().await);
         }
-        let mut winners = Vec::new();
-        for task in tasks {
-            match task.await.expect("task") {
-                Ok(actor) => winners.push(actor.into_inner().display_name),
-                Err(status) => assert_eq!(status.code(), Code::Aborted, "{}", status.message()),
-            }
-        }
-        assert_eq!(winners.len(), 1, "exactly one update wins: {winners:?}");
+        let winner =
+            race_renames(clients, &created, |i| format!("writer {i}"), &format!("round {round}: an update")).await;
         let stored = c.get_actor(pb::GetActorRequest { name: created.name.clone() }).await.expect("get").into_inner();
-        assert_eq!(stored.display_name, winners[0], "the stored value is the winner's");
+        assert_eq!(stored.display_name, winner.display_name, "the stored value is the winner's");
     }
 }
 
@@ -65,14 +46,7 @@ async fn racing_pairing_updates_with_one_etag_have_one_winner() {
                 .await
         }));
     }
-    let mut ok = 0;
-    for t in tasks {
-        match t.await.expect("task") {
-            Ok(_) => ok += 1,
-            Err(s) => assert_eq!(s.code(), Code::Aborted),
-        }
-    }
-    assert_eq!(ok, 1);
+    one_update_wins(tasks, "a pairing update").await;
 }
 
 /// Creates that name an actor race a delete of that actor. Whatever interleaving happens, no
@@ -230,7 +204,7 @@ async fn many_writers_into_one_pairing_all_land() {
     }
 }
 
-crate::on_every_engine!(
+eastwest_tests::on_every_engine!(
     of_many_updates_with_one_etag_exactly_one_wins,
     racing_pairing_updates_with_one_etag_have_one_winner,
     concurrent_creates_and_deletes_never_leave_a_dangling_reference,

@@ -1,15 +1,16 @@
 //! The evaluation service against a real registry: both servers on 127.0.0.1, data loaded over gRPC.
 
-mod common;
-
 use std::time::{Duration, Instant};
 
-use common::*;
 use eastwest_proto::evaluation::v1 as ev;
+use eastwest_proto::evaluation::v1::evaluation_service_client::EvaluationServiceClient;
 use eastwest_proto::registry::v1 as pb;
+use eastwest_tests::evaluation::TestEvaluation;
+use eastwest_tests::grpc::{Client, assert_violation};
+use eastwest_tests::records::{activity, actor, create_activity, create_actor, create_pairing, east, pairing, west};
+use eastwest_tests::registry::TestRegistry;
 use tonic::Code;
 use tonic_health::pb::health_check_response::ServingStatus;
-use tonic_health::pb::health_client::HealthClient;
 
 fn role(r: pb::ParticipantRole) -> i32 {
     r as i32
@@ -326,23 +327,6 @@ async fn the_scoring_model_describes_itself() {
     assert_eq!((model.good_from, model.fairly_good_from, model.average_from), (90.0, 75.0, 60.0));
 }
 
-async fn health_of(url: &str) -> Option<i32> {
-    let channel = tonic::transport::Endpoint::from_shared(url.to_string()).ok()?.connect().await.ok()?;
-    let request = tonic_health::pb::HealthCheckRequest { service: "eastwest.evaluation.v1.EvaluationService".into() };
-    HealthClient::new(channel).check(request).await.ok().map(|r| r.into_inner().status)
-}
-
-async fn wait_for_health(url: &str, want: ServingStatus) {
-    let deadline = Instant::now() + Duration::from_secs(10);
-    while Instant::now() < deadline {
-        if health_of(url).await == Some(want as i32) {
-            return;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    panic!("evaluation health never became {want:?}");
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_lost_registry_means_unavailable_within_two_seconds_and_recovery_after() {
     let registry = TestRegistry::start().await;
@@ -351,7 +335,7 @@ async fn a_lost_registry_means_unavailable_within_two_seconds_and_recovery_after
     load_many(&mut c, 200).await;
     drop(c);
     let evaluation = TestEvaluation::start(&registry.url()).await;
-    wait_for_health(&evaluation.url(), ServingStatus::Serving).await;
+    evaluation.wait_for_health(ServingStatus::Serving).await;
     let mut e = evaluation.client().await;
     evaluate(&mut e, "pairings/p000", "").await.expect("registry up");
 
@@ -378,11 +362,11 @@ async fn a_lost_registry_means_unavailable_within_two_seconds_and_recovery_after
     let s = evaluate(&mut e, "pairings/p001", "").await.expect_err("registry down");
     assert_eq!(s.code(), Code::Unavailable, "{}", s.message());
     assert!(started.elapsed() < Duration::from_secs(2), "UNAVAILABLE took {:?}", started.elapsed());
-    wait_for_health(&evaluation.url(), ServingStatus::NotServing).await;
+    evaluation.wait_for_health(ServingStatus::NotServing).await;
 
     // The registry comes back on the same address: evaluation recovers by itself.
     let registry = TestRegistry::start_at(&dir, addr).await;
-    wait_for_health(&evaluation.url(), ServingStatus::Serving).await;
+    evaluation.wait_for_health(ServingStatus::Serving).await;
     let back = evaluate(&mut e, "pairings/p001", "").await.expect("recovered");
     assert_eq!(back.pairing, "pairings/p001");
     evaluation.stop().await;

@@ -4,24 +4,22 @@
 //! store; one test kills a real registry process instead. Also: an open stream ends when the
 //! evaluation server is asked to stop, well within the drain deadline.
 
-mod common;
-
-use std::net::SocketAddr;
-
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
-use common::*;
-use eastwest_evaluation::scoring::ScoringModel;
-use eastwest_evaluation::server::{EvaluationOptions, serve};
 use eastwest_proto::evaluation::v1 as ev;
+use eastwest_proto::evaluation::v1::evaluation_service_client::EvaluationServiceClient;
 use eastwest_proto::evaluation::v1::evaluation_service_server::SERVICE_NAME;
 use eastwest_proto::registry::v1 as pb;
-use tokio::sync::oneshot;
+use eastwest_tests::evaluation::TestEvaluation;
+use eastwest_tests::grpc::{Client, connect};
+use eastwest_tests::process::{RegistryProcess, cargo_binary};
+use eastwest_tests::records::{activity, actor, create_activity, create_actor, create_pairing, east, pairing, west};
+use eastwest_tests::registry::TestRegistry;
 use tokio::task::JoinHandle;
 use tonic::Code;
-use tonic::transport::{Channel, Endpoint};
+use tonic::transport::Channel;
 use tonic_health::pb::health_check_response::ServingStatus;
 use tonic_health::pb::health_client::HealthClient;
 
@@ -30,52 +28,6 @@ use tonic_health::pb::health_client::HealthClient;
 /// connection at most.
 const SLOWEST_CALL: Duration = Duration::from_secs(1);
 const PAIRINGS: usize = 30;
-
-/// An evaluation server reading several registry URLs (`common::TestEvaluation` takes one).
-struct Evaluation {
-    addr: SocketAddr,
-    stop: Option<oneshot::Sender<()>>,
-    task: Option<JoinHandle<anyhow::Result<()>>>,
-}
-
-impl Evaluation {
-    async fn start(registry_urls: Vec<String>) -> Self {
-        Self::start_with(registry_urls, |_| {}).await
-    }
-
-    /// Drain deadline 5 s and health probe every 100 ms, unless `adjust` says otherwise.
-    async fn start_with(registry_urls: Vec<String>, adjust: impl FnOnce(&mut EvaluationOptions)) -> Self {
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
-        let addr = listener.local_addr().expect("addr");
-        let (stop, stopped) = oneshot::channel::<()>();
-        let mut options = EvaluationOptions::new(registry_urls, ScoringModel::standard());
-        options.drain_timeout = Duration::from_secs(5);
-        options.health_interval = Duration::from_millis(100);
-        adjust(&mut options);
-        let task = tokio::spawn(serve(listener, options, async {
-            let _ = stopped.await;
-        }));
-        Self { addr, stop: Some(stop), task: Some(task) }
-    }
-
-    async fn channel(&self, endpoint: impl FnOnce(Endpoint) -> Endpoint) -> Channel {
-        let base = Endpoint::from_shared(format!("http://{}", self.addr)).expect("endpoint");
-        endpoint(base).connect().await.expect("connect to evaluation")
-    }
-
-    async fn client(&self) -> EvaluationServiceClient<Channel> {
-        EvaluationServiceClient::new(self.channel(|e| e).await)
-    }
-
-    async fn stop(mut self) {
-        if let Some(stop) = self.stop.take() {
-            let _ = stop.send(());
-        }
-        if let Some(task) = self.task.take() {
-            task.await.expect("evaluation task").expect("evaluation result");
-        }
-    }
-}
 
 /// The same records in every registry given: one east actor, two west ones, `n` pairings, an
 /// activity on every fourth.
@@ -113,7 +65,7 @@ struct HealthWatch {
 }
 
 impl HealthWatch {
-    async fn start(evaluation: &Evaluation) -> Self {
+    async fn start(evaluation: &TestEvaluation) -> Self {
         let mut health = HealthClient::new(evaluation.channel(|e| e).await);
         let ok = Arc::new(AtomicBool::new(true));
         let samples = Arc::new(AtomicUsize::new(0));
@@ -138,19 +90,6 @@ impl HealthWatch {
         assert!(self.samples.load(Ordering::SeqCst) > 0, "no health samples taken");
         assert!(self.ok.load(Ordering::SeqCst), "evaluation health left SERVING while a registry answered");
     }
-}
-
-async fn wait_until_serving(evaluation: &Evaluation) {
-    let mut health = HealthClient::new(evaluation.channel(|e| e).await);
-    let deadline = Instant::now() + Duration::from_secs(10);
-    while Instant::now() < deadline {
-        let request = tonic_health::pb::HealthCheckRequest { service: SERVICE_NAME.into() };
-        if health.check(request).await.is_ok_and(|r| r.into_inner().status == ServingStatus::Serving as i32) {
-            return;
-        }
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
-    panic!("evaluation never became SERVING");
 }
 
 /// 50 EvaluatePairing calls, one EvaluatePairings stream and one Summarize: every one must succeed
@@ -202,8 +141,8 @@ async fn a_stopped_replica_costs_no_failed_call_and_no_wait() {
     let a = TestRegistry::start().await;
     let b = TestRegistry::start().await;
     let names = load_same(&[&a, &b], PAIRINGS).await;
-    let evaluation = Evaluation::start(vec![a.url(), b.url()]).await;
-    wait_until_serving(&evaluation).await;
+    let evaluation = TestEvaluation::start_with(vec![a.url(), b.url()], |_| {}).await;
+    evaluation.wait_for_health(ServingStatus::Serving).await;
     let mut e = evaluation.client().await;
     // Both replicas in use (and connected) before one goes away.
     every_call_succeeds(&mut e, &names, "both up").await;
@@ -229,8 +168,8 @@ async fn a_replica_that_never_answered_is_skipped_from_the_start() {
     drop(dead);
     let b = TestRegistry::start().await;
     let names = load_same(&[&b], PAIRINGS).await;
-    let evaluation = Evaluation::start(vec![dead_url, b.url()]).await;
-    wait_until_serving(&evaluation).await;
+    let evaluation = TestEvaluation::start_with(vec![dead_url, b.url()], |_| {}).await;
+    evaluation.wait_for_health(ServingStatus::Serving).await;
     let watch = HealthWatch::start(&evaluation).await;
     let mut e = evaluation.client().await;
     every_call_succeeds(&mut e, &names, "first replica never up").await;
@@ -245,8 +184,8 @@ async fn restart_one_then_stop_the_other(health_interval: Duration) {
     let b = TestRegistry::start().await;
     let names = load_same(&[&a, &b], PAIRINGS).await;
     let (a_dir, a_addr) = (a.dir.clone(), a.addr);
-    let evaluation = Evaluation::start_with(vec![a.url(), b.url()], |o| o.health_interval = health_interval).await;
-    wait_until_serving(&evaluation).await;
+    let evaluation = TestEvaluation::start_with(vec![a.url(), b.url()], |o| o.health_interval = health_interval).await;
+    evaluation.wait_for_health(ServingStatus::Serving).await;
     let mut e = evaluation.client().await;
     every_call_succeeds(&mut e, &names, "both up").await;
 
@@ -331,8 +270,9 @@ async fn a_killed_replica_process_fails_no_call_even_mid_flight() {
     for addr in [a.addr, b.addr] {
         names = load(&mut connect(addr).await, PAIRINGS).await;
     }
-    let evaluation = Evaluation::start(vec![format!("http://{}", a.addr), format!("http://{}", b.addr)]).await;
-    wait_until_serving(&evaluation).await;
+    let evaluation =
+        TestEvaluation::start_with(vec![format!("http://{}", a.addr), format!("http://{}", b.addr)], |_| {}).await;
+    evaluation.wait_for_health(ServingStatus::Serving).await;
     let mut e = evaluation.client().await;
     every_call_succeeds(&mut e, &names, "both up").await;
 
@@ -367,8 +307,8 @@ async fn an_open_stream_ends_when_evaluation_stops_and_the_stop_beats_its_drain_
     let drain_timeout = Duration::from_secs(10);
     let registry = TestRegistry::start().await;
     load_same(&[&registry], N).await;
-    let evaluation = Evaluation::start_with(vec![registry.url()], |o| o.drain_timeout = drain_timeout).await;
-    wait_until_serving(&evaluation).await;
+    let evaluation = TestEvaluation::start_with(vec![registry.url()], |o| o.drain_timeout = drain_timeout).await;
+    evaluation.wait_for_health(ServingStatus::Serving).await;
     // Small flow-control windows, so that a client that does not read holds the stream open with
     // only a few evaluations in flight instead of all of them.
     let channel = evaluation

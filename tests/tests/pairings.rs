@@ -1,14 +1,12 @@
 //! Pairings and activities over gRPC against a real server and a real sled directory.
 
-mod common;
-
-use common::*;
 use eastwest_proto::registry::v1 as pb;
+use eastwest_tests::grpc::{Client, assert_code, assert_violation, mask};
+use eastwest_tests::records::{
+    activity, actor, all_pairing_names, create_activity, create_actor, create_pairing, east, pairing, west,
+};
+use eastwest_tests::registry::TestRegistry;
 use tonic::Code;
-
-fn mask(paths: &[&str]) -> Option<prost_types::FieldMask> {
-    Some(prost_types::FieldMask { paths: paths.iter().map(|p| p.to_string()).collect() })
-}
 
 fn full_pairing() -> pb::Pairing {
     let mut p = pairing("江苏—陕西东西部协作", "js", "sn");
@@ -606,7 +604,7 @@ async fn a_pairing_names_at_most_thirty_actors() {
     assert_code(held, Code::FailedPrecondition);
 }
 
-crate::on_every_engine!(
+eastwest_tests::on_every_engine!(
     a_pairing_names_at_most_thirty_actors,
     a_pairing_too_large_to_store_is_refused_whole,
     a_full_pairing_round_trips,

@@ -7,16 +7,15 @@
 //!     EASTWEST_REPORT_EXAMPLE=docs/report-example.html EASTWEST_REPORT_SCREENSHOT=docs/report-screenshot.png \
 //!         cargo test -p eastwest-tests --test report
 
-mod common;
-
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use common::*;
 use eastwest_cli::report::{self, ReportInput};
 use eastwest_cli::transfer::{import_all, read_jsonl};
 use eastwest_proto::evaluation::v1 as ev;
+use eastwest_tests::evaluation::TestEvaluation;
+use eastwest_tests::registry::TestRegistry;
 
 /// The date the example is evaluated as of, so that the committed example does not drift.
 const AS_OF: &str = "2024-12-31";

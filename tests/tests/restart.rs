@@ -1,9 +1,8 @@
 //! What a restart keeps, and what health and reflection tell a client.
 
-mod common;
-
-use common::*;
 use eastwest_proto::registry::v1 as pb;
+use eastwest_tests::records::{activity, create_activity, create_pairing, east, pairing, west};
+use eastwest_tests::registry::TestRegistry;
 use tonic_health::pb::health_check_response::ServingStatus;
 use tonic_health::pb::health_client::HealthClient;
 
@@ -91,7 +90,7 @@ async fn health_turns_not_serving_when_shutdown_starts() {
     stopping.await.expect("stopped");
 }
 
-crate::on_every_engine!(
+eastwest_tests::on_every_engine!(
     data_survives_a_clean_restart,
     health_reports_serving_and_reflection_lists_the_services,
     health_turns_not_serving_when_shutdown_starts,

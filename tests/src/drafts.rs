@@ -6,7 +6,7 @@ use eastwest_domain::model::{
 use eastwest_registry::{ActivityDraft, ActorDraft, PairingDraft};
 
 /// A provincial government: Jiangsu in the east, Shaanxi in the west.
-pub(crate) fn actor(name: &str, side: Side) -> ActorDraft {
+pub fn actor(name: &str, side: Side) -> ActorDraft {
     ActorDraft {
         display_name: name.into(),
         category: Some(ActorCategory::GovernmentBody),
@@ -17,7 +17,7 @@ pub(crate) fn actor(name: &str, side: Side) -> ActorDraft {
 }
 
 /// Funds sent west by `actor`.
-pub(crate) fn activity(actor: &str) -> ActivityDraft {
+pub fn activity(actor: &str) -> ActivityDraft {
     ActivityDraft {
         actor: Some(actor.into()),
         form: Some(CooperationForm::Industry),
@@ -29,7 +29,7 @@ pub(crate) fn activity(actor: &str) -> ActivityDraft {
 }
 
 /// An active, government-led provincial pairing.
-pub(crate) fn pairing_of(east: &str, west: &str) -> PairingDraft {
+pub fn pairing_of(east: &str, west: &str) -> PairingDraft {
     PairingDraft {
         title: format!("{east}-{west}"),
         east: Some(east.into()),

@@ -28,7 +28,7 @@ struct Member {
 
 /// PEM files of a test certificate authority, a server certificate for 127.0.0.1 and a client
 /// certificate, made with the `openssl` command.
-pub(crate) struct TestPki {
+pub struct TestPki {
     pub ca: PathBuf,
     pub server_cert: PathBuf,
     pub server_key: PathBuf,
@@ -42,7 +42,7 @@ fn openssl(dir: &std::path::Path, args: &[&str]) {
 }
 
 impl TestPki {
-    pub(crate) fn create(dir: &std::path::Path) -> Self {
+    pub fn create(dir: &std::path::Path) -> Self {
         let ca = ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "ca.key", "-out", "ca.crt", "-days", "1"];
         openssl(dir, &[&ca[..], &["-subj", "/CN=eastwest-test-ca"]].concat());
         for (name, usage) in [("server", "serverAuth"), ("client", "clientAuth")] {
@@ -84,7 +84,7 @@ impl TestPki {
 }
 
 /// An etcd cluster of one or more members.
-pub(crate) struct EtcdCluster {
+pub struct EtcdCluster {
     _tempdir: tempfile::TempDir,
     members: Vec<Member>,
     initial_cluster: String,
@@ -94,17 +94,17 @@ pub(crate) struct EtcdCluster {
 
 impl EtcdCluster {
     /// Starts `size` members and waits until every one accepts connections.
-    pub(crate) fn start(size: usize) -> Self {
+    pub fn start(size: usize) -> Self {
         Self::start_with(size, false)
     }
 
     /// One member that serves clients over TLS only and requires a client certificate signed by
     /// the test CA ([`EtcdCluster::pki`]).
-    pub(crate) fn start_tls() -> Self {
+    pub fn start_tls() -> Self {
         Self::start_with(1, true)
     }
 
-    pub(crate) fn pki(&self) -> Option<&TestPki> {
+    pub fn pki(&self) -> Option<&TestPki> {
         self.tls.as_ref()
     }
 
@@ -214,13 +214,13 @@ impl EtcdCluster {
     }
 
     /// Client URLs of every member, dead or alive.
-    pub(crate) fn endpoints(&self) -> Vec<String> {
+    pub fn endpoints(&self) -> Vec<String> {
         let scheme = if self.tls.is_some() { "https" } else { "http" };
         self.members.iter().map(|m| format!("{scheme}://127.0.0.1:{}", m.client_port)).collect()
     }
 
     /// SIGKILL one member.
-    pub(crate) fn kill(&mut self, i: usize) {
+    pub fn kill(&mut self, i: usize) {
         if let Some(mut child) = self.members[i].process.take() {
             let _ = child.kill();
             let _ = child.wait();
@@ -229,7 +229,7 @@ impl EtcdCluster {
 
     /// Starts a killed member again on its data directory (and its ports, which stay its own
     /// unless another process took them meanwhile).
-    pub(crate) fn restart(&mut self, i: usize) {
+    pub fn restart(&mut self, i: usize) {
         assert!(self.members[i].process.is_none(), "member {i} is running");
         self.spawn(i);
         assert!(self.wait_ready(i), "etcd member {i} did not come back");
