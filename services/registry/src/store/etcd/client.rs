@@ -81,6 +81,23 @@ pub(super) fn classify(e: etcd_client::Error) -> StoreError {
     }
 }
 
+/// Why etcd was unavailable, or the error itself when it is another: only unavailability leaves
+/// the outcome of a transaction unknown.
+fn unavailable(e: StoreError) -> Result<String, StoreError> {
+    match e {
+        StoreError::Unavailable(why) => Ok(why),
+        other @ (StoreError::Locked { .. }
+        | StoreError::NewerFormat { .. }
+        | StoreError::Io(_)
+        | StoreError::Compacted { .. }
+        | StoreError::FutureRevision { .. }
+        | StoreError::Config(_)
+        | StoreError::Refused(_)
+        | StoreError::TooLarge { .. }
+        | StoreError::Corrupt(_)) => Err(other),
+    }
+}
+
 /// A compaction error names the revision that was asked for.
 pub(super) fn with_revision(e: StoreError, revision: Option<u64>) -> StoreError {
     match (e, revision) {
@@ -144,18 +161,7 @@ impl EtcdStore {
                 // Certainly not applied: safe to send again while the budget lasts.
                 Err(e) if never_applied(&e) => {
                     if Instant::now() >= deadline {
-                        let why = match classify(e) {
-                            StoreError::Unavailable(why) => why,
-                            other @ (StoreError::Locked { .. }
-                            | StoreError::NewerFormat { .. }
-                            | StoreError::Io(_)
-                            | StoreError::Compacted { .. }
-                            | StoreError::FutureRevision { .. }
-                            | StoreError::Config(_)
-                            | StoreError::Refused(_)
-                            | StoreError::TooLarge { .. }
-                            | StoreError::Corrupt(_)) => other.to_string(),
-                        };
+                        let why = unavailable(classify(e)).unwrap_or_else(|other| other.to_string());
                         return Err(TxnFailure::Other(StoreError::Unavailable(format!(
                             "{why}; the write was not applied"
                         ))));
@@ -165,17 +171,9 @@ impl EtcdStore {
                     attempt += 1;
                 }
                 Err(e) => {
-                    return Err(match classify(e) {
-                        StoreError::Unavailable(why) => TxnFailure::Lost(why),
-                        other @ (StoreError::Locked { .. }
-                        | StoreError::NewerFormat { .. }
-                        | StoreError::Io(_)
-                        | StoreError::Compacted { .. }
-                        | StoreError::FutureRevision { .. }
-                        | StoreError::Config(_)
-                        | StoreError::Refused(_)
-                        | StoreError::TooLarge { .. }
-                        | StoreError::Corrupt(_)) => TxnFailure::Other(other),
+                    return Err(match unavailable(classify(e)) {
+                        Ok(why) => TxnFailure::Lost(why),
+                        Err(other) => TxnFailure::Other(other),
                     });
                 }
             }
