@@ -4,7 +4,7 @@ use std::collections::HashSet;
 
 use crate::error::{RegistryError, Result};
 use crate::rules::actor::ActorDraft;
-use crate::rules::mask::{self, MutableField};
+use crate::rules::mask::{self, Selected};
 use crate::rules::validate::Stamp;
 use crate::store::{Expect, Store, Txn};
 use eastwest_domain::codes::parse_region_prefix;
@@ -117,7 +117,7 @@ impl<S: Store> Registry<S> {
         id: &str,
         given_etag: &str,
         draft: ActorDraft,
-        fields: &[&MutableField<ActorDraft>],
+        fields: &Selected<ActorDraft>,
     ) -> Result<Stored<Actor>> {
         let name = actor_name(id);
         let (actor, revision) = with_retry!(self, &name, {

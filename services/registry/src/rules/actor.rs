@@ -162,4 +162,25 @@ mod tests {
         assert_eq!(base.side, Some(Side::East));
         assert_eq!(base.description, "");
     }
+
+    /// Every field of the draft is in ACTOR_MASK: the literal names them all (no `..`), so a new
+    /// field breaks the build here until it is placed in the table.
+    #[test]
+    fn the_mask_table_covers_every_field() {
+        let full = ActorDraft {
+            display_name: "广东省人民政府".into(),
+            category: Some(ActorCategory::GovernmentBody),
+            side: Some(Side::East),
+            region_code: "440000".into(),
+            credit_code: "11440000006939800X".into(),
+            parent: Some("cn".into()),
+            description: "d".into(),
+            labels: [("k".to_string(), "v".to_string())].into(),
+        };
+        assert!(ACTOR_MASK.mutable.iter().all(|f| (f.is_set)(&full)));
+        let all = ACTOR_MASK.select(&["*"], &full).expect("every field");
+        let mut copied = ActorDraft::default();
+        super::super::mask::apply(&mut copied, full.clone(), &all);
+        assert_eq!(copied, full);
+    }
 }

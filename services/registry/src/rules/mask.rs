@@ -43,7 +43,22 @@ pub struct MaskSpec<D: 'static> {
 }
 
 /// The fields one update replaces, resolved against a [`MaskSpec`]: each once, in name order.
-pub type Selected<D> = Vec<&'static MutableField<D>>;
+/// Only [`MaskSpec::resolve`] and [`MaskSpec::select`] make one, so a field cannot be listed twice
+/// (a second copy would find it already moved).
+pub struct Selected<D: 'static>(Vec<&'static MutableField<D>>);
+
+impl<D> Selected<D> {
+    /// The selected fields' names, in order.
+    pub fn names(&self) -> Vec<&'static str> {
+        self.0.iter().map(|f| f.name).collect()
+    }
+}
+
+impl<D> std::fmt::Debug for Selected<D> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_list().entries(self.names()).finish()
+    }
+}
 
 impl<D> MaskSpec<D> {
     /// The mutable fields a mask selects; without a mask (`paths` empty), the fields `draft` sets.
@@ -52,7 +67,7 @@ impl<D> MaskSpec<D> {
     /// of the old one fail for no change.
     pub fn resolve(&self, paths: &[String], draft: &D) -> Result<Selected<D>, Violations> {
         let mut v = Violations::new();
-        let mut selected: Selected<D> = Vec::new();
+        let mut selected: Vec<&'static MutableField<D>> = Vec::new();
         if paths.is_empty() {
             selected.extend(self.mutable.iter().filter(|f| (f.is_set)(draft)));
         }
@@ -74,7 +89,7 @@ impl<D> MaskSpec<D> {
         v.into_result()?;
         selected.sort_unstable_by_key(|f| f.name);
         selected.dedup_by_key(|f| f.name);
-        Ok(selected)
+        Ok(Selected(selected))
     }
 
     /// Resolves paths that are known to be right (e.g. `&["display_name"]` in a program), for
@@ -90,8 +105,8 @@ impl<D> MaskSpec<D> {
 }
 
 /// Copies the selected fields of `from` into `to`.
-pub(crate) fn apply<D>(to: &mut D, mut from: D, fields: &[&MutableField<D>]) {
-    for field in fields {
+pub(crate) fn apply<D>(to: &mut D, mut from: D, fields: &Selected<D>) {
+    for field in &fields.0 {
         (field.copy)(to, &mut from);
     }
 }
@@ -113,7 +128,7 @@ mod tests {
     };
 
     fn names(selected: Result<Selected<Draft>, Violations>) -> Result<Vec<&'static str>, Violations> {
-        selected.map(|s| s.iter().map(|f| f.name).collect())
+        selected.map(|s| s.names())
     }
 
     fn paths(p: &[&str]) -> Vec<String> {

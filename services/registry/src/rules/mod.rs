@@ -5,6 +5,7 @@
 
 pub(crate) mod activity;
 pub(crate) mod actor;
+mod items;
 pub(crate) mod mask;
 pub(crate) mod pairing;
 pub(crate) mod validate;

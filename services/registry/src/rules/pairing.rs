@@ -4,18 +4,18 @@ use chrono::NaiveDate;
 
 use eastwest_domain::Canonical;
 use eastwest_domain::model::{
-    CooperationForm, Goal, Labels, Leadership, Pairing, PairingLevel, PairingState, Participant, ParticipantRole,
-    Responsibility, ResponsibilityStatus, Scope,
+    CooperationForm, Labels, Leadership, Pairing, PairingLevel, PairingState, ParticipantRole, ResponsibilityStatus,
+    Scope,
 };
-use eastwest_domain::names::{ID_RULE, is_valid_id};
 
+use super::items::{check_goals, check_participants, check_responsibilities, check_scope};
 use super::mask::{MaskSpec, field};
 use super::validate::{self as rules, Stamp, Violations};
 
 /// Most different actors one pairing may name. Each is compared and reference-counted in the
 /// pairing's transaction: with a 32-deep parent chain, an update that replaces all of them still
 /// fits etcd's 128 comparisons per transaction (1 + 30 + 60 + 33).
-pub const MAX_NAMED_ACTORS: usize = 30;
+pub(crate) const MAX_NAMED_ACTORS: usize = 30;
 
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ParticipantDraft {
@@ -94,7 +94,7 @@ pub const PAIRING_MASK: MaskSpec<PairingDraft> = MaskSpec {
 /// What a pairing copies from the actors it names: the region codes of its east and west actors,
 /// so that listings by region need no second read.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Regions {
+pub(crate) struct Regions {
     pub east: String,
     pub west: String,
 }
@@ -169,7 +169,7 @@ impl PairingDraft {
     /// field holding the pairing, e.g. `pairing`. Beyond each field's own rules, a pairing names at
     /// most [`MAX_NAMED_ACTORS`] actors. Generated item ids are filled in; `regions` are the east
     /// and west actors' (whether they exist, and on which side, is the use case's check).
-    pub fn validate(&self, prefix: &str, stamp: &Stamp, regions: Regions) -> Result<Pairing, Violations> {
+    pub(crate) fn validate(&self, prefix: &str, stamp: &Stamp, regions: Regions) -> Result<Pairing, Violations> {
         let mut v = Violations::new();
         let f = |name: &str| format!("{prefix}.{name}");
         rules::check_text(&mut v, &f("title"), &self.title, rules::NAME);
@@ -242,125 +242,10 @@ impl PairingDraft {
     }
 }
 
-fn require<T>(v: &mut Violations, field: &str, value: &Option<T>, what: &str) {
+pub(super) fn require<T>(v: &mut Violations, field: &str, value: &Option<T>, what: &str) {
     if value.is_none() {
         v.add(field, format!("is required: {what}"));
     }
-}
-
-fn check_scope(v: &mut Violations, field: &str, scope: &Scope) {
-    rules::check_text(v, &format!("{field}.statement"), &scope.statement, rules::OPTIONAL_TEXT);
-    for (list, items) in [("in_scope", &scope.in_scope), ("out_of_scope", &scope.out_of_scope)] {
-        rules::check_list_len(v, &format!("{field}.{list}"), items.len());
-        for (i, item) in items.iter().enumerate() {
-            rules::check_text(v, &format!("{field}.{list}[{i}]"), item, rules::REQUIRED_TEXT);
-        }
-    }
-}
-
-fn check_participants(v: &mut Violations, field: &str, items: &[ParticipantDraft]) -> Vec<Participant> {
-    rules::check_list_len(v, field, items.len());
-    let mut out: Vec<Participant> = Vec::with_capacity(items.len());
-    for (i, p) in items.iter().enumerate() {
-        let at = format!("{field}[{i}]");
-        if p.roles.is_empty() {
-            v.add(
-                format!("{at}.roles"),
-                "must name at least one ParticipantRole (PARTICIPANT_ROLE_FUNDING, _ACCOUNTABLE, _EXTENDING or _IMPLEMENTING)",
-            );
-        }
-        match &p.actor {
-            None => v.add(format!("{at}.actor"), "is required: actors/{id}"),
-            Some(actor) if out.iter().any(|o| &o.actor == actor) => v.add(
-                format!("{at}.actor"),
-                format!("actors/{actor} is already a participant; list each actor once with all its roles"),
-            ),
-            Some(actor) => out.push(Participant { actor: actor.clone(), roles: p.roles.clone() }),
-        }
-    }
-    out
-}
-
-/// Item ids the client left empty become `{prefix}-{n}`, the first free number.
-fn fill_ids(v: &mut Violations, field: &str, ids: &[&str], prefix: &str) -> Vec<String> {
-    let mut taken: Vec<String> = Vec::with_capacity(ids.len());
-    for (i, id) in ids.iter().enumerate() {
-        if id.is_empty() {
-            continue;
-        }
-        if !is_valid_id(id) {
-            v.add(format!("{field}[{i}].id"), ID_RULE);
-        } else if taken.iter().any(|t| t == id) {
-            v.add(format!("{field}[{i}].id"), format!("{id:?} is used twice in this list"));
-        }
-        taken.push((*id).to_string());
-    }
-    let mut next = 1usize;
-    ids.iter()
-        .map(|id| {
-            if !id.is_empty() {
-                return (*id).to_string();
-            }
-            loop {
-                let candidate = format!("{prefix}-{next}");
-                next += 1;
-                if !taken.contains(&candidate) {
-                    return candidate;
-                }
-            }
-        })
-        .collect()
-}
-
-fn check_responsibilities(v: &mut Violations, field: &str, items: &[ResponsibilityDraft]) -> Vec<Responsibility> {
-    rules::check_list_len(v, field, items.len());
-    let ids: Vec<&str> = items.iter().map(|r| r.id.as_str()).collect();
-    let ids = fill_ids(v, field, &ids, "r");
-    let mut out = Vec::with_capacity(items.len());
-    for (i, (r, id)) in items.iter().zip(ids).enumerate() {
-        let at = format!("{field}[{i}]");
-        rules::check_text(v, &format!("{at}.duty"), &r.duty, rules::REQUIRED_TEXT);
-        require(v, &format!("{at}.party"), &r.party, "the actor that holds the duty, actors/{id}");
-        require(v, &format!("{at}.status"), &r.status, "RESPONSIBILITY_STATUS_OPEN or RESPONSIBILITY_STATUS_DONE");
-        if let (Some(party), Some(status)) = (&r.party, r.status) {
-            out.push(Responsibility { id, party: party.clone(), duty: r.duty.clone(), due_date: r.due_date, status });
-        }
-    }
-    out
-}
-
-fn check_goals(v: &mut Violations, field: &str, items: &[GoalDraft]) -> Vec<Goal> {
-    rules::check_list_len(v, field, items.len());
-    let ids: Vec<&str> = items.iter().map(|g| g.id.as_str()).collect();
-    let ids = fill_ids(v, field, &ids, "g");
-    let mut out = Vec::with_capacity(items.len());
-    for (i, (g, id)) in items.iter().zip(ids).enumerate() {
-        let at = format!("{field}[{i}]");
-        rules::check_text(v, &format!("{at}.indicator"), &g.indicator, rules::REQUIRED_TEXT);
-        rules::check_text(v, &format!("{at}.unit"), &g.unit, rules::OPTIONAL_TEXT);
-        rules::check_text(v, &format!("{at}.beneficiary"), &g.beneficiary, rules::OPTIONAL_TEXT);
-        require(v, &format!("{at}.form"), &g.form, "a CooperationForm other than COOPERATION_FORM_UNSPECIFIED");
-        for (name, value) in [("baseline", g.baseline), ("target", g.target), ("actual", g.actual)] {
-            if value.is_some_and(|x| !x.is_finite()) {
-                v.add(format!("{at}.{name}"), "must be a finite number");
-            }
-        }
-        if let Some(form) = g.form {
-            out.push(Goal {
-                id,
-                indicator: g.indicator.clone(),
-                form,
-                unit: g.unit.clone(),
-                baseline: g.baseline,
-                target: g.target,
-                actual: g.actual,
-                due_date: g.due_date,
-                beneficiary: g.beneficiary.clone(),
-                responsible: g.responsible.clone(),
-            });
-        }
-    }
-    out
 }
 
 #[cfg(test)]
@@ -444,5 +329,35 @@ mod tests {
             fields(d.validate("pairing", &Stamp::default(), Regions::default()).unwrap_err()),
             ["pairing.scope.in_scope"]
         );
+    }
+
+    /// Every field of the draft is in PAIRING_MASK: the literal names them all (no `..`), so a new
+    /// field breaks the build here until it is placed in the table.
+    #[test]
+    fn the_mask_table_covers_every_field() {
+        let day = NaiveDate::from_ymd_opt(2024, 1, 1);
+        let full = PairingDraft {
+            title: "江苏—陕西".into(),
+            east: Some("js".into()),
+            west: Some("sn".into()),
+            level: Some(PairingLevel::Province),
+            parent: Some("national".into()),
+            leadership: Some(Leadership::GovernmentLed),
+            forms: vec![CooperationForm::Industry],
+            state: Some(PairingState::Active),
+            start_date: day,
+            end_date: day,
+            scope: Some(Scope { statement: "s".into(), ..Default::default() }),
+            participants: vec![ParticipantDraft { actor: Some("js".into()), roles: vec![ParticipantRole::Funding] }],
+            responsibilities: vec![ResponsibilityDraft { duty: "d".into(), ..Default::default() }],
+            goals: vec![GoalDraft { indicator: "i".into(), ..Default::default() }],
+            description: "d".into(),
+            labels: [("k".to_string(), "v".to_string())].into(),
+        };
+        assert!(PAIRING_MASK.mutable.iter().all(|f| (f.is_set)(&full)));
+        let all = PAIRING_MASK.select(&["*"], &full).expect("every field");
+        let mut copied = PairingDraft::default();
+        super::super::mask::apply(&mut copied, full.clone(), &all);
+        assert_eq!(copied, full);
     }
 }
