@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 
 use crate::error::{RegistryError, Result};
-use crate::rules::mask::{self, MutableField};
+use crate::rules::mask::{self, Selected};
 use crate::rules::pairing::{MAX_NAMED_ACTORS, PairingDraft, Regions};
 use crate::rules::validate::Stamp;
 use crate::store::{Expect, Scan, Store, Txn};
@@ -67,8 +67,10 @@ fn check_named_actors(pairing: &Pairing, actors: &BTreeMap<String, Actor>) -> Re
     }
     for (field, id, side) in [("pairing.east", &pairing.east, Side::East), ("pairing.west", &pairing.west, Side::West)]
     {
-        let actor = actors.get(id.as_str()).ok_or_else(|| RegistryError::not_found_at(field, actor_name(id)))?;
-        if actor.side != side {
+        // Present: the loop above found every named actor.
+        if let Some(actor) = actors.get(id.as_str())
+            && actor.side != side
+        {
             let wire = |s: Side| {
                 if s == Side::East { "SIDE_EAST" } else { "SIDE_WEST" }
             };
@@ -119,16 +121,21 @@ impl<S: Store> Registry<S> {
     }
 
     pub async fn create_pairing(&self, draft: PairingDraft, id: Option<String>) -> Result<Stored<Pairing>> {
+        // The record is built once its actors are read; the draft's own rules go first, before any
+        // read, and then the id, the pairing's absence and its actors, in that order.
+        if let Some(violations) = draft.violations("pairing") {
+            return Err(RegistryError::InvalidArgument(violations));
+        }
         let id = ids::given_or_new("pairing_id", id)?;
         let name = pairing_name(&id);
         let stamp = Stamp::created(&id, now_micros());
         let (pairing, revision) = with_retry!(self, &name, {
             let mut txn = Txn::default();
-            let pairing = self.build_pairing(&mut txn, &draft, &stamp).await?;
             if self.store.get(keys::pairing(&id)).await?.is_some() {
                 return Err(RegistryError::AlreadyExists { resource: name.clone(), detail: None });
             }
             txn.expect(keys::pairing(&id), Expect::Absent);
+            let pairing = self.build_pairing(&mut txn, &draft, &stamp).await?;
             let mut added: Vec<_> = pairing.named_actors().iter().map(|a| keys::actor_refs(a)).collect();
             if let Some(parent) = &pairing.parent {
                 self.check_ancestry::<Pairing>(&mut txn, "pairing.parent", parent, Some(&id)).await?;
@@ -208,7 +215,7 @@ impl<S: Store> Registry<S> {
         id: &str,
         given_etag: &str,
         draft: PairingDraft,
-        fields: &[&MutableField<PairingDraft>],
+        fields: &Selected<PairingDraft>,
     ) -> Result<Stored<Pairing>> {
         let name = pairing_name(id);
         let (pairing, revision) = with_retry!(self, &name, {
