@@ -16,13 +16,11 @@ pub mod store;
 
 pub use crate::core::actors::ActorFilter;
 pub use crate::core::pairings::PairingFilter;
-pub use crate::core::{MAX_BATCH, MAX_DEPTH, MAX_RECORD_BYTES, Page, Registry, keys};
+pub use crate::core::{Page, Registry, keys};
 pub use crate::error::RegistryError;
 pub use crate::rules::activity::ActivityDraft;
 pub use crate::rules::actor::{ACTOR_MASK, ActorDraft};
 pub use crate::rules::mask::{MaskSpec, MutableField, Selected};
-pub use crate::rules::pairing::{
-    GoalDraft, MAX_NAMED_ACTORS, PAIRING_MASK, PairingDraft, ParticipantDraft, Regions, ResponsibilityDraft,
-};
+pub use crate::rules::pairing::{GoalDraft, PAIRING_MASK, PairingDraft, ParticipantDraft, ResponsibilityDraft};
 pub use crate::rules::validate::{FieldViolation, Stamp, Violations};
-pub use crate::server::{MAX_REQUEST_BYTES, MAX_RESPONSE_BYTES, ServeOptions, serve};
+pub use crate::server::{ServeOptions, serve};

@@ -16,9 +16,9 @@ use crate::grpc::RegistryApi;
 use crate::store::Store;
 
 /// Largest request the registry decodes: a pairing at its item limits with long texts fits.
-pub const MAX_REQUEST_BYTES: usize = 16 << 20;
+pub(crate) const MAX_REQUEST_BYTES: usize = 16 << 20;
 /// Largest response: a snapshot of a pairing with many activities.
-pub const MAX_RESPONSE_BYTES: usize = 64 << 20;
+pub(crate) const MAX_RESPONSE_BYTES: usize = 64 << 20;
 
 /// How the server behaves on shutdown.
 #[derive(Debug, Clone, Copy)]

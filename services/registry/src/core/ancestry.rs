@@ -10,7 +10,7 @@ use crate::error::{RegistryError, Result};
 use crate::store::{Expect, Key, Store, Txn};
 
 /// Deepest parent chain of actors or of pairings.
-pub const MAX_DEPTH: usize = 32;
+pub(crate) const MAX_DEPTH: usize = 32;
 
 /// A record with a parent of its own kind.
 pub(super) trait Parented: DeserializeOwned {

@@ -13,8 +13,8 @@ use crate::store::{Key, Store, StoreError, Versioned};
 
 /// Largest record as stored. With [`MAX_DEPTH`](super::MAX_DEPTH) this keeps every single-record
 /// write inside etcd's limits (128 operations and 1.5 MiB per transaction): a write is one record,
-/// at most six index keys, a few reference counts and one comparison per ancestor.
-pub const MAX_RECORD_BYTES: usize = 512 * 1024;
+/// at most eight index keys, a few reference counts and one comparison per ancestor.
+pub(crate) const MAX_RECORD_BYTES: usize = 512 * 1024;
 
 pub(crate) fn now_micros() -> Micros {
     SystemTime::now().duration_since(UNIX_EPOCH).map(|d| i64::try_from(d.as_micros()).unwrap_or(i64::MAX)).unwrap_or(0)

@@ -19,6 +19,8 @@ pub mod keys;
 mod listing;
 pub(crate) mod paging;
 pub(crate) mod pairings;
+#[cfg(test)]
+mod record_marks;
 mod references;
 mod snapshot;
 
@@ -26,11 +28,8 @@ use eastwest_domain::model::Stored;
 
 use crate::store::Store;
 
-pub use ancestry::MAX_DEPTH;
-pub use codec::MAX_RECORD_BYTES;
-
 /// Most names in one batch get.
-pub const MAX_BATCH: usize = 1_000;
+pub(crate) const MAX_BATCH: usize = 1_000;
 
 pub struct Registry<S> {
     store: S,

@@ -67,7 +67,15 @@ pub struct Put {
     /// The value is a record that no other transaction writes byte for byte (a record carries the
     /// microsecond it was written), so finding it proves this transaction applied. An engine that
     /// may lose a commit's answer (etcd) settles the commit by it; the others write it as any put.
-    pub record: bool,
+    /// Set only by [`Txn::put_record`].
+    pub(crate) record: bool,
+}
+
+impl Put {
+    /// Whether [`Txn::put_record`] wrote it.
+    pub fn is_record(&self) -> bool {
+        self.record
+    }
 }
 
 impl Txn {
