@@ -48,6 +48,9 @@ pub struct Versioned {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Expect {
     Absent,
+    /// The revision a read returned. Only revisions an engine handed out are meaningful here: on
+    /// etcd, `Revision(0)` also holds for an absent key (etcd's way of saying absent), while sled's
+    /// first commit is revision 0.
     Revision(u64),
 }
 
@@ -133,7 +136,8 @@ impl TxnLimits {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Outcome {
-    /// Applied and durable; every key written now has this revision.
+    /// Applied and durable; every key written now has this revision, higher than any the store
+    /// handed out before (also across a reopen: `tests/tests/store.rs` checks both engines).
     Committed { revision: u64 },
     /// An expectation did not hold; nothing was written.
     Conflict,
@@ -143,8 +147,11 @@ pub enum Outcome {
 #[derive(Debug, Clone, Default)]
 pub struct Scan {
     pub prefix: Key,
-    /// Resume after this key (exclusive).
+    /// Resume after this key (exclusive). A key inside `prefix`: engines differ on one before it
+    /// (etcd scans the whole prefix, sled nothing), so callers never pass one (page tokens are
+    /// checked to point inside their listing).
     pub start_after: Option<Key>,
+    /// At least 1: engines differ on 0 (etcd reads it as "no limit", sled returns nothing).
     pub limit: usize,
     /// Read as of this revision (a listing's later pages); `None` reads the latest. Engines without
     /// history (sled) always read the latest.
@@ -210,7 +217,8 @@ pub enum StoreError {
 pub trait Store: Send + Sync + 'static {
     fn get(&self, key: Key) -> impl Future<Output = Result<Option<Versioned>, StoreError>> + Send;
 
-    /// Reads several keys, as of `revision` if given; the result follows the order of `keys`.
+    /// Reads several keys, as of `revision` if given (engines without history read the latest);
+    /// the result follows the order of `keys`.
     fn get_many(
         &self,
         keys: Vec<Key>,
