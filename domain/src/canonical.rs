@@ -6,7 +6,7 @@
 //! Canonicalising is idempotent and never rejects anything: checks belong to validation. Fields the
 //! server owns (times, etags, generated item ids, copied region codes) are no part of it.
 
-use crate::model::{Activity, Actor, CooperationForm, Pairing, ParticipantRole};
+use crate::model::{Activity, Actor, Agreement, CooperationForm, Pairing, ParticipantRole};
 
 /// A record with a canonical form.
 pub trait Canonical: Sized {
@@ -75,6 +75,13 @@ impl Canonical for Pairing {
 /// An activity is stored as it was sent; the impl is here so that every record takes the same path.
 impl Canonical for Activity {
     fn canonicalize(&mut self) {}
+}
+
+/// An agreement's targets are a set keyed by (indicator, side): kept in that order.
+impl Canonical for Agreement {
+    fn canonicalize(&mut self) {
+        self.targets.sort_by_key(|t| (t.indicator, t.side));
+    }
 }
 
 #[cfg(test)]
@@ -193,6 +200,8 @@ mod tests {
             date: NaiveDate::from_ymd_opt(2021, 12, 31).unwrap_or_default(),
             amount_fen: 100,
             people: 0,
+            measures: vec![],
+            verification: crate::model::Verification::Reported,
             description: " as written ".into(),
             labels: Labels::new(),
             create_time: 7,

@@ -263,11 +263,184 @@ pub struct Activity {
     pub amount_fen: i64,
     #[serde(default)]
     pub people: i64,
+    /// What the activity delivered, per indicator. Empty: it counts by its kind (see
+    /// [`Activity::measures`]).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub measures: Vec<Measure>,
+    #[serde(default)]
+    pub verification: Verification,
     #[serde(default)]
     pub description: String,
     #[serde(default)]
     pub labels: Labels,
     pub create_time: Micros,
+}
+
+impl Activity {
+    /// What the activity counts for: its explicit measures, or else the one its kind implies
+    /// (FUNDS → fiscal aid, INVESTMENT → investment arrived, PURCHASE → consumption, DONATION →
+    /// social donations, from `amount_fen`; EMPLOYMENT → labour employed, TRAINING → people trained,
+    /// PERSONNEL_EXCHANGE → professionals exchanged, from `people`). A derived measure of 0 is left
+    /// out; JOINT_MEETING and OTHER imply none.
+    pub fn measures(&self) -> Vec<Measure> {
+        if !self.measures.is_empty() {
+            return self.measures.clone();
+        }
+        let derived = match self.kind {
+            ActivityKind::Funds => Some((Indicator::FiscalAid, self.amount_fen)),
+            ActivityKind::Investment => Some((Indicator::InvestmentArrived, self.amount_fen)),
+            ActivityKind::Purchase => Some((Indicator::Consumption, self.amount_fen)),
+            ActivityKind::Donation => Some((Indicator::SocialDonations, self.amount_fen)),
+            ActivityKind::Employment => Some((Indicator::LabourEmployed, self.people)),
+            ActivityKind::Training => Some((Indicator::PeopleTrained, self.people)),
+            ActivityKind::PersonnelExchange => Some((Indicator::ProfessionalsExchanged, self.people)),
+            ActivityKind::JointMeeting | ActivityKind::Other => None,
+        };
+        derived
+            .filter(|(_, value)| *value > 0)
+            .map(|(indicator, value)| Measure { indicator, value })
+            .into_iter()
+            .collect()
+    }
+}
+
+/// The official indicator families of the East-West Collaboration assessment: what an annual
+/// agreement sets targets for and what activities deliver. Every value is an integer in the unit
+/// [`Indicator::unit`] names: fen for money, persons or person-times for people, counts otherwise.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum Indicator {
+    /// 财政援助资金, fen.
+    FiscalAid,
+    /// 互派党政挂职干部, persons.
+    CadresExchanged,
+    /// 专业技术人才, person-times.
+    ProfessionalsExchanged,
+    /// 引导落地投产企业, enterprises.
+    EnterprisesLanded,
+    /// 实际到位投资, fen.
+    InvestmentArrived,
+    /// 共建产业园区, parks.
+    IndustrialParks,
+    /// 帮扶车间, workshops.
+    Workshops,
+    /// 帮助农村劳动力就业, persons.
+    LabourEmployed,
+    /// 其中脱贫劳动力, persons (a part of LABOUR_EMPLOYED).
+    ExPoorEmployed,
+    /// 培训, person-times.
+    PeopleTrained,
+    /// 采购和帮助销售, fen.
+    Consumption,
+    /// 社会力量投入帮扶款物, fen.
+    SocialDonations,
+    /// 结对学校.
+    SchoolPairs,
+    /// 结对医院.
+    HospitalPairs,
+    /// 村企/社会组织结对村.
+    VillagePairs,
+}
+
+/// What an indicator's values count.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Unit {
+    /// Money, in fen (0.01 yuan).
+    Fen,
+    /// People, in persons or person-times.
+    People,
+    /// Things: enterprises, parks, workshops, pairs.
+    Count,
+}
+
+impl Indicator {
+    pub const ALL: [Indicator; 15] = [
+        Indicator::FiscalAid,
+        Indicator::CadresExchanged,
+        Indicator::ProfessionalsExchanged,
+        Indicator::EnterprisesLanded,
+        Indicator::InvestmentArrived,
+        Indicator::IndustrialParks,
+        Indicator::Workshops,
+        Indicator::LabourEmployed,
+        Indicator::ExPoorEmployed,
+        Indicator::PeopleTrained,
+        Indicator::Consumption,
+        Indicator::SocialDonations,
+        Indicator::SchoolPairs,
+        Indicator::HospitalPairs,
+        Indicator::VillagePairs,
+    ];
+
+    pub fn unit(self) -> Unit {
+        match self {
+            Indicator::FiscalAid
+            | Indicator::InvestmentArrived
+            | Indicator::Consumption
+            | Indicator::SocialDonations => Unit::Fen,
+            Indicator::CadresExchanged
+            | Indicator::ProfessionalsExchanged
+            | Indicator::LabourEmployed
+            | Indicator::ExPoorEmployed
+            | Indicator::PeopleTrained => Unit::People,
+            Indicator::EnterprisesLanded
+            | Indicator::IndustrialParks
+            | Indicator::Workshops
+            | Indicator::SchoolPairs
+            | Indicator::HospitalPairs
+            | Indicator::VillagePairs => Unit::Count,
+        }
+    }
+}
+
+/// How much of one indicator an activity delivered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Measure {
+    pub indicator: Indicator,
+    /// Non-negative, in the indicator's unit.
+    pub value: i64,
+}
+
+/// Who vouches for an activity's figures.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum Verification {
+    /// Reported by the side that acted, and no one else (the default).
+    #[default]
+    Reported,
+    /// Confirmed by the other side of the pairing (交叉核查).
+    Confirmed,
+    /// Audited.
+    Audited,
+}
+
+/// One target of an annual agreement: a value of an indicator that a side (or, with `side`
+/// `None`, the pairing as a whole) undertakes to reach in the year.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Target {
+    pub indicator: Indicator,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub side: Option<Side>,
+    /// Non-negative, in the indicator's unit.
+    pub value: i64,
+}
+
+/// An annual collaboration agreement (年度协作协议): a pairing's targets for one calendar year.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Agreement {
+    pub pairing: String,
+    /// The calendar year, 2000 to 2100; also the agreement's id.
+    pub year: i32,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub signed_date: Option<NaiveDate>,
+    #[serde(default)]
+    pub targets: Vec<Target>,
+    #[serde(default)]
+    pub description: String,
+    #[serde(default)]
+    pub labels: Labels,
+    pub create_time: Micros,
+    pub update_time: Micros,
 }
 
 /// A stored record together with its etag (the store revision that last wrote it).
@@ -283,4 +456,6 @@ pub struct PairingSnapshot {
     pub pairing: Stored<Pairing>,
     pub actors: Vec<Stored<Actor>>,
     pub activities: Vec<Stored<Activity>>,
+    /// The pairing's annual agreements, by year.
+    pub agreements: Vec<Stored<Agreement>>,
 }

@@ -29,6 +29,37 @@ pub fn activity_name(pairing: &str, id: &str) -> String {
     format!("pairings/{pairing}/activities/{id}")
 }
 
+pub fn agreement_name(pairing: &str, year: i32) -> String {
+    format!("pairings/{pairing}/agreements/{year}")
+}
+
+/// Agreement years: an agreement's id and an evaluation's year.
+pub const YEARS: std::ops::RangeInclusive<i32> = 2000..=2100;
+
+/// The year in an agreement id: exactly four digits, 2000 to 2100.
+pub fn parse_year_id(id: &str) -> Result<i32, String> {
+    let year = (id.len() == 4 && id.bytes().all(|b| b.is_ascii_digit())).then(|| id.parse::<i32>().ok()).flatten();
+    match year {
+        Some(y) if YEARS.contains(&y) => Ok(y),
+        _ => Err(format!("must be a year of four digits from 2000 to 2100; got {id:?}")),
+    }
+}
+
+/// The pairing id and year in `pairings/{p}/agreements/{year}`.
+pub fn parse_agreement_name(name: &str) -> Result<(&str, i32), String> {
+    let err = || {
+        format!(
+            "must be an agreement name, pairings/{{id}}/agreements/{{year}} with a pairing id of {ID_CHARS} and a year from 2000 to 2100; got {name:?}"
+        )
+    };
+    let rest = name.strip_prefix("pairings/").ok_or_else(err)?;
+    let (pairing, year) = rest.split_once("/agreements/").ok_or_else(err)?;
+    match (is_valid_id(pairing), parse_year_id(year)) {
+        (true, Ok(year)) => Ok((pairing, year)),
+        _ => Err(err()),
+    }
+}
+
 fn single_segment<'a>(name: &'a str, collection: &str) -> Option<&'a str> {
     name.strip_prefix(collection)?.strip_prefix('/').filter(|id| is_valid_id(id))
 }

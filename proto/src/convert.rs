@@ -5,11 +5,11 @@
 
 use chrono::NaiveDate;
 use eastwest_domain::codes::CreditCodeCheck;
-use eastwest_domain::names::{activity_name, actor_name, pairing_name};
+use eastwest_domain::names::{activity_name, actor_name, agreement_name, pairing_name};
 use eastwest_domain::{
-    Activity, ActivityKind, Actor, ActorCategory, CooperationForm, FlowDirection, Goal, Labels, Leadership, Micros,
-    Pairing, PairingLevel, PairingSnapshot, PairingState, Participant, ParticipantRole, Responsibility,
-    ResponsibilityStatus, Scope, Side, Stored,
+    Activity, ActivityKind, Actor, ActorCategory, Agreement, CooperationForm, FlowDirection, Goal, Indicator, Labels,
+    Leadership, Measure, Micros, Pairing, PairingLevel, PairingSnapshot, PairingState, Participant, ParticipantRole,
+    Responsibility, ResponsibilityStatus, Scope, Side, Stored, Target, Verification,
 };
 use prost_types::Timestamp;
 
@@ -107,6 +107,34 @@ enum_map!(direction_in, direction_out, FlowDirection, FlowDirection, [
     WestToEast <=> WestToEast,
     Joint <=> Joint,
 ]);
+
+enum_map!(indicator_in, indicator_out, Indicator, Indicator, [
+    FiscalAid <=> FiscalAid,
+    CadresExchanged <=> CadresExchanged,
+    ProfessionalsExchanged <=> ProfessionalsExchanged,
+    EnterprisesLanded <=> EnterprisesLanded,
+    InvestmentArrived <=> InvestmentArrived,
+    IndustrialParks <=> IndustrialParks,
+    Workshops <=> Workshops,
+    LabourEmployed <=> LabourEmployed,
+    ExPoorEmployed <=> ExPoorEmployed,
+    PeopleTrained <=> PeopleTrained,
+    Consumption <=> Consumption,
+    SocialDonations <=> SocialDonations,
+    SchoolPairs <=> SchoolPairs,
+    HospitalPairs <=> HospitalPairs,
+    VillagePairs <=> VillagePairs,
+]);
+enum_map!(verification_in, verification_out, Verification, Verification, [
+    Reported <=> Reported,
+    Confirmed <=> Confirmed,
+    Audited <=> Audited,
+]);
+
+/// A side as a target holds it: `None` (the pairing as a whole) is UNSPECIFIED.
+pub fn target_side_out(side: Option<Side>) -> pb::Side {
+    side.map_or(pb::Side::Unspecified, side_out)
+}
 
 pub fn credit_check_out(check: CreditCodeCheck) -> pb::CreditCodeCheck {
     match check {
@@ -261,6 +289,8 @@ pub fn activity_out(stored: Stored<Activity>) -> pb::Activity {
         date,
         amount_fen,
         people,
+        measures,
+        verification,
         description,
         labels,
         create_time,
@@ -278,15 +308,44 @@ pub fn activity_out(stored: Stored<Activity>) -> pb::Activity {
         labels: labels_out(labels),
         create_time: timestamp(create_time),
         etag,
+        measures: measures.into_iter().map(measure_out).collect(),
+        verification: verification_out(verification) as i32,
+    }
+}
+
+pub fn measure_out(measure: Measure) -> pb::Measure {
+    let Measure { indicator, value } = measure;
+    pb::Measure { indicator: indicator_out(indicator) as i32, value }
+}
+
+pub fn target_out(target: Target) -> pb::Target {
+    let Target { indicator, side, value } = target;
+    pb::Target { indicator: indicator_out(indicator) as i32, side: target_side_out(side) as i32, value }
+}
+
+pub fn agreement_out(stored: Stored<Agreement>) -> pb::Agreement {
+    let Stored { record, etag } = stored;
+    let Agreement { pairing, year, signed_date, targets, description, labels, create_time, update_time } = record;
+    pb::Agreement {
+        name: agreement_name(&pairing, year),
+        year,
+        signed_date: date_out(signed_date),
+        targets: targets.into_iter().map(target_out).collect(),
+        description,
+        labels: labels_out(labels),
+        create_time: timestamp(create_time),
+        update_time: timestamp(update_time),
+        etag,
     }
 }
 
 pub fn snapshot_out(snapshot: PairingSnapshot) -> pb::PairingSnapshot {
-    let PairingSnapshot { pairing, actors, activities } = snapshot;
+    let PairingSnapshot { pairing, actors, activities, agreements } = snapshot;
     pb::PairingSnapshot {
         pairing: Some(pairing_out(pairing)),
         actors: actors.into_iter().map(actor_out).collect(),
         activities: activities.into_iter().map(activity_out).collect(),
+        agreements: agreements.into_iter().map(agreement_out).collect(),
     }
 }
 
@@ -331,6 +390,15 @@ impl Reader<'_> {
 
     fn required<T>(&self, field: &str, parsed: Result<Option<T>, UnknownEnumValue>) -> Result<T, InvalidRecord> {
         parsed.map_err(|e| self.fail(field, e.to_string()))?.ok_or_else(|| self.fail(field, "is unspecified"))
+    }
+
+    /// An enum that may be UNSPECIFIED (`None`), but not a number the contract does not define.
+    fn enum_value<T>(
+        &self,
+        field: &str,
+        parsed: Result<Option<T>, UnknownEnumValue>,
+    ) -> Result<Option<T>, InvalidRecord> {
+        parsed.map_err(|e| self.fail(field, e.to_string()))
     }
 
     fn actor_id(&self, field: &str, name: &str) -> Result<String, InvalidRecord> {
@@ -503,6 +571,8 @@ pub fn activity_in(activity: pb::Activity) -> Result<Stored<Activity>, InvalidRe
         labels,
         create_time,
         etag,
+        measures,
+        verification,
     } = activity;
     let r = Reader { record: &name };
     let (pairing, id) = eastwest_domain::names::parse_activity_name(&name).map_err(|e| r.fail("name", e))?;
@@ -516,6 +586,13 @@ pub fn activity_in(activity: pb::Activity) -> Result<Stored<Activity>, InvalidRe
         date: r.date("date", &date)?.ok_or_else(|| r.fail("date", "is empty"))?,
         amount_fen,
         people,
+        measures: measures
+            .into_iter()
+            .map(|pb::Measure { indicator, value }| {
+                Ok(Measure { indicator: r.required("measures.indicator", indicator_in(indicator))?, value })
+            })
+            .collect::<Result<_, InvalidRecord>>()?,
+        verification: r.enum_value("verification", verification_in(verification))?.unwrap_or_default(),
         description,
         labels: labels_in(labels),
         create_time: micros(create_time),
@@ -523,8 +600,36 @@ pub fn activity_in(activity: pb::Activity) -> Result<Stored<Activity>, InvalidRe
     Ok(Stored { record, etag })
 }
 
+pub fn agreement_in(agreement: pb::Agreement) -> Result<Stored<Agreement>, InvalidRecord> {
+    let pb::Agreement { name, year: _, signed_date, targets, description, labels, create_time, update_time, etag } =
+        agreement;
+    let r = Reader { record: &name };
+    let (pairing, year) = eastwest_domain::names::parse_agreement_name(&name).map_err(|e| r.fail("name", e))?;
+    let targets = targets
+        .into_iter()
+        .map(|pb::Target { indicator, side, value }| {
+            Ok(Target {
+                indicator: r.required("targets.indicator", indicator_in(indicator))?,
+                side: r.enum_value("targets.side", side_in(side))?,
+                value,
+            })
+        })
+        .collect::<Result<_, InvalidRecord>>()?;
+    let record = Agreement {
+        pairing: pairing.to_string(),
+        year,
+        signed_date: r.date("signed_date", &signed_date)?,
+        targets,
+        description,
+        labels: labels_in(labels),
+        create_time: micros(create_time),
+        update_time: micros(update_time),
+    };
+    Ok(Stored { record, etag })
+}
+
 pub fn snapshot_in(snapshot: pb::PairingSnapshot) -> Result<PairingSnapshot, InvalidRecord> {
-    let pb::PairingSnapshot { pairing, actors, activities } = snapshot;
+    let pb::PairingSnapshot { pairing, actors, activities, agreements } = snapshot;
     let pairing = pairing.ok_or_else(|| InvalidRecord {
         record: "snapshot".into(),
         field: "pairing".into(),
@@ -534,6 +639,7 @@ pub fn snapshot_in(snapshot: pb::PairingSnapshot) -> Result<PairingSnapshot, Inv
         pairing: pairing_in(pairing)?,
         actors: actors.into_iter().map(actor_in).collect::<Result<_, _>>()?,
         activities: activities.into_iter().map(activity_in).collect::<Result<_, _>>()?,
+        agreements: agreements.into_iter().map(agreement_in).collect::<Result<_, _>>()?,
     })
 }
 
@@ -607,14 +713,33 @@ mod round_trip {
             date: date.unwrap_or_default(),
             amount_fen: 269_000_000_000,
             people: 0,
+            measures: vec![
+                Measure { indicator: Indicator::FiscalAid, value: 269_000_000_000 },
+                Measure { indicator: Indicator::VillagePairs, value: 3 },
+            ],
+            verification: Verification::Confirmed,
             description: String::new(),
             labels: Labels::new(),
             create_time: 7,
+        };
+        let agreement = Agreement {
+            pairing: "js-sn".into(),
+            year: 2021,
+            signed_date: date,
+            targets: vec![
+                Target { indicator: Indicator::FiscalAid, side: Some(Side::East), value: 250_000_000_000 },
+                Target { indicator: Indicator::LabourEmployed, side: None, value: 15_000 },
+            ],
+            description: "协议".into(),
+            labels: Labels::new(),
+            create_time: 8,
+            update_time: 9,
         };
         let snapshot = PairingSnapshot {
             pairing: Stored { record: pairing, etag: "1".into() },
             actors: vec![Stored { record: actor, etag: "2".into() }],
             activities: vec![Stored { record: activity, etag: "3".into() }],
+            agreements: vec![Stored { record: agreement, etag: "4".into() }],
         };
         let back = snapshot_in(snapshot_out(snapshot.clone())).expect("round trip");
         assert_eq!(format!("{back:?}"), format!("{snapshot:?}"));
