@@ -4,12 +4,12 @@ use std::time::{Duration, Instant, SystemTime};
 
 use chrono::NaiveDate;
 use eastwest_domain::{PairingLevel, PairingSnapshot};
-use eastwest_proto::convert::{leadership_out, level_out};
+use eastwest_proto::convert::{indicator_out as indicator_enum_out, leadership_out, level_out, side_out, target_side_out};
 use eastwest_proto::evaluation::v1 as pb;
 
 use crate::scoring::{
     AVERAGE_FROM, Criterion, CriterionInfo, CriterionScore, Evaluation, FAIRLY_GOOD_FROM, Finding, GOOD_FROM, Grade,
-    GroupSummary, Indicator, ScoringModel, Text,
+    GroupSummary, Improvement, Indicator, IndicatorResult, Period, ScoringModel, SideAssessment, Text,
 };
 
 pub fn criterion_out(c: Criterion) -> pb::Criterion {
@@ -90,6 +90,13 @@ pub fn evaluation_out(e: Evaluation, facts: PairingFacts, evaluated_at: SystemTi
         declared_leadership,
         inferred_leadership,
         leadership_mismatch,
+        year,
+        effectiveness_score,
+        governance_score,
+        results,
+        sides,
+        improvements,
+        findings,
     } = e;
     let PairingFacts { level, east_region_code, west_region_code } = facts;
     pb::Evaluation {
@@ -107,6 +114,37 @@ pub fn evaluation_out(e: Evaluation, facts: PairingFacts, evaluated_at: SystemTi
         level: level_out(level) as i32,
         east_region_code,
         west_region_code,
+        year: year.unwrap_or(0),
+        effectiveness_score,
+        governance_score,
+        results: results.into_iter().map(result_out).collect(),
+        sides: sides
+            .into_iter()
+            .map(|SideAssessment { side, score, grade }| pb::SideAssessment {
+                side: side_out(side) as i32,
+                score,
+                grade: grade_out(grade) as i32,
+            })
+            .collect(),
+        improvements: improvements
+            .into_iter()
+            .map(|Improvement { text: Text { zh, en }, score_gain }| pb::Improvement { text: zh, text_en: en, score_gain })
+            .collect(),
+        findings: findings.into_iter().map(finding_out).collect(),
+    }
+}
+
+fn result_out(r: IndicatorResult) -> pb::IndicatorResult {
+    let IndicatorResult { indicator, side, target, actual, previous_actual, attainment, unconfirmed, records } = r;
+    pb::IndicatorResult {
+        indicator: indicator_enum_out(indicator) as i32,
+        side: target_side_out(side) as i32,
+        target,
+        actual,
+        previous_actual,
+        attainment,
+        unconfirmed,
+        records,
     }
 }
 
@@ -155,6 +193,44 @@ pub fn model_out(model: &ScoringModel) -> pb::ScoringModel {
     }
 }
 
+/// The period a request asks for: `year` 0 means none (every activity up to `as_of`, default
+/// today in China Standard Time); with a year, `as_of` defaults to the year's last day, or today
+/// for the current year, and must lie inside the year. Problems name the request's fields.
+pub fn period_in(year: i32, as_of_text: &str) -> Result<Period, Vec<(String, String)>> {
+    use chrono::Datelike;
+    use eastwest_domain::dates::today_in_china;
+    if year == 0 {
+        return as_of_in(as_of_text).map(Period::as_of).map_err(|v| vec![v]);
+    }
+    let mut bad = Vec::new();
+    if !eastwest_domain::names::YEARS.contains(&year) {
+        bad.push(("year".to_string(), format!("must be a calendar year from 2000 to 2100, or 0 for none; got {year}")));
+    }
+    let as_of = if as_of_text.is_empty() {
+        None
+    } else {
+        as_of_in(as_of_text).map_err(|v| bad.push(v)).ok()
+    };
+    if !bad.is_empty() {
+        return Err(bad);
+    }
+    let last_day = NaiveDate::from_ymd_opt(year, 12, 31).unwrap_or(NaiveDate::MAX);
+    let as_of = match as_of {
+        Some(d) if d.year() != year => {
+            return Err(vec![(
+                "as_of".to_string(),
+                format!("must fall inside the year evaluated, {year}; got {}", eastwest_domain::dates::iso_date(d)),
+            )]);
+        }
+        Some(d) => d,
+        None => {
+            let today = today_in_china();
+            if today.year() == year { today } else { last_day }
+        }
+    };
+    Ok(Period::year(year, as_of))
+}
+
 /// `as_of` from a request: empty means today in China Standard Time.
 pub fn as_of_in(text: &str) -> Result<NaiveDate, (String, String)> {
     use eastwest_domain::dates::{DATE_RULE, parse_iso_date, today_in_china};
@@ -200,6 +276,25 @@ mod tests {
         let mut m = tonic::metadata::MetadataMap::new();
         m.insert("grpc-timeout", "12X".parse().expect("ascii"));
         assert_eq!(caller_deadline(&m), None);
+    }
+
+    #[test]
+    fn a_year_sets_the_default_date_and_bounds_as_of() {
+        let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day).expect("date");
+        assert_eq!(period_in(2023, ""), Ok(Period::year(2023, d(2023, 12, 31))));
+        assert_eq!(period_in(2023, "2023-06-30"), Ok(Period::year(2023, d(2023, 6, 30))));
+        let bad = period_in(2023, "2024-01-01").unwrap_err();
+        assert_eq!(bad.len(), 1);
+        assert_eq!(bad[0].0, "as_of");
+        assert!(bad[0].1.contains("inside the year evaluated, 2023"), "{bad:?}");
+        for year in [1999, 2101, -1] {
+            let bad = period_in(year, "").unwrap_err();
+            assert_eq!(bad[0].0, "year", "{year}");
+        }
+        assert_eq!(period_in(0, "2023-06-30"), Ok(Period::as_of(d(2023, 6, 30))));
+        let today = eastwest_domain::dates::today_in_china();
+        use chrono::Datelike;
+        assert_eq!(period_in(today.year(), ""), Ok(Period::year(today.year(), today)));
     }
 
     #[test]

@@ -5,7 +5,6 @@ use std::pin::Pin;
 use std::sync::Arc;
 use std::time::{Instant, SystemTime};
 
-use chrono::NaiveDate;
 use eastwest_domain::codes::parse_region_prefix;
 use eastwest_domain::names::{parse_actor_name, parse_pairing_name};
 use eastwest_proto::convert as wire;
@@ -18,10 +17,10 @@ use tokio::sync::{mpsc, watch};
 use tokio_stream::wrappers::ReceiverStream;
 use tonic::{Request, Response, Status};
 
-use crate::convert::{PairingFacts, as_of_in, caller_deadline, evaluation_out, group_out, model_out};
+use crate::convert::{PairingFacts, caller_deadline, evaluation_out, group_out, model_out, period_in};
 use crate::error::EvaluationError;
 use crate::registry_client::RegistryReader;
-use crate::scoring::{Evaluation, ScoringModel, summarize};
+use crate::scoring::{Evaluation, Period, ScoringModel, summarize};
 
 /// Snapshots read at once while streaming; the order of results is kept.
 const STREAM_CONCURRENCY: usize = 16;
@@ -74,8 +73,8 @@ fn listing_for(filter: Option<pb::PairingFilter>) -> Result<registry_pb::ListPai
     })
 }
 
-fn as_of(text: &str) -> Result<NaiveDate, EvaluationError> {
-    as_of_in(text).map_err(|(field, problem)| EvaluationError::InvalidArgument(vec![(field, problem)]))
+fn period(year: i32, as_of: &str) -> Result<Period, EvaluationError> {
+    period_in(year, as_of).map_err(EvaluationError::InvalidArgument)
 }
 
 impl EvaluationApi {
@@ -83,10 +82,46 @@ impl EvaluationApi {
         Self { reader, model, stopping }
     }
 
-    async fn score(&self, name: &str, as_of: NaiveDate, deadline: Option<Instant>) -> Result<Scored, EvaluationError> {
+    async fn score(&self, name: &str, period: Period, deadline: Option<Instant>) -> Result<Scored, EvaluationError> {
         let snapshot = self.reader.snapshot(name, deadline).await?;
         let facts = PairingFacts::of(&snapshot);
-        Ok((self.model.evaluate(&snapshot, as_of), facts))
+        Ok((self.model.evaluate(&snapshot, period), facts))
+    }
+
+    /// As `score`, also reading the pairing's direct children (for a year) to check their totals
+    /// against the pairing's own.
+    async fn score_with_children(
+        &self,
+        name: &str,
+        period: Period,
+        deadline: Option<Instant>,
+    ) -> Result<Scored, EvaluationError> {
+        let snapshot = self.reader.snapshot(name, deadline).await?;
+        let facts = PairingFacts::of(&snapshot);
+        let mut children = Vec::new();
+        if period.year.is_some() {
+            let mut listing = registry_pb::ListPairingsRequest {
+                page_size: LIST_PAGE,
+                parent: name.to_string(),
+                ..Default::default()
+            };
+            loop {
+                let page = self.reader.list_pairings(listing.clone(), deadline).await?;
+                for child in page.pairings {
+                    match self.reader.snapshot(&child.name, deadline).await {
+                        Ok(s) => children.push(s),
+                        // Deleted since the listing: not a child any more.
+                        Err(EvaluationError::NotFound(_)) => {}
+                        Err(e) => return Err(e),
+                    }
+                }
+                if page.next_page_token.is_empty() {
+                    break;
+                }
+                listing.page_token = page.next_page_token;
+            }
+        }
+        Ok((self.model.evaluate_with(&snapshot, period, &children), facts))
     }
 
     /// Scores every pairing the listing yields, in listing order, into a channel. The channel ends
@@ -94,7 +129,7 @@ impl EvaluationApi {
     fn score_all(
         &self,
         listing: registry_pb::ListPairingsRequest,
-        as_of: NaiveDate,
+        period: Period,
         deadline: Option<Instant>,
     ) -> mpsc::Receiver<Result<Scored, EvaluationError>> {
         let (tx, rx) = mpsc::channel(64);
@@ -113,7 +148,7 @@ impl EvaluationApi {
                 let mut scored = futures::stream::iter(page.pairings.into_iter().map(|p| p.name))
                     .map(|name| {
                         let this = this.clone();
-                        async move { (this.score(&name, as_of, deadline).await, name) }
+                        async move { (this.score(&name, period, deadline).await, name) }
                     })
                     .buffered(STREAM_CONCURRENCY);
                 loop {
@@ -176,17 +211,17 @@ impl EvaluationService for EvaluationApi {
         request: Request<pb::EvaluatePairingRequest>,
     ) -> Result<Response<pb::Evaluation>, Status> {
         let deadline = caller_deadline(request.metadata());
-        let pb::EvaluatePairingRequest { pairing, as_of: as_of_text } = request.into_inner();
+        let pb::EvaluatePairingRequest { pairing, as_of: as_of_text, year } = request.into_inner();
         record_resource(&pairing);
         let mut bad = Vec::new();
         if let Err(e) = parse_pairing_name(&pairing) {
             bad.push(("pairing".to_string(), e));
         }
-        let date = as_of_in(&as_of_text).map_err(|v| bad.push(v)).ok();
-        let Some(date) = date.filter(|_| bad.is_empty()) else {
+        let period = period_in(year, &as_of_text).map_err(|v| bad.extend(v)).ok();
+        let Some(period) = period.filter(|_| bad.is_empty()) else {
             return Err(EvaluationError::InvalidArgument(bad).into());
         };
-        let (evaluation, facts) = self.score(&pairing, date, deadline).await?;
+        let (evaluation, facts) = self.score_with_children(&pairing, period, deadline).await?;
         Ok(Response::new(evaluation_out(evaluation, facts, SystemTime::now())))
     }
 
@@ -197,10 +232,10 @@ impl EvaluationService for EvaluationApi {
         request: Request<pb::EvaluatePairingsRequest>,
     ) -> Result<Response<Self::EvaluatePairingsStream>, Status> {
         let deadline = caller_deadline(request.metadata());
-        let pb::EvaluatePairingsRequest { filter, as_of: as_of_text } = request.into_inner();
+        let pb::EvaluatePairingsRequest { filter, as_of: as_of_text, year } = request.into_inner();
         let listing = listing_for(filter)?;
-        let date = as_of(&as_of_text)?;
-        let scored = ReceiverStream::new(self.score_all(listing, date, deadline));
+        let period = period(year, &as_of_text)?;
+        let scored = ReceiverStream::new(self.score_all(listing, period, deadline));
         let stream = scored.map(|item| {
             item.map(|(evaluation, facts)| evaluation_out(evaluation, facts, SystemTime::now())).map_err(Status::from)
         });
@@ -212,7 +247,7 @@ impl EvaluationService for EvaluationApi {
         request: Request<pb::SummarizeEvaluationsRequest>,
     ) -> Result<Response<pb::SummarizeEvaluationsResponse>, Status> {
         let deadline = caller_deadline(request.metadata());
-        let pb::SummarizeEvaluationsRequest { filter, as_of: as_of_text, group_by } = request.into_inner();
+        let pb::SummarizeEvaluationsRequest { filter, as_of: as_of_text, group_by, year } = request.into_inner();
         let group_by = match pb::GroupBy::try_from(group_by) {
             Ok(pb::GroupBy::Unspecified) | Err(_) => {
                 return Err(EvaluationError::invalid(
@@ -224,8 +259,8 @@ impl EvaluationService for EvaluationApi {
             Ok(g) => g,
         };
         let listing = listing_for(filter)?;
-        let date = as_of(&as_of_text)?;
-        let mut scored = self.score_all(listing, date, deadline);
+        let period = period(year, &as_of_text)?;
+        let mut scored = self.score_all(listing, period, deadline);
         let mut groups: BTreeMap<String, Vec<Evaluation>> = BTreeMap::new();
         let mut pairings = 0u32;
         while let Some(item) = scored.recv().await {
@@ -238,7 +273,7 @@ impl EvaluationService for EvaluationApi {
             groups: summarize(input).into_iter().map(group_out).collect(),
             pairings,
             model_version: self.model.version().to_string(),
-            as_of: eastwest_domain::dates::iso_date(date),
+            as_of: eastwest_domain::dates::iso_date(period.as_of),
         }))
     }
 

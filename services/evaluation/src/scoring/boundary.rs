@@ -1,5 +1,5 @@
 //! BOUNDARY_CLARITY (帮扶边界清晰化): is it written down what the pairing does and does not do,
-//! who plays which role, who answers for it, and who holds each duty?
+//! who plays which role, which side answers for what, and who holds each duty and each target?
 
 use std::collections::BTreeMap;
 
@@ -9,17 +9,19 @@ use super::types::Criterion;
 
 pub(crate) static DEF: CriterionDef = CriterionDef {
     criterion: Criterion::BoundaryClarity,
-    about_zh: "帮扶范围及范围内外事项是否写明;参与各方是否都有明确角色;是否恰有一个负责方;\
-               政府与社会力量可以分开时,出资与负责是否分属不同主体;每项责任是否只落到一个主体。",
+    about_zh: "帮扶范围及范围内外事项是否写明;参与各方是否都有明确角色;东西两侧是否各有负责方;\
+               政府与社会力量可以分开时,出资与负责是否分属不同主体;每项责任是否只落到一个主体;\
+               年度协议的目标是否分别落到东部或西部。",
     about_en: "Whether the scope and what lies in and out of it are written down; whether every \
-               party holds a role; whether exactly one party is accountable; whether funding and \
+               party holds a role; whether each side has an accountable party; whether funding and \
                accountability sit with different actors where government and social forces could \
-               split them; whether each duty falls to exactly one party.",
+               split them; whether each duty falls to exactly one party; whether the year's \
+               agreement assigns its targets to the east or the west.",
     indicators: &[
-        ind("scope_statement", "帮扶范围说明", "Scope statement written", 0.20),
-        ind("scope_lists", "范围内外事项", "In- and out-of-scope lists", 0.20),
-        ind("roles_held", "有角色的参与方占比", "Share of parties holding a role", 0.20),
-        ind("accountable_parties", "负责方数量", "Accountable parties", 0.15),
+        ind("scope_statement", "帮扶范围说明", "Scope statement written", 0.10),
+        ind("scope_lists", "范围内外事项", "In- and out-of-scope lists", 0.15),
+        ind("roles_held", "有角色的参与方占比", "Share of parties holding a role", 0.15),
+        ind("sides_accountable", "有负责方的东西侧数", "Sides with an accountable party (0–2)", 0.15),
         ind(
             "funding_accountable_separated",
             "出资与负责分离占比",
@@ -32,6 +34,7 @@ pub(crate) static DEF: CriterionDef = CriterionDef {
             "Share of responsibilities held by exactly one party",
             0.15,
         ),
+        ind("targets_sided", "落到一侧的协议目标占比", "Share of agreement targets held by a side", 0.20),
     ],
 };
 
@@ -100,30 +103,32 @@ pub(crate) fn score(f: &Facts) -> Sheet {
         );
     }
 
-    // Exactly one accountable party.
-    let mut accountable = Sample::new();
+    // Each side answers for its part: the official assessment holds the east and the west
+    // accountable apart, so one accountable party per side is what is asked, not one in all.
+    let (mut east, mut west) = (false, false);
     for (a, r) in &f.roles {
         if r.accountable {
-            accountable.push(*a);
+            match f.side(a) {
+                Some(eastwest_domain::Side::East) => east = true,
+                Some(eastwest_domain::Side::West) => west = true,
+                None => {}
+            }
         }
     }
-    let n = accountable.total();
-    let credit = if n == 0 { 0.0 } else { 1.0 / n as f64 };
-    s.part("accountable_parties", n as f64, credit);
-    if n == 0 {
-        s.find("没有参与方承担负责(ACCOUNTABLE)角色", "No participant holds the ACCOUNTABLE role", pairing());
-    } else if n > 1 {
-        s.find_sample(
-            format!("{n} 个参与方同时承担负责角色,责任主体不唯一"),
-            format!("{n} participants are ACCOUNTABLE; accountability is not single"),
-            &accountable,
-            actor_record,
-        );
+    let sides = f64::from(u8::from(east)) + f64::from(u8::from(west));
+    s.part("sides_accountable", sides, sides / 2.0);
+    match (east, west) {
+        (true, true) => {}
+        (false, false) => {
+            s.find("没有参与方承担负责(ACCOUNTABLE)角色", "No participant holds the ACCOUNTABLE role", pairing())
+        }
+        (true, false) => s.find("西部没有承担负责角色的参与方", "No western participant is ACCOUNTABLE", pairing()),
+        (false, true) => s.find("东部没有承担负责角色的参与方", "No eastern participant is ACCOUNTABLE", pairing()),
     }
-    if n != 1 {
+    if !(east && west) {
         s.recommend(
-            format!("{REC}:明确唯一的负责方,由其对帮扶过程和结果负总责"),
-            format!("{REC_EN}: name exactly one accountable party answering for the process and its results"),
+            format!("{REC}:东西两侧各明确一个负责方,分别对本侧的帮扶任务负责"),
+            format!("{REC_EN}: name an accountable party on each side, answering for that side's tasks"),
         );
     }
 
@@ -207,6 +212,30 @@ pub(crate) fn score(f: &Facts) -> Sheet {
         s.recommend(
             format!("{REC}:每项责任只落到一个主体,避免多头负责"),
             format!("{REC_EN}: give every duty to exactly one party"),
+        );
+    }
+
+    // The agreement's targets, each held by a side.
+    let (east_t, west_t, all_t) = f.targets_by_side();
+    let sided = share(east_t + west_t, all_t);
+    s.part("targets_sided", sided, sided);
+    match (f.year, f.agreement) {
+        (Some(y), None) => s.find(
+            format!("{y} 年没有年度协作协议"),
+            format!("There is no annual agreement for {y}"),
+            pairing(),
+        ),
+        (_, Some(_)) if all_t > east_t + west_t => s.find(
+            format!("年度协议 {}/{all_t} 项目标未落到东部或西部", all_t - east_t - west_t),
+            format!("{} of {all_t} agreement targets are held by neither side", all_t - east_t - west_t),
+            vec![f.agreement_record()],
+        ),
+        _ => {}
+    }
+    if sided < 1.0 {
+        s.recommend(
+            format!("{REC}:签订年度协作协议,把每项目标分别落到东部或西部"),
+            format!("{REC_EN}: sign an annual agreement and assign each of its targets to the east or the west"),
         );
     }
     s

@@ -1,142 +1,106 @@
-//! COMMUNITY_AWARENESS (强化共同体意识): is the pairing a two-way relation that lasts: flows from
-//! west to east and joint work, people exchanged in both directions, western parties holding
-//! duties, and activity kept up quarter after quarter?
+//! COMMUNITY_AWARENESS (强化共同体意识): is the pairing a two-way relation: does the west deliver
+//! of its own, are cadres and professionals sent by both sides, and does the west hold its share
+//! of duties and targets?
+//!
+//! Model 2026.2 read the share of records labelled WEST_TO_EAST or JOINT (a free label: twelve
+//! token records moved one pairing from 79.6 to 97.1), counted western workers moving east as
+//! reciprocity, and judged quarters with any record, so annual totals dated 31 December read as
+//! inactivity. Here both sides' delivery is read from the year's actuals of each side's actors.
 
-use eastwest_domain::{ActivityKind, FlowDirection, Side};
+use eastwest_domain::{Indicator, Side};
 
 use super::criteria::{CriterionDef, Sheet, ind, pct, share};
-use super::facts::{Facts, QUARTERS};
+use super::effect::Family;
+use super::facts::Facts;
+use super::reach::{best_reach, family_reach};
 use super::types::Criterion;
 
 pub(crate) static DEF: CriterionDef = CriterionDef {
     criterion: Criterion::CommunityAwareness,
-    about_zh: "西向东和双向联合活动占比(达到四分之一即满分);人员是否双向交流;西部主体承担的责任占比\
-               (达到一半即满分);近 12 个季度中开展活动的季度占比。",
-    about_en: "The share of west-to-east and joint activities (full marks at one quarter); whether \
-               personnel are exchanged both ways; the western parties' share of responsibilities \
-               (full marks at one half); the share of the last 12 quarters with activity.",
+    about_zh: "西部自身在劳务、人才、产业领域做到的规模(对照同级全国平均);东西双方是否都派出\
+               干部和专业技术人才(取两侧中较小者);西部承担的责任和协议目标占比(达到一半即满分)。",
+    about_en: "How far the west's own delivery in labour, talent and industry reaches against the \
+               national average for the level; whether both sides send cadres and professionals \
+               (the smaller side counts); the west's share of duties and agreement targets (full \
+               marks at one half).",
     indicators: &[
-        ind("two_way_share", "西向东及双向联合活动占比", "Share of west-to-east and joint activities", 0.30),
-        ind("exchange_both_ways", "人员双向交流", "Personnel exchanged both ways", 0.20),
-        ind("west_responsibility_share", "西部主体承担责任占比", "Western parties' share of responsibilities", 0.20),
-        ind("continuity", "活动连续性(季度)", "Continuity (quarters with activity)", 0.30),
+        ind("west_delivery", "西部自身实绩规模", "Reach of the west's own delivery", 0.35),
+        ind("exchange_both_ways", "干部人才双向交流规模", "Reach of personnel sent by the smaller side", 0.35),
+        ind(
+            "west_share_of_duties",
+            "西部承担的责任和目标占比",
+            "Western share of duties and agreement targets",
+            0.30,
+        ),
     ],
 };
 
 const REC: &str = "强化共同体意识";
 const REC_EN: &str = "Strengthen community awareness";
 
-/// Most gap periods listed in one finding.
-const MAX_GAPS: usize = 6;
+/// The families where the west acts of its own: organising workers and training, sending cadres
+/// and professionals, building parks and workshops with the east.
+const WEST_FAMILIES: [Family; 3] = [Family::Labour, Family::Talent, Family::Industry];
+const PERSONNEL: [Indicator; 2] = [Indicator::CadresExchanged, Indicator::ProfessionalsExchanged];
 
 pub(crate) fn score(f: &Facts) -> Sheet {
     let mut s = Sheet::new(&DEF);
-    let mut two_way = 0;
-    let (mut east_to_west, mut west_to_east) = (false, false);
-    for x in &f.acts {
-        let dir = x.a.direction;
-        if matches!(dir, FlowDirection::WestToEast | FlowDirection::Joint) {
-            two_way += 1;
-        }
-        if x.a.kind == ActivityKind::PersonnelExchange {
-            east_to_west |= matches!(dir, FlowDirection::EastToWest | FlowDirection::Joint);
-            west_to_east |= matches!(dir, FlowDirection::WestToEast | FlowDirection::Joint);
-        }
-    }
-    let tw = share(two_way, f.acts.len());
-    s.part("two_way_share", tw, (tw / 0.25).clamp(0.0, 1.0));
-    let exchange = (f64::from(u8::from(east_to_west)) + f64::from(u8::from(west_to_east))) / 2.0;
+    let level = f.level();
+    let west = WEST_FAMILIES.iter().map(|x| family_reach(&f.ledger, *x, Some(Side::West), level)).sum::<f64>()
+        / WEST_FAMILIES.len() as f64;
+    s.part("west_delivery", west, west);
+    let east_sent = best_reach(&f.ledger, &PERSONNEL, Some(Side::East), level);
+    let west_sent = best_reach(&f.ledger, &PERSONNEL, Some(Side::West), level);
+    let exchange = east_sent.min(west_sent);
     s.part("exchange_both_ways", exchange, exchange);
 
     let list = &f.p.responsibilities;
-    let western = list.iter().filter(|r| f.side(&r.party) == Some(Side::West)).count();
-    let ws = share(western, list.len());
-    s.part("west_responsibility_share", ws, (ws / 0.5).clamp(0.0, 1.0));
-
-    let cover = QUARTERS.coverage(f.start(), f.as_of, f.acts.iter().map(|x| x.a.date));
-    let continuity = share(cover.active, cover.judged);
-    s.part("continuity", continuity, continuity);
+    let western_duties = list.iter().filter(|r| f.side(&r.party) == Some(Side::West)).count();
+    let (east_t, west_t, _) = f.targets_by_side();
+    let held = list.len() + east_t + west_t;
+    let ws = share(western_duties + west_t, held);
+    s.part("west_share_of_duties", ws, (ws / 0.5).clamp(0.0, 1.0));
 
     let pairing = || vec![f.name.clone()];
-    if f.acts.is_empty() {
-        s.find(
-            format!("截至 {} 没有任何活动记录", f.as_of),
-            format!("No activities are recorded on or before {}", f.as_of),
-            pairing(),
-        );
-    } else {
-        s.find(
-            format!("西向东或双向联合的活动 {two_way}/{} 项({})", f.acts.len(), pct(tw)),
-            format!("{two_way} of {} activities flow west to east or are joint ({})", f.acts.len(), pct(tw)),
-            pairing(),
-        );
-    }
-    if tw < 0.25 {
+    s.find(
+        format!("西部自身实绩规模 {};干部人才派出规模:东部 {},西部 {}", pct(west), pct(east_sent), pct(west_sent)),
+        format!(
+            "Reach of the west's own delivery {}; personnel sent: east {}, west {}",
+            pct(west),
+            pct(east_sent),
+            pct(west_sent)
+        ),
+        pairing(),
+    );
+    if west < 1.0 {
         s.recommend(
-            format!("{REC}:开展西部到东部的交流和双方联合活动,变单向帮扶为双向协作"),
-            format!("{REC_EN}: add west-to-east exchanges and joint activities, turning one-way aid into two-way collaboration"),
+            format!("{REC}:西部主动组织劳务输出、培训和园区共建,把\"要我帮\"变为\"一起干\""),
+            format!("{REC_EN}: let the west organise workers, training and co-built parks of its own, turning aid into joint work"),
         );
-    }
-    match (east_to_west, west_to_east) {
-        (true, true) => {}
-        (false, false) => s.find("没有人员交流活动", "No personnel exchange is recorded", pairing()),
-        (true, false) => s.find("人员交流只有东部到西部一个方向", "Personnel go only from east to west", pairing()),
-        (false, true) => s.find("人员交流只有西部到东部一个方向", "Personnel go only from west to east", pairing()),
     }
     if exchange < 1.0 {
         s.recommend(
-            format!("{REC}:互派干部和专业技术人才,东西双向交流"),
-            format!("{REC_EN}: exchange cadres and professionals in both directions"),
+            format!("{REC}:东西双方互派干部和专业技术人才,并分别记录各自派出的人数"),
+            format!("{REC_EN}: exchange cadres and professionals both ways, each side recording whom it sends"),
         );
     }
-    if list.is_empty() {
+    if held == 0 {
         s.find(
-            "没有列出责任,西部主体也就没有承担责任",
-            "No responsibilities are listed, so none is held in the west",
+            "没有列出责任或协议目标,西部也就没有承担责任",
+            "No duties or agreement targets are listed, so none is held in the west",
             pairing(),
         );
     } else {
         s.find(
-            format!("西部主体承担 {western}/{} 项责任({})", list.len(), pct(ws)),
-            format!("Western parties hold {western} of {} responsibilities ({})", list.len(), pct(ws)),
+            format!("西部承担 {}/{held} 项责任和协议目标({})", western_duties + west_t, pct(ws)),
+            format!("Western parties hold {} of {held} duties and agreement targets ({})", western_duties + west_t, pct(ws)),
             pairing(),
         );
     }
     if ws < 0.5 {
         s.recommend(
-            format!("{REC}:让西部主体承担更多责任,共同对帮扶成效负责"),
-            format!("{REC_EN}: let western parties hold more of the duties and share responsibility for results"),
-        );
-    }
-    if cover.judged == 0 {
-        s.find(
-            "尚无可评价的时段(没有起始日期,或尚未开展活动)",
-            "No period can be judged yet (no start date, or no activity so far)",
-            pairing(),
-        );
-    } else if cover.active < cover.judged {
-        let shown: Vec<&str> = cover.gaps.iter().take(MAX_GAPS).map(String::as_str).collect();
-        let more = cover.gaps.len().saturating_sub(MAX_GAPS);
-        let (more_zh, more_en) = if more > 0 {
-            (format!(" 等 {} 个", cover.gaps.len()), format!(" and {more} more"))
-        } else {
-            (String::new(), String::new())
-        };
-        s.find(
-            format!("评价期内 {}/{} 个季度有活动;空缺季度:{}{more_zh}", cover.active, cover.judged, shown.join("、")),
-            format!(
-                "{} of {} quarters judged have activity; quarters without: {}{more_en}",
-                cover.active,
-                cover.judged,
-                shown.join(", ")
-            ),
-            pairing(),
-        );
-    }
-    if continuity < 1.0 {
-        s.recommend(
-            format!("{REC}:保持每个季度都有协作活动,形成长期稳定的结对关系"),
-            format!("{REC_EN}: keep up activity every quarter so the pairing becomes a lasting relation"),
+            format!("{REC}:让西部承担更多责任和协议目标,共同对帮扶成效负责"),
+            format!("{REC_EN}: let the west hold more of the duties and targets and share responsibility for results"),
         );
     }
     s

@@ -2,9 +2,12 @@
 //!
 //! Who counts as what:
 //! - *core parties*: the pairing's east and west actors and its listed participants;
-//! - *parties taking part*: the core parties, every responsibility holder, every goal's responsible
-//!   actor and every actor of a counted activity;
-//! - *counted activities*: those dated on or before `as_of` (later ones are ignored).
+//! - *parties*: the core parties, every responsibility holder and every goal's responsible actor:
+//!   the pairing record's own account of who takes part. An activity's actor is not a party by
+//!   acting: activities reach a score only through the year's actuals (`ledger.rs`), so a record
+//!   filed under a new actor cannot change who the pairing says takes part;
+//! - *counted activities*: with a year, those dated in it on or before `as_of`; without, those on
+//!   or before `as_of` (later ones are ignored). *Last year's*: those dated in the year before.
 //!
 //! Sectors (a design choice, see docs/scoring.md): GOVERNMENT_BODY is government; PUBLIC_INSTITUTION
 //! (事业单位) and STATE_OWNED_ENTERPRISE are the public sector, neither government nor social force;
@@ -16,8 +19,40 @@ use std::collections::{BTreeMap, BTreeSet};
 use chrono::{Datelike, NaiveDate};
 use eastwest_domain::names::{activity_name, actor_name, pairing_name};
 use eastwest_domain::{
-    Activity, ActivityKind, ActorCategory, CooperationForm, Pairing, PairingSnapshot, ParticipantRole, Side,
+    Activity, ActivityKind, ActorCategory, Agreement, CooperationForm, Pairing, PairingSnapshot, ParticipantRole, Side,
 };
+
+use super::ledger::Ledger;
+
+/// What is evaluated: a calendar year (or none) and the date the evaluation is as of.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Period {
+    /// With a year, `as_of` lies inside it.
+    pub year: Option<i32>,
+    pub as_of: NaiveDate,
+}
+
+impl Period {
+    /// No year: every activity up to `as_of`.
+    pub fn as_of(as_of: NaiveDate) -> Period {
+        Period { year: None, as_of }
+    }
+
+    /// A year, as of `as_of` (which the caller keeps inside the year).
+    pub fn year(year: i32, as_of: NaiveDate) -> Period {
+        Period { year: Some(year), as_of }
+    }
+
+    /// The activity is counted in this period.
+    pub fn counts(&self, date: NaiveDate) -> bool {
+        date <= self.as_of && self.year.is_none_or(|y| date.year() == y)
+    }
+
+    /// The activity is last year's.
+    pub fn last_year(&self, date: NaiveDate) -> bool {
+        self.year.is_some_and(|y| date.year() == y - 1)
+    }
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub(crate) enum Sector {
@@ -192,6 +227,13 @@ pub(crate) struct Facts<'a> {
     /// `pairings/{id}`.
     pub name: String,
     pub as_of: NaiveDate,
+    pub year: Option<i32>,
+    /// The year's agreement, if the year has one.
+    pub agreement: Option<&'a Agreement>,
+    /// The counted activities' measures.
+    pub ledger: Ledger,
+    /// Last year's measures (empty without a year).
+    pub last: Ledger,
     actors: BTreeMap<&'a str, (ActorCategory, Side)>,
     pub acts: Vec<Act<'a>>,
     /// Activities dated after `as_of`, ignored.
@@ -203,20 +245,29 @@ pub(crate) struct Facts<'a> {
 }
 
 impl<'a> Facts<'a> {
-    pub(super) fn new(s: &'a PairingSnapshot, as_of: NaiveDate) -> Self {
+    pub(super) fn new(s: &'a PairingSnapshot, period: Period) -> Self {
         let p = &s.pairing.record;
+        let as_of = period.as_of;
         let actors: BTreeMap<&str, (ActorCategory, Side)> =
             s.actors.iter().map(|a| (a.record.id.as_str(), (a.record.category, a.record.side))).collect();
         let mut acts = Vec::with_capacity(s.activities.len());
+        let mut last_year = Vec::new();
         let mut later = 0;
         for a in &s.activities {
             let a = &a.record;
-            if a.date > as_of {
-                later += 1;
+            if period.last_year(a.date) {
+                last_year.push(a);
+            }
+            if !period.counts(a.date) {
+                later += usize::from(a.date > as_of);
                 continue;
             }
             acts.push(Act { a, category: actors.get(a.actor.as_str()).map(|(c, _)| *c) });
         }
+        let side_of = |id: &str| actors.get(id).map(|(_, s)| *s);
+        let ledger = Ledger::new(acts.iter().map(|x| x.a), side_of);
+        let last = Ledger::new(last_year, side_of);
+        let agreement = period.year.and_then(|y| s.agreements.iter().map(|a| &a.record).find(|a| a.year == y));
         let mut roles: BTreeMap<&str, Roles> = BTreeMap::new();
         for x in &p.participants {
             let entry = roles.entry(x.actor.as_str()).or_default();
@@ -231,10 +282,23 @@ impl<'a> Facts<'a> {
         let mut parties = core.clone();
         parties.extend(p.responsibilities.iter().map(|r| r.party.as_str()));
         parties.extend(p.goals.iter().filter_map(|g| g.responsible.as_deref()));
-        parties.extend(acts.iter().map(|x| x.a.actor.as_str()));
         parties.remove("");
         core.remove("");
-        Facts { p, name: pairing_name(&p.id), as_of, actors, acts, later, core, parties, roles }
+        Facts {
+            p,
+            name: pairing_name(&p.id),
+            as_of,
+            year: period.year,
+            agreement,
+            ledger,
+            last,
+            actors,
+            acts,
+            later,
+            core,
+            parties,
+            roles,
+        }
     }
 
     pub(super) fn category(&self, actor: &str) -> Option<ActorCategory> {
@@ -261,117 +325,23 @@ impl<'a> Facts<'a> {
         format!("{}#goals/{id}", self.name)
     }
 
-    /// When the pairing's time line starts: its start date, else its earliest counted activity.
-    pub(super) fn start(&self) -> Option<NaiveDate> {
-        self.p.start_date.or_else(|| self.acts.iter().map(|x| x.a.date).min())
-    }
-}
-
-/// Calendar periods of a fixed length in months (3 = quarters, 6 = half-years).
-#[derive(Debug, Clone, Copy)]
-pub(crate) struct Periods {
-    pub months: u32,
-    /// At most this many periods, the most recent, are judged.
-    pub lookback: i64,
-}
-
-pub(crate) const QUARTERS: Periods = Periods { months: 3, lookback: 12 };
-pub(crate) const HALF_YEARS: Periods = Periods { months: 6, lookback: 6 };
-
-/// How many periods of a window were active.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct Coverage {
-    pub active: usize,
-    pub judged: usize,
-    /// Labels (e.g. `2024Q3`, `2025H1`) of the complete periods without activity, oldest first.
-    pub gaps: Vec<String>,
-}
-
-impl Periods {
-    pub(super) fn index(self, d: NaiveDate) -> i64 {
-        let per_year = i64::from(12 / self.months);
-        i64::from(d.year()) * per_year + i64::from(d.month0() / self.months)
+    pub(super) fn level(&self) -> eastwest_domain::PairingLevel {
+        self.p.level
     }
 
-    pub(super) fn label(self, index: i64) -> String {
-        let per_year = i64::from(12 / self.months);
-        let (year, n) = (index.div_euclid(per_year), index.rem_euclid(per_year) + 1);
-        if self.months == 6 { format!("{year}H{n}") } else { format!("{year}Q{n}") }
+    /// The agreement's targets held by a side (EAST or WEST), and all of them.
+    pub(super) fn targets_by_side(&self) -> (usize, usize, usize) {
+        let targets = self.agreement.map_or(&[][..], |a| a.targets.as_slice());
+        let east = targets.iter().filter(|t| t.side == Some(Side::East)).count();
+        let west = targets.iter().filter(|t| t.side == Some(Side::West)).count();
+        (east, west, targets.len())
     }
 
-    /// The window runs from the period of `start` (or `lookback` periods before `as_of`'s, if
-    /// later) to the period of `as_of`. Every complete period in it is judged; the period of
-    /// `as_of`, unless `as_of` is its last day, is still running and is judged only if it is
-    /// already active, so it can help but never hurt.
-    pub(super) fn coverage(
-        self,
-        start: Option<NaiveDate>,
-        as_of: NaiveDate,
-        dates: impl Iterator<Item = NaiveDate>,
-    ) -> Coverage {
-        let last = self.index(as_of);
-        let Some(start) = start else {
-            return Coverage { active: 0, judged: 0, gaps: Vec::new() };
-        };
-        let first = self.index(start).max(last - self.lookback + 1);
-        if first > last {
-            return Coverage { active: 0, judged: 0, gaps: Vec::new() };
+    /// A finding's record for the year's agreement (or the pairing, without one).
+    pub(super) fn agreement_record(&self) -> String {
+        match self.agreement {
+            Some(a) => eastwest_domain::names::agreement_name(&a.pairing, a.year),
+            None => self.name.clone(),
         }
-        let span = usize::try_from(last - first + 1).unwrap_or(0);
-        let mut seen = vec![false; span];
-        for d in dates {
-            let i = self.index(d);
-            if (first..=last).contains(&i)
-                && let Some(slot) = usize::try_from(i - first).ok().and_then(|k| seen.get_mut(k))
-            {
-                *slot = true;
-            }
-        }
-        let running = as_of.succ_opt().is_some_and(|next| self.index(next) == last);
-        let current_active = running && seen.last().copied().unwrap_or(false);
-        let complete = if running { &seen[..span - 1] } else { &seen[..] };
-        let gaps =
-            complete.iter().enumerate().filter(|(_, on)| !**on).map(|(k, _)| self.label(first + k as i64)).collect();
-        let active = complete.iter().filter(|on| **on).count() + usize::from(current_active);
-        Coverage { active, judged: complete.len() + usize::from(current_active), gaps }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
-        NaiveDate::from_ymd_opt(y, m, day).unwrap()
-    }
-
-    #[test]
-    fn the_current_period_counts_only_when_active() {
-        // Window 2024Q1..2025Q1; 2025Q1 is still running.
-        let dates = [d(2024, 2, 1), d(2024, 8, 1)];
-        let c = QUARTERS.coverage(Some(d(2024, 1, 1)), d(2025, 1, 15), dates.into_iter());
-        assert_eq!(c.active, 2);
-        assert_eq!(c.judged, 4);
-        assert_eq!(c.gaps, ["2024Q2", "2024Q4"]);
-        let dates = [d(2024, 2, 1), d(2024, 8, 1), d(2025, 1, 2)];
-        let c = QUARTERS.coverage(Some(d(2024, 1, 1)), d(2025, 1, 15), dates.into_iter());
-        assert_eq!((c.active, c.judged), (3, 5));
-        // On the last day of a quarter the quarter is complete and judged.
-        let c = QUARTERS.coverage(Some(d(2024, 1, 1)), d(2025, 3, 31), dates.into_iter());
-        assert_eq!((c.active, c.judged), (3, 5));
-        let c = QUARTERS.coverage(Some(d(2024, 1, 1)), d(2024, 12, 31), std::iter::empty());
-        assert_eq!((c.active, c.judged), (0, 4));
-    }
-
-    #[test]
-    fn the_window_looks_back_at_most_lookback_periods() {
-        let c = HALF_YEARS.coverage(Some(d(2015, 1, 1)), d(2025, 12, 31), std::iter::empty());
-        // 2023H1..2025H2: six complete half-years (31 December ends 2025H2).
-        assert_eq!((c.active, c.judged), (0, 6));
-        assert_eq!(c.gaps.first().map(String::as_str), Some("2023H1"));
-        let c = HALF_YEARS.coverage(Some(d(2026, 1, 1)), d(2025, 12, 31), std::iter::empty());
-        assert_eq!((c.active, c.judged), (0, 0));
-        let c = HALF_YEARS.coverage(None, d(2025, 12, 31), std::iter::empty());
-        assert_eq!((c.active, c.judged), (0, 0));
     }
 }

@@ -1,27 +1,47 @@
-//! GOAL_PRECISION (帮扶目标精准化): is every goal measurable and aimed at someone: indicator, unit,
-//! baseline, target, due date and a named beneficiary group?
+//! GOAL_PRECISION (帮扶目标精准化): does the year's agreement set quantified targets across the
+//! official families, at least as high as what was already done last year, and aimed at the people
+//! 精准 means (脱贫劳动力)? Is every goal of the pairing measurable and aimed at someone: indicator,
+//! unit, baseline, target, due date and a named beneficiary group?
+//!
+//! Ambition is judged against last year's actual, which the pairing cannot change this year: a
+//! target back-filled below what was delivered last year earns nothing here, and effectiveness
+//! holds it to last year's figure anyway.
 //!
 //! Attainment (actual against target, capped at 120%) is computed and reported, but it is context,
 //! not score: scoring it would let an honest, fully specified goal that is falling short lower the
 //! score, which rewards leaving hard goals out. Precision is what this criterion measures; a goal
 //! missed is reported as a finding.
 
-use eastwest_domain::Goal;
+use std::collections::BTreeSet;
+
+use eastwest_domain::{Goal, Indicator};
 
 use super::criteria::{CriterionDef, Sample, Sheet, ind, pct, share};
+use super::effect::Family;
 use super::facts::Facts;
 use super::types::Criterion;
 
 pub(crate) static DEF: CriterionDef = CriterionDef {
     criterion: Criterion::GoalPrecision,
-    about_zh: "目标是否写明指标、单位、基线、目标值、完成时限和受益对象;完成度(实际值/目标值,\
-               封顶 120%)作为参考列示,不计分。",
-    about_en: "Whether goals state their indicator, unit, baseline, target, due date and \
-               beneficiary group; attainment (actual over target, capped at 120%) is shown for \
-               reference and not scored.",
+    about_zh: "年度协议是否在各考核领域设定量化目标;目标是否不低于上年实际;是否瞄准脱贫劳动力等\
+               重点人群;目标是否写明指标、单位、基线、目标值、完成时限和受益对象;完成度\
+               (实际值/目标值,封顶 120%)作为参考列示,不计分。",
+    about_en: "Whether the year's agreement sets quantified targets across the assessment's \
+               families; whether they are no lower than last year's actuals; whether they aim at \
+               the ex-poor and other priority groups; whether goals state their indicator, unit, \
+               baseline, target, due date and beneficiary group; attainment (actual over target, \
+               capped at 120%) is shown for reference and not scored.",
     indicators: &[
-        ind("goals_fully_specified", "要素齐全的目标占比", "Share of goals fully specified", 0.60),
-        ind("goal_fields_present", "目标要素填写率", "Share of goal fields filled in", 0.40),
+        ind("families_targeted", "设定协议目标的考核领域数", "Assessment families with agreement targets", 0.25),
+        ind(
+            "targets_not_below_last_year",
+            "不低于上年实际的协议目标占比",
+            "Share of agreement targets not below last year's actual",
+            0.25,
+        ),
+        ind("priority_groups_targeted", "瞄准重点人群", "Aimed at priority groups (0–1)", 0.15),
+        ind("goals_fully_specified", "要素齐全的目标占比", "Share of goals fully specified", 0.20),
+        ind("goal_fields_present", "目标要素填写率", "Share of goal fields filled in", 0.15),
         ind("goals", "目标总数", "Goals", 0.0),
         ind("goal_attainment", "目标平均完成度", "Mean goal attainment (0–1.2)", 0.0),
         ind("goals_measured", "可计算完成度的目标数", "Goals with a measurable attainment", 0.0),
@@ -69,6 +89,7 @@ pub(crate) fn attainment(g: &Goal) -> Option<f64> {
 
 pub(crate) fn score(f: &Facts) -> Sheet {
     let mut s = Sheet::new(&DEF);
+    agreement_targets(f, &mut s);
     let goals = &f.p.goals;
     let n = goals.len();
     let mut full = 0;
@@ -116,6 +137,24 @@ pub(crate) fn score(f: &Facts) -> Sheet {
     s.part("goals_measured", measured as f64, 0.0);
 
     let record = |id: &str| f.goal_record(id);
+    let mut claimed = Sample::new();
+    for g in goals {
+        let met = matches!((g.actual, g.target), (Some(a), Some(t)) if a.is_finite() && t.is_finite() && t > 0.0 && a >= t);
+        if met && !f.acts.iter().any(|x| x.a.form == g.form) {
+            claimed.push(g.id.as_str());
+        }
+    }
+    if !claimed.is_empty() {
+        s.find_sample(
+            format!("{} 个目标报告已达成,但评价期内没有该协作形式的活动记录作为依据", claimed.total()),
+            format!(
+                "Goals reported met with no activity of their form in the period behind them: {}",
+                claimed.total()
+            ),
+            &claimed,
+            record,
+        );
+    }
     if n == 0 {
         s.find("没有设定任何帮扶目标", "No goals are set", vec![f.name.clone()]);
         s.recommend(
@@ -173,6 +212,57 @@ pub(crate) fn score(f: &Facts) -> Sheet {
         );
     }
     s
+}
+
+/// The agreement's targets: families covered, ambition against last year, priority groups.
+fn agreement_targets(f: &Facts, s: &mut Sheet) {
+    let targets: Vec<_> = f.agreement.map_or(&[][..], |a| a.targets.as_slice()).iter().filter(|t| t.value > 0).collect();
+    let families: BTreeSet<Family> = targets.iter().map(|t| Family::of(t.indicator)).collect();
+    s.part("families_targeted", families.len() as f64, families.len() as f64 / 4.0);
+    let mut low = Sample::new();
+    for t in &targets {
+        let last = f.last.total(t.indicator, t.side);
+        if i128::from(t.value) < last {
+            low.push((t.indicator, t.side));
+        }
+    }
+    let ambitious = share(targets.len() - low.total(), targets.len());
+    s.part("targets_not_below_last_year", ambitious, ambitious);
+    let ex_poor = targets.iter().any(|t| t.indicator == Indicator::ExPoorEmployed);
+    let named = f.p.goals.iter().any(|g| !g.beneficiary.trim().is_empty());
+    let priority = if ex_poor { 1.0 } else if named { 0.5 } else { 0.0 };
+    s.part("priority_groups_targeted", priority, priority);
+
+    let agreement = || vec![f.agreement_record()];
+    if f.agreement.is_some() && targets.is_empty() {
+        s.find("年度协议没有设定大于 0 的目标", "The year's agreement sets no target above 0", agreement());
+    }
+    if !targets.is_empty() && families.len() < 4 {
+        let (zh, en): (Vec<&str>, Vec<&str>) = families.iter().map(|x| x.names()).unzip();
+        s.find(
+            format!("年度协议只在 {} 个考核领域设定目标:{}", families.len(), zh.join("、")),
+            format!("The agreement sets targets in {} families only: {}", families.len(), en.join(", ")),
+            agreement(),
+        );
+    }
+    if !low.is_empty() {
+        s.find_sample(
+            format!("{} 项协议目标低于上年实际", low.total()),
+            format!("Agreement targets below last year's actual: {}", low.total()),
+            &low,
+            |(i, side)| format!("{}#targets/{}", f.agreement_record(), super::ledger::target_key(i, side)),
+        );
+        s.recommend(
+            format!("{REC}:协议目标不低于上年实际完成数,体现\"只增不减\""),
+            format!("{REC_EN}: set targets no lower than last year's actuals"),
+        );
+    }
+    if !ex_poor {
+        s.recommend(
+            format!("{REC}:在年度协议中设定帮助脱贫劳动力就业的目标,把帮扶精准到人"),
+            format!("{REC_EN}: set a target for ex-poor workers employed, so that help reaches the people it is for"),
+        );
+    }
 }
 
 #[cfg(test)]

@@ -1,26 +1,36 @@
 //! COORDINATED_GOVERNANCE (走向协同治理): is the pairing run together: many kinds of actors on
-//! both sides, joint meetings at a regular cadence, and goals that both sides answer for?
+//! both sides, a year's agreement in which both sides take on targets, both sides delivering, and
+//! goals that both sides answer for?
+//!
+//! The year's agreement is the joint decision that Ansell & Gash put at the core of collaborative
+//! governance; model 2026.2 credited any record labelled JOINT_MEETING each half-year instead, which
+//! logging a phone call satisfied. Joint meetings are still counted and shown, not scored.
 
 use std::collections::BTreeSet;
 
-use eastwest_domain::{ActivityKind, Side};
+use eastwest_domain::{ActivityKind, Indicator, Side};
 
-use super::criteria::{CriterionDef, Sample, Sheet, ind, share};
-use super::facts::{Facts, HALF_YEARS, activity_record, category_index};
+use super::criteria::{CriterionDef, Sample, Sheet, ind, pct, share};
+use super::facts::{Facts, activity_record, category_index};
+use super::reach::best_reach;
 use super::types::Criterion;
 
 pub(crate) static DEF: CriterionDef = CriterionDef {
     criterion: Criterion::CoordinatedGovernance,
-    about_zh: "参与主体覆盖的(东西部 × 主体类别)组合数(四种即满分);近 6 个半年中召开联席会议的\
-               半年占比;有责任主体的目标占比;目标责任主体是否覆盖东西两侧。",
-    about_en: "How many (side × category) combinations the parties cover (full marks at four); the \
-               share of the last 6 half-years with a joint meeting; the share of goals with a \
-               responsible party; whether goals have responsible parties on both sides.",
+    about_zh: "参与主体覆盖的(东西部 × 主体类别)组合数(四种即满分);本年度协作协议是否让东西双方\
+               都承担目标;东西双方是否都有成规模的实绩(取两侧中较小者);有责任主体的目标占比;\
+               目标责任主体是否覆盖东西两侧。联席会议次数列示,不计分。",
+    about_en: "How many (side × category) combinations the parties cover (full marks at four); \
+               whether the year's agreement has both sides take on targets; whether both sides \
+               deliver at scale (the smaller side counts); the share of goals with a responsible \
+               party; whether goals have responsible parties on both sides. Joint meetings are \
+               counted and shown, not scored.",
     indicators: &[
-        ind("actor_breadth", "参与主体的东西部×类别组合数", "Side × category combinations among parties", 0.30),
-        ind("joint_meeting_cadence", "召开联席会议的半年占比", "Share of half-years with a joint meeting", 0.30),
-        ind("goals_with_responsible", "有责任主体的目标占比", "Share of goals with a responsible party", 0.20),
-        ind("goal_sides_responsible", "目标责任主体覆盖的东西侧数", "Sides holding goal responsibility (0–2)", 0.20),
+        ind("actor_breadth", "参与主体的东西部×类别组合数", "Side × category combinations among parties", 0.25),
+        ind("agreement_both_sides", "东西双方共同承担协议目标", "Agreement targets taken on by both sides (0–1)", 0.30),
+        ind("both_sides_deliver", "东西双方实绩规模(较小者)", "Reach of the smaller side's delivery", 0.15),
+        ind("goals_with_responsible", "有责任主体的目标占比", "Share of goals with a responsible party", 0.15),
+        ind("goal_sides_responsible", "目标责任主体覆盖的东西侧数", "Sides holding goal responsibility (0–2)", 0.15),
         ind("joint_meetings", "联席会议次数", "Joint meetings", 0.0),
     ],
 };
@@ -35,34 +45,38 @@ pub(crate) fn score(f: &Facts) -> Sheet {
     let breadth = combos.len();
     s.part("actor_breadth", breadth as f64, (breadth as f64 / 4.0).min(1.0));
 
+    let (east_t, west_t, all_t) = f.targets_by_side();
+    let both = match f.agreement {
+        Some(_) if east_t > 0 && west_t > 0 => 1.0,
+        Some(_) if all_t > 0 => 0.5,
+        Some(_) | None => 0.0,
+    };
+    s.part("agreement_both_sides", both, both);
+    let east = best_reach(&f.ledger, &Indicator::ALL, Some(Side::East), f.level());
+    let west = best_reach(&f.ledger, &Indicator::ALL, Some(Side::West), f.level());
+    let delivered = east.min(west);
+    s.part("both_sides_deliver", delivered, delivered);
+
+    let goals = &f.p.goals;
+    let mut unowned = Sample::new();
+    let (mut goal_east, mut goal_west) = (false, false);
+    for g in goals {
+        match g.responsible.as_deref().and_then(|a| f.side(a)) {
+            Some(Side::East) => goal_east = true,
+            Some(Side::West) => goal_west = true,
+            None => unowned.push(g.id.as_str()),
+        }
+    }
+    let owned = share(goals.len() - unowned.total(), goals.len());
+    s.part("goals_with_responsible", owned, owned);
+    let sides = usize::from(goal_east) + usize::from(goal_west);
+    s.part("goal_sides_responsible", sides as f64, sides as f64 / 2.0);
     let mut meetings = Sample::new();
     for x in &f.acts {
         if x.a.kind == ActivityKind::JointMeeting {
             meetings.push(x.key());
         }
     }
-    let cover = HALF_YEARS.coverage(
-        f.start(),
-        f.as_of,
-        f.acts.iter().filter(|x| x.a.kind == ActivityKind::JointMeeting).map(|x| x.a.date),
-    );
-    let cadence = share(cover.active, cover.judged);
-    s.part("joint_meeting_cadence", cadence, cadence);
-
-    let goals = &f.p.goals;
-    let mut unowned = Sample::new();
-    let (mut east, mut west) = (false, false);
-    for g in goals {
-        match g.responsible.as_deref().and_then(|a| f.side(a)) {
-            Some(Side::East) => east = true,
-            Some(Side::West) => west = true,
-            None => unowned.push(g.id.as_str()),
-        }
-    }
-    let owned = share(goals.len() - unowned.total(), goals.len());
-    s.part("goals_with_responsible", owned, owned);
-    let sides = usize::from(east) + usize::from(west);
-    s.part("goal_sides_responsible", sides as f64, sides as f64 / 2.0);
     s.part("joint_meetings", meetings.total() as f64, 0.0);
 
     let pairing = || vec![f.name.clone()];
@@ -78,29 +92,23 @@ pub(crate) fn score(f: &Facts) -> Sheet {
             format!("{REC_EN}: bring several kinds of actors beyond government into the pairing on both sides"),
         );
     }
-    if meetings.is_empty() {
-        s.find(
-            format!("截至 {} 没有召开联席会议", f.as_of),
-            format!("No joint meeting is recorded on or before {}", f.as_of),
-            pairing(),
-        );
-    } else {
-        s.find_sample(
-            format!("共召开 {} 次联席会议,评价期内 {}/{} 个半年召开过", meetings.total(), cover.active, cover.judged),
-            format!(
-                "Joint meetings: {}; half-years judged with one: {} of {}",
-                meetings.total(),
-                cover.active,
-                cover.judged
-            ),
-            &meetings,
-            activity_record,
+    if both < 1.0 {
+        s.recommend(
+            format!("{REC}:东西双方共同商定年度协作协议,各自承担量化目标"),
+            format!("{REC_EN}: agree the year's agreement together, with quantified targets for each side"),
         );
     }
-    if cadence < 1.0 {
-        s.recommend(
-            format!("{REC}:建立联席会议制度,至少每半年召开一次,面对面协商"),
-            format!("{REC_EN}: hold joint meetings at least every half-year for face-to-face deliberation"),
+    s.find(
+        format!("实绩规模:东部 {},西部 {}", pct(east), pct(west)),
+        format!("Reach of delivery: east {}, west {}", pct(east), pct(west)),
+        pairing(),
+    );
+    if !meetings.is_empty() {
+        s.find_sample(
+            format!("评价期内召开 {} 次联席会议(列示,不计分)", meetings.total()),
+            format!("Joint meetings in the period (shown, not scored): {}", meetings.total()),
+            &meetings,
+            activity_record,
         );
     }
     if goals.is_empty() {
@@ -118,7 +126,7 @@ pub(crate) fn score(f: &Facts) -> Sheet {
         );
     }
     if !goals.is_empty() && sides < 2 {
-        let (zh, en) = match (east, west) {
+        let (zh, en) = match (goal_east, goal_west) {
             (true, false) => ("目标责任只由东部主体承担", "Only eastern parties answer for goals"),
             (false, true) => ("目标责任只由西部主体承担", "Only western parties answer for goals"),
             _ => ("没有主体对目标负责", "No party answers for any goal"),

@@ -1,98 +1,127 @@
-//! GOVERNMENT_ROLE (合理界定政府职能): do government bodies steer (answer for the pairing, fund
-//! it, manage its budget) rather than do everything themselves, leaving implementation to others?
+//! GOVERNMENT_ROLE (合理界定政府职能): does each side's government answer for the pairing and set
+//! the year's terms in an agreement, keep to steering rather than doing everything itself, and does
+//! its money set market and social delivery moving?
 //!
 //! Government here is GOVERNMENT_BODY only: public institutions (schools, hospitals) and
-//! state-owned enterprises implementing is not government crowding out (see docs/scoring.md).
+//! state-owned enterprises are not government (see docs/scoring.md). Model 2026.2 read the
+//! government's share of implementing *records*, so filing the same work under a 事业单位 earned full
+//! marks and western counties carrying out fiscal projects, as they are meant to, read as crowding
+//! out. What the money set moving is read from the year's actuals instead.
 
-use eastwest_domain::{ActivityKind, ActorCategory};
+use eastwest_domain::{ActorCategory, Indicator, Side};
 
 use super::criteria::{CriterionDef, Sample, Sheet, ind, pct, share};
-use super::facts::{Facts, activity_record, actor_record};
+use super::facts::{Facts, actor_record};
+use super::reach::{best_reach, reach};
 use super::types::Criterion;
 
 pub(crate) static DEF: CriterionDef = CriterionDef {
     criterion: Criterion::GovernmentRole,
-    about_zh: "政府机关是否承担负责角色;政府机关是否专注统筹(出资、负责、执行管理)而不兼任实施;\
-               政府机关在实施类活动中的占比是否挤占其他主体(一半以内不扣分)。",
-    about_en: "Whether a government body is accountable; whether government bodies keep to \
-               steering (funding, accountable, extending) rather than also implementing; whether their \
-               share of implementing activities crowds others out (up to half costs nothing).",
+    about_zh: "东西两侧是否各有政府机关承担负责角色;是否签订本年度协作协议;政府机关是否专注统筹\
+               (出资、负责、执行管理)而不兼任实施;投资、消费和社会捐赠等政府以外的投入做到了多大\
+               规模(对照同级全国平均,对数刻度)。",
+    about_en: "Whether a government body is accountable on each side; whether the year's \
+               agreement is signed; whether government bodies keep to steering (funding, \
+               accountable, extending) rather than also implementing; how far investment, \
+               consumption and social donations reach against the national average for the level \
+               (log scale).",
     indicators: &[
-        ind("government_accountable", "政府机关承担负责角色", "A government body is accountable", 0.30),
+        ind(
+            "sides_with_accountable_government",
+            "有政府机关负责的东西侧数",
+            "Sides where a government body is accountable (0–2)",
+            0.30,
+        ),
+        ind("agreement_signed", "签订年度协作协议", "Annual agreement signed (0–1)", 0.20),
         ind(
             "government_steering_focus",
             "专注统筹的政府机关占比",
             "Share of government bodies that steer without implementing",
-            0.30,
+            0.20,
         ),
-        ind(
-            "government_implementing_share",
-            "政府机关实施类活动占比",
-            "Government bodies' share of implementing activities",
-            0.40,
-        ),
-        ind("implementing_activities", "实施类活动数", "Implementing activities", 0.0),
+        ind("market_social_reach", "政府以外投入的规模", "Reach of market and social delivery", 0.30),
+        ind("fiscal_aid_reach", "财政援助资金规模", "Reach of fiscal aid", 0.0),
     ],
 };
 
 const REC: &str = "合理界定政府职能";
 const REC_EN: &str = "Define the functions of government reasonably";
 
-/// Activities that carry out assistance, as opposed to steering it (fiscal funds, joint meetings).
-pub(crate) fn is_implementing(kind: ActivityKind) -> bool {
-    !matches!(kind, ActivityKind::Funds | ActivityKind::JointMeeting)
-}
-
-/// Credit for the government's share `g` of implementing activities: full up to one half, then
-/// falling linearly to 0 when government does everything.
-pub(crate) fn crowding_credit(g: f64) -> f64 {
-    (2.0 * (1.0 - g)).clamp(0.0, 1.0)
-}
+/// What government money is meant to set moving: enterprises, investment, purchases, donations and
+/// villages paired by enterprises and social organisations.
+pub(crate) const MOBILISED: [Indicator; 5] = [
+    Indicator::EnterprisesLanded,
+    Indicator::InvestmentArrived,
+    Indicator::Consumption,
+    Indicator::SocialDonations,
+    Indicator::VillagePairs,
+];
 
 pub(crate) fn score(f: &Facts) -> Sheet {
     let mut s = Sheet::new(&DEF);
     let is_gov = |a: &str| f.category(a) == Some(ActorCategory::GovernmentBody);
 
+    let (mut east, mut west) = (false, false);
     let mut bodies = 0;
-    let mut accountable = false;
     let mut unfocused = Sample::new();
     for (a, r) in &f.roles {
         if !is_gov(a) {
             continue;
         }
         bodies += 1;
-        accountable |= r.accountable;
+        if r.accountable {
+            match f.side(a) {
+                Some(Side::East) => east = true,
+                Some(Side::West) => west = true,
+                None => {}
+            }
+        }
         if !(r.funding || r.accountable || r.extending) || r.implementing {
             unfocused.push(*a);
         }
     }
-    let acc = f64::from(u8::from(accountable));
-    s.part("government_accountable", acc, acc);
+    let sides = f64::from(u8::from(east)) + f64::from(u8::from(west));
+    s.part("sides_with_accountable_government", sides, sides / 2.0);
+    let signed = match f.agreement {
+        Some(a) if a.signed_date.is_some_and(|d| d <= f.as_of) => 1.0,
+        Some(_) => 0.5,
+        None => 0.0,
+    };
+    s.part("agreement_signed", signed, signed);
     let focus = share(bodies - unfocused.total(), bodies);
     s.part("government_steering_focus", focus, focus);
-
-    let mut implementing = 0;
-    let mut by_gov = Sample::new();
-    for x in &f.acts {
-        if is_implementing(x.a.kind) {
-            implementing += 1;
-            if x.category == Some(ActorCategory::GovernmentBody) {
-                by_gov.push(x.key());
-            }
-        }
-    }
-    let g = share(by_gov.total(), implementing);
-    let credit = if implementing == 0 { 0.0 } else { crowding_credit(g) };
-    s.part("government_implementing_share", g, credit);
-    s.part("implementing_activities", implementing as f64, 0.0);
+    let mobilised = best_reach(&f.ledger, &MOBILISED, None, f.level());
+    s.part("market_social_reach", mobilised, mobilised);
+    let fiscal = reach(f.ledger.total(Indicator::FiscalAid, None), Indicator::FiscalAid, f.level());
+    s.part("fiscal_aid_reach", fiscal, 0.0);
 
     let pairing = || vec![f.name.clone()];
-    if !accountable {
-        s.find("没有政府机关承担负责(ACCOUNTABLE)角色", "No government body holds the ACCOUNTABLE role", pairing());
+    if !(east && west) {
+        let (zh, en) = match (east, west) {
+            (true, false) => ("西部没有政府机关承担负责角色", "No western government body is accountable"),
+            (false, true) => ("东部没有政府机关承担负责角色", "No eastern government body is accountable"),
+            _ => ("没有政府机关承担负责(ACCOUNTABLE)角色", "No government body holds the ACCOUNTABLE role"),
+        };
+        s.find(zh, en, pairing());
         s.recommend(
-            format!("{REC}:由政府机关承担负责角色,统筹规划、监督和考核"),
-            format!("{REC_EN}: let a government body be accountable, steering planning, oversight and assessment"),
+            format!("{REC}:东西两侧政府机关各自承担负责角色,统筹规划、监督和考核"),
+            format!("{REC_EN}: let a government body on each side be accountable, steering planning, oversight and assessment"),
         );
+    }
+    match (f.year, f.agreement) {
+        (Some(y), None) => {
+            s.find(format!("{y} 年没有年度协作协议"), format!("No annual agreement for {y}"), pairing());
+            s.recommend(
+                format!("{REC}:由东西双方政府签订年度协作协议,明确目标任务"),
+                format!("{REC_EN}: have the two governments sign an annual agreement setting the year's targets"),
+            );
+        }
+        (_, Some(_)) if signed < 1.0 => s.find(
+            "年度协作协议没有签订日期,或签订日期晚于评价日",
+            "The annual agreement has no signing date, or one after the evaluation date",
+            vec![f.agreement_record()],
+        ),
+        _ => {}
     }
     if bodies == 0 {
         s.find("参与方中没有政府机关", "No government body is a participant", pairing());
@@ -111,35 +140,15 @@ pub(crate) fn score(f: &Facts) -> Sheet {
             format!("{REC_EN}: keep government bodies to funding and accountability and hand implementation to enterprises, social organizations and public institutions"),
         );
     }
-    if implementing == 0 {
-        s.find(
-            format!("截至 {} 没有实施类活动(资金拨付和联席会议以外的活动)", f.as_of),
-            format!("No implementing activities (other than funds and joint meetings) on or before {}", f.as_of),
-            pairing(),
-        );
-    } else if by_gov.total() > 0 {
-        let (zh, en) = if g > 0.5 {
-            ("超过一半,挤占了其他主体", "over half, crowding out others")
-        } else {
-            ("未超过一半", "no more than half")
-        };
-        s.find_sample(
-            format!("政府机关开展了 {}/{implementing} 项实施类活动({}),{zh}", by_gov.total(), pct(g)),
-            format!(
-                "Government bodies carried out {} of {implementing} implementing activities ({}), {en}",
-                by_gov.total(),
-                pct(g)
-            ),
-            &by_gov,
-            activity_record,
-        );
-    }
-    if credit < 1.0 {
+    s.find(
+        format!("政府以外投入(投资、消费、捐赠、结对村)的规模 {},财政援助资金规模 {}", pct(mobilised), pct(fiscal)),
+        format!("Reach of market and social delivery (investment, consumption, donations, villages paired) {}; of fiscal aid {}", pct(mobilised), pct(fiscal)),
+        pairing(),
+    );
+    if mobilised < 1.0 {
         s.recommend(
-            format!("{REC}:减少政府机关直接实施,为市场和社会力量留出空间"),
-            format!(
-                "{REC_EN}: have government bodies implement less themselves, leaving room for market and social forces"
-            ),
+            format!("{REC}:用财政资金撬动企业投资、消费帮扶和社会捐赠"),
+            format!("{REC_EN}: use fiscal money to draw in enterprise investment, consumption assistance and social donations"),
         );
     }
     s

@@ -7,17 +7,21 @@
 //! - `leadership.rs`: who leads, judged from money and roles.
 //! - `grade.rs`: rounding and grades; `summary.rs`: statistics over groups of evaluations.
 
+mod assess;
 mod boundary;
 mod community;
 mod criteria;
+mod effect;
 mod facts;
 mod goals;
 mod governance;
 mod government;
 mod grade;
 mod leadership;
+mod ledger;
 mod model;
 mod paths;
+mod reach;
 mod responsibility;
 mod social;
 mod summary;
@@ -29,6 +33,7 @@ mod fixtures;
 mod properties;
 
 pub use grade::{AVERAGE_FROM, FAIRLY_GOOD_FROM, GOOD_FROM, grade_for};
-pub use model::{ModelError, ScoringModel};
+pub use facts::Period;
+pub use model::{EFFECTIVENESS_WITH_AGREEMENT, EFFECTIVENESS_WITHOUT_AGREEMENT, ModelError, ScoringModel};
 pub use summary::summarize;
 pub use types::*;

@@ -10,14 +10,22 @@
 //! # … one line per criterion; only the ratios matter (they are normalised to sum to 1)
 //! ```
 
-use chrono::NaiveDate;
-use eastwest_domain::PairingSnapshot;
+use eastwest_domain::{PairingSnapshot, Side};
 
 use super::criteria::{CriterionDef, Sheet};
-use super::facts::Facts;
+use super::effect::{Effectiveness, cap, effectiveness, goalposts};
+use super::facts::{Facts, Period};
 use super::grade::{grade_for, shown, snap};
-use super::types::{Criterion, CriterionInfo, Evaluation};
-use super::{boundary, community, goals, governance, government, leadership, paths, responsibility, social};
+use super::ledger::Ledger;
+use super::types::{Criterion, CriterionInfo, Evaluation, Improvement, SideAssessment};
+use super::{assess, boundary, community, goals, governance, government, leadership, paths, responsibility, social};
+
+/// Effectiveness's share of the overall score when the year has an agreement (at least half, as
+/// the evaluation issue requires; 0.6 is a design choice: results first, governance second).
+pub const EFFECTIVENESS_WITH_AGREEMENT: f64 = 0.6;
+/// Its share when only last year's figures give goalposts: they say whether delivery held up, not
+/// what was agreed, so they count for less.
+pub const EFFECTIVENESS_WITHOUT_AGREEMENT: f64 = 0.4;
 
 /// The default model, `services/evaluation/weights.toml`.
 const STANDARD: &str = include_str!("../../weights.toml");
@@ -190,36 +198,107 @@ impl ScoringModel {
             .collect()
     }
 
-    /// Scores the pairing as of a date: activities dated after `as_of` are ignored, and
-    /// responsibilities and goals are judged as of that day. Pure and deterministic.
-    pub fn evaluate(&self, snapshot: &PairingSnapshot, as_of: NaiveDate) -> Evaluation {
-        let f = Facts::new(snapshot, as_of);
-        let mut overall = 0.0;
+    /// Scores the pairing for a period: with a year, that year's activities against its agreement
+    /// and the year before; without, every activity up to `as_of`. Responsibilities and goals are
+    /// judged as of `as_of`. Pure and deterministic.
+    pub fn evaluate(&self, snapshot: &PairingSnapshot, period: Period) -> Evaluation {
+        self.evaluate_with(snapshot, period, &[])
+    }
+
+    /// As [`ScoringModel::evaluate`], also checking the pairing's direct children (their own
+    /// snapshots) for totals above the pairing's. Children are never added to the pairing's
+    /// actuals: each pairing's records are its own (docs/scoring.md, "Levels").
+    pub fn evaluate_with(&self, snapshot: &PairingSnapshot, period: Period, children: &[PairingSnapshot]) -> Evaluation {
+        let mut e = self.score(snapshot, period, children);
+        let posts = {
+            let f = Facts::new(snapshot, period);
+            if period.year.is_some() { goalposts(f.agreement, &f.ledger, &f.last) } else { Vec::new() }
+        };
+        let base = snap_raw(&e);
+        for p in assess::candidates(&posts) {
+            let met = assess::with_met(snapshot, p, period);
+            let after = self.score(&met, period, &[]);
+            let reached = snap_raw(&after);
+            let gain = shown(reached) - shown(base);
+            if gain > 0.0 {
+                e.improvements.push(Improvement {
+                    text: assess::improvement_text(p, gain, reached),
+                    score_gain: (gain * 10.0).round() / 10.0,
+                });
+            }
+        }
+        e
+    }
+
+    /// The evaluation without improvements.
+    fn score(&self, snapshot: &PairingSnapshot, period: Period, children: &[PairingSnapshot]) -> Evaluation {
+        let f = Facts::new(snapshot, period);
+        let mut governance = 0.0;
         let criteria = sheets(&f)
             .into_iter()
             .map(|sheet| {
                 let weight = self.weight(sheet.criterion());
                 let score = sheet.score();
-                overall += weight * score;
+                governance += weight * score;
                 sheet.finish(weight, shown(score))
             })
             .collect();
-        let overall = snap(overall);
+        let governance = snap(governance);
+        let posts = if period.year.is_some() { goalposts(f.agreement, &f.ledger, &f.last) } else { Vec::new() };
+        let share = if f.agreement.is_some() { EFFECTIVENESS_WITH_AGREEMENT } else { EFFECTIVENESS_WITHOUT_AGREEMENT };
+        let combine = |eff: Option<Effectiveness>| -> f64 {
+            match eff {
+                None => governance,
+                Some(e) => {
+                    let raw = share * e.score + (1.0 - share) * governance;
+                    snap(e.met.map_or(raw, |met| raw.min(cap(met))))
+                }
+            }
+        };
+        let overall_eff = effectiveness(&posts, None);
+        let overall = combine(overall_eff);
+        let sides = [Side::East, Side::West]
+            .into_iter()
+            .map(|side| {
+                let score = combine(effectiveness(&posts, Some(side)));
+                SideAssessment { side, score: shown(score), grade: grade_for(score) }
+            })
+            .collect();
+        let child_ledgers: Vec<(String, Ledger)> = children
+            .iter()
+            .map(|c| {
+                let cf = Facts::new(c, period);
+                (cf.name.clone(), cf.ledger)
+            })
+            .collect();
+        let findings = assess::findings(&f, &posts, &child_ledgers);
         let inferred = leadership::infer(&f);
         let declared = f.p.leadership;
         Evaluation {
             pairing: f.name.clone(),
             pairing_title: f.p.title.clone(),
             model_version: self.version.clone(),
-            as_of,
+            as_of: period.as_of,
             overall_score: shown(overall),
             grade: grade_for(overall),
             criteria,
             declared_leadership: declared,
             inferred_leadership: inferred,
             leadership_mismatch: inferred.is_some_and(|l| l != declared),
+            year: period.year,
+            effectiveness_score: overall_eff.map(|e| shown(snap(e.score))),
+            governance_score: shown(governance),
+            results: assess::results(&f),
+            sides,
+            improvements: Vec::new(),
+            findings,
         }
     }
+}
+
+/// The overall score before it is shown: improvements compare these.
+fn snap_raw(e: &Evaluation) -> f64 {
+    e.overall_score
 }
 
 #[cfg(test)]

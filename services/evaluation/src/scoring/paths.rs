@@ -1,21 +1,28 @@
-//! PATH_DIVERSITY (帮扶路径多元化): is assistance spread over several forms of cooperation, several
-//! kinds of actors, and government, market and social money alike?
+//! PATH_DIVERSITY (帮扶路径多元化): does assistance reach a real size in each of the assessment's
+//! families, and do several kinds of actors take part?
+//!
+//! Model 2026.2 measured the spread of record *counts* over forms, so one token record per form
+//! earned full marks and a 26.9 亿元 transfer counted like a 3-person training. Here each family is
+//! judged by the size of its actuals (`reach.rs`).
 
-use super::criteria::{CriterionDef, Sheet, ind};
-use super::facts::{CATEGORIES, Channel, FORMS, Facts, category_index, form_index, money_channel, tally};
+use super::criteria::{CriterionDef, Sheet, ind, pct};
+use super::effect::Family;
+use super::facts::{CATEGORIES, FORMS, Facts, category_index, form_index, tally};
+use super::reach::family_reach;
 use super::types::Criterion;
 
 pub(crate) static DEF: CriterionDef = CriterionDef {
     criterion: Criterion::PathDiversity,
-    about_zh: "活动在产业、教育、就业、消费等协作形式间的分布(香农多样性,以四种形式均匀分布为满分);\
-               参与主体类别的多样性;政府、市场、社会三类渠道是否都有活动。",
-    about_en: "How evenly activities spread over the forms of cooperation (Shannon diversity, full \
-               marks at an even spread over four forms); how many categories of parties take \
-               part (log scale, four or more for full marks); whether government, market and society channels all act.",
+    about_zh: "资金、人才、产业、劳务、消费、社会帮扶六个考核领域各自做到了多大规模(对照同级结对的\
+               全国平均,对数刻度);参与主体类别的多样性。只看做成了多少,不看记录了几条。",
+    about_en: "How far each of the six assessment families (funding, talent, industry, labour, \
+               consumption, social assistance) reaches against the national average for a pairing \
+               of its level (log scale); how many categories of parties take part. What was \
+               delivered counts, not how many records were filed.",
     indicators: &[
-        ind("form_diversity", "协作形式多样性", "Diversity of cooperation forms", 0.45),
-        ind("category_diversity", "主体类别多样性", "Diversity of actor categories", 0.35),
-        ind("lead_channels", "活动渠道数(政府/市场/社会)", "Channels acting (government, market, society)", 0.20),
+        ind("families_reached", "六个考核领域的平均规模", "Mean reach over the six families", 0.60),
+        ind("category_diversity", "主体类别多样性", "Diversity of actor categories", 0.40),
+        ind("families_delivered", "有实绩的考核领域数", "Families with any actual", 0.0),
         ind("forms_used", "已开展的协作形式数", "Forms of cooperation used", 0.0),
         ind("categories_taking_part", "参与主体类别数", "Actor categories taking part", 0.0),
     ],
@@ -46,18 +53,10 @@ pub(crate) fn diversity(counts: &[usize]) -> f64 {
 
 pub(crate) fn score(f: &Facts) -> Sheet {
     let mut s = Sheet::new(&DEF);
-    let mut forms = [0usize; 7];
-    let mut channels = [false; 3];
-    for x in &f.acts {
-        if let Some(slot) = forms.get_mut(form_index(x.a.form)) {
-            *slot += 1;
-        }
-        if let Some(c) = x.category
-            && let Some(on) = channels.get_mut(money_channel(c, x.a.kind).index())
-        {
-            *on = true;
-        }
-    }
+    let reaches: Vec<(Family, f64)> =
+        Family::ALL.iter().map(|x| (*x, family_reach(&f.ledger, *x, None, f.level()))).collect();
+    let mean = reaches.iter().map(|(_, r)| r).sum::<f64>() / reaches.len() as f64;
+    s.part("families_reached", mean, mean);
     let mut categories = [0usize; 7];
     for a in &f.parties {
         if let Some(c) = f.category(a)
@@ -66,15 +65,19 @@ pub(crate) fn score(f: &Facts) -> Sheet {
             *slot += 1;
         }
     }
-    let form_div = diversity(&forms);
-    s.part("form_diversity", form_div, form_div.min(1.0));
     // Each category present counts once: who takes part, not how many of each. A new party can
     // therefore never lower it (a second government body would, under an evenness measure).
     let present: Vec<usize> = categories.iter().map(|c| usize::from(*c > 0)).collect();
     let cat_div = diversity(&present);
     s.part("category_diversity", cat_div, cat_div.min(1.0));
-    let n_channels = channels.iter().filter(|x| **x).count();
-    s.part("lead_channels", n_channels as f64, n_channels as f64 / 3.0);
+    let delivered = reaches.iter().filter(|(_, r)| *r > 0.0).count();
+    s.part("families_delivered", delivered as f64, 0.0);
+    let mut forms = [0usize; 7];
+    for x in &f.acts {
+        if let Some(slot) = forms.get_mut(form_index(x.a.form)) {
+            *slot += 1;
+        }
+    }
     let forms_used = forms.iter().filter(|x| **x > 0).count();
     s.part("forms_used", forms_used as f64, 0.0);
     let cats = categories.iter().filter(|x| **x > 0).count();
@@ -83,13 +86,25 @@ pub(crate) fn score(f: &Facts) -> Sheet {
     let pairing = || vec![f.name.clone()];
     if f.acts.is_empty() {
         s.find(
-            format!("截至 {} 没有任何活动记录", f.as_of),
-            format!("No activities are recorded on or before {}", f.as_of),
+            format!("评价期内(截至 {})没有任何活动记录", f.as_of),
+            format!("No activities are recorded in the period (up to {})", f.as_of),
             pairing(),
         );
     } else {
+        let (zh, en): (Vec<String>, Vec<String>) = reaches
+            .iter()
+            .map(|(x, r)| {
+                let (z, e) = x.names();
+                (format!("{z} {}", pct(*r)), format!("{e} {}", pct(*r)))
+            })
+            .unzip();
+        s.find(
+            format!("各考核领域规模(对照同级全国平均):{}", zh.join("、")),
+            format!("Reach per family against the national average for the level: {}", en.join(", ")),
+            pairing(),
+        );
         let (zh, en) = tally(&forms, &FORMS);
-        s.find(format!("活动按协作形式分布:{zh}"), format!("Activities by form: {en}"), pairing());
+        s.find(format!("活动按协作形式分布:{zh}(不计分)"), format!("Activities by form (not scored): {en}"), pairing());
     }
     if f.later > 0 {
         s.find(
@@ -98,10 +113,12 @@ pub(crate) fn score(f: &Facts) -> Sheet {
             pairing(),
         );
     }
-    if form_div < 1.0 {
+    let weak: Vec<(&str, &str)> = reaches.iter().filter(|(_, r)| *r < 0.5).map(|(x, _)| x.names()).collect();
+    if !weak.is_empty() {
+        let (zh, en): (Vec<&str>, Vec<&str>) = weak.into_iter().unzip();
         s.recommend(
-            format!("{REC}:在产业、教育、就业、消费等协作形式间均衡开展活动"),
-            format!("{REC_EN}: spread activities over industry, education, employment and consumption cooperation"),
+            format!("{REC}:在{}等领域形成规模,而不是只在一两个领域用力", zh.join("、")),
+            format!("{REC_EN}: build up {} rather than relying on one or two families", en.join(", ")),
         );
     }
     let (zh, en) = tally(&categories, &CATEGORIES);
@@ -110,27 +127,6 @@ pub(crate) fn score(f: &Facts) -> Sheet {
         s.recommend(
             format!("{REC}:吸纳人民团体、社会组织、民营企业和爱心人士参与结对"),
             format!("{REC_EN}: bring people's organizations, social organizations, private enterprises and caring individuals into the pairing"),
-        );
-    }
-    let names = [("政府", "government"), ("市场", "market"), ("社会", "society")];
-    let absent: Vec<(&str, &str)> = Channel::ALL
-        .iter()
-        .filter(|c| !channels.get(c.index()).copied().unwrap_or(false))
-        .filter_map(|c| names.get(c.index()).copied())
-        .collect();
-    if !absent.is_empty() && !f.acts.is_empty() {
-        let zh: Vec<&str> = absent.iter().map(|(z, _)| *z).collect();
-        let en: Vec<&str> = absent.iter().map(|(_, e)| *e).collect();
-        s.find(
-            format!("没有来自{}渠道的活动", zh.join("、")),
-            format!("No activity comes through the {} channel", en.join(" or ")),
-            pairing(),
-        );
-    }
-    if n_channels < 3 {
-        s.recommend(
-            format!("{REC}:让政府投入、企业投资与采购、社会捐赠等渠道共同发力"),
-            format!("{REC_EN}: combine government funds, enterprise investment and purchases, and social donations"),
         );
     }
     let idle: Vec<usize> =

@@ -1,5 +1,9 @@
-//! RESPONSIBILITY_LISTING (帮扶责任清单化): does every party have listed duties, is each duty
-//! complete (party, duty, due date), and are they being done on time?
+//! RESPONSIBILITY_LISTING (帮扶责任清单化): does each side hold targets of the year's agreement,
+//! does every party have listed duties, is each duty complete (party, duty, due date), and are they
+//! being done on time?
+//!
+//! An agreement's targets, each held by a side, are the official responsibility list (年度协议
+//! 目标任务); the pairing's own duties are the finer list beneath it.
 
 use eastwest_domain::ResponsibilityStatus;
 
@@ -9,26 +13,28 @@ use super::types::Criterion;
 
 pub(crate) static DEF: CriterionDef = CriterionDef {
     criterion: Criterion::ResponsibilityListing,
-    about_zh: "东西双方和各参与方是否都有列入清单的责任;每项责任是否写明主体、事项和完成时限;\
-               已完成的比例;逾期未完成的责任扣分。",
-    about_en: "Whether the east, the west and every participant have listed responsibilities; \
-               whether each names its party, duty and due date; the share done; open \
-               responsibilities past their due date count against.",
+    about_zh: "年度协议是否给东西两侧都定了目标;东西双方和各参与方是否都有列入清单的责任;\
+               每项责任是否写明主体、事项和完成时限;已完成的比例;逾期未完成的责任扣分。",
+    about_en: "Whether the year's agreement gives targets to both the east and the west; whether \
+               the east, the west and every participant have listed responsibilities; whether each \
+               names its party, duty and due date; the share done; open responsibilities past \
+               their due date count against.",
     indicators: &[
+        ind("sides_with_targets", "有协议目标的东西侧数", "Sides holding agreement targets (0–2)", 0.30),
         ind(
             "parties_with_responsibilities",
             "有责任清单的主体占比",
             "Share of core parties with a listed responsibility",
-            0.30,
+            0.20,
         ),
         ind(
             "responsibilities_complete",
             "要素齐全的责任占比",
             "Share of responsibilities with party, duty and due date",
-            0.30,
+            0.20,
         ),
-        ind("responsibilities_done", "已完成责任占比", "Share of responsibilities done", 0.15),
-        ind("responsibilities_overdue", "逾期未完成责任数", "Responsibilities overdue", 0.25),
+        ind("responsibilities_done", "已完成责任占比", "Share of responsibilities done", 0.10),
+        ind("responsibilities_overdue", "逾期未完成责任数", "Responsibilities overdue", 0.20),
         ind("responsibilities", "责任总数", "Responsibilities listed", 0.0),
     ],
 };
@@ -38,6 +44,22 @@ const REC_EN: &str = "List the responsibilities of assistance";
 
 pub(crate) fn score(f: &Facts) -> Sheet {
     let mut s = Sheet::new(&DEF);
+    let (east_t, west_t, _) = f.targets_by_side();
+    let sides = usize::from(east_t > 0) + usize::from(west_t > 0);
+    s.part("sides_with_targets", sides as f64, sides as f64 / 2.0);
+    if sides < 2 {
+        let (zh, en) = match (east_t > 0, west_t > 0, f.agreement.is_some()) {
+            (_, _, false) => ("没有本年度协作协议,东西两侧都没有协议目标", "No agreement for the year, so neither side holds a target"),
+            (true, false, true) => ("年度协议只给东部定了目标", "The agreement sets targets for the east only"),
+            (false, true, true) => ("年度协议只给西部定了目标", "The agreement sets targets for the west only"),
+            _ => ("年度协议没有落到东部或西部的目标", "The agreement sets no target held by either side"),
+        };
+        s.find(zh, en, vec![f.agreement_record()]);
+        s.recommend(
+            format!("{REC}:年度协议分别给东部和西部定出量化目标,形成东西双方的责任清单"),
+            format!("{REC_EN}: let the annual agreement set quantified targets for both the east and the west"),
+        );
+    }
     let list = &f.p.responsibilities;
     let total = list.len();
 

@@ -1,31 +1,38 @@
-//! SOCIAL_AUTONOMY (扩大社会自主性): how much of the work and the money comes from social forces,
-//! and do social actors act in their own right (their own role and their own duties)?
+//! SOCIAL_AUTONOMY (扩大社会自主性): how much do social forces put in, in absolute terms, and do
+//! social actors act in their own right?
 //!
 //! Social forces are the paper's four: people's organizations, social organizations, private
 //! enterprises and individuals. Public institutions and state-owned enterprises are not counted
-//! as social (see docs/scoring.md).
+//! as social (see docs/scoring.md). Model 2026.2 read social forces' *share* of money and records,
+//! so deleting a pairing's fiscal aid raised it and more fiscal aid could never help. Here social
+//! contribution is absolute: the official indicators 社会力量投入帮扶款物 and 村企/社会组织结对村,
+//! against the national average for the level (`reach.rs`). More government money neither helps
+//! nor hurts it.
 
-use std::collections::BTreeSet;
+use eastwest_domain::Indicator;
 
-use super::criteria::{CriterionDef, Sample, Sheet, ind, pct, share, wan_yuan, yuan};
+use super::criteria::{CriterionDef, Sample, Sheet, ind, pct, share};
 use super::facts::{Facts, Sector, actor_record, sector};
+use super::ledger::amount;
+use super::reach::reach;
 use super::types::Criterion;
 
 pub(crate) static DEF: CriterionDef = CriterionDef {
     criterion: Criterion::SocialAutonomy,
-    about_zh: "社会力量(人民团体、社会组织、民营企业、爱心人士)开展的活动占比和投入资金占比\
-               (达到一半即满分);社会力量是否以执行或实施角色参与并承担自己的责任。",
-    about_en: "The share of activities and of money from social forces (people's organizations, \
-               social organizations, private enterprises, individuals; full marks at one half); \
-               whether social actors hold extending or implementing roles with duties of their own.",
+    about_zh: "社会力量投入帮扶款物和村企/社会组织结对村的规模(对照同级全国平均,对数刻度);\
+               社会力量(人民团体、社会组织、民营企业、爱心人士)是否以执行或实施角色自主参与。",
+    about_en: "How far social donations and villages paired with enterprises and social \
+               organisations reach against the national average for the level (log scale); \
+               whether social actors (people's organizations, social organizations, private \
+               enterprises, individuals) take part in extending or implementing roles of their own.",
     indicators: &[
-        ind("social_activity_share", "社会力量活动占比", "Social forces' share of activities", 0.35),
-        ind("social_money_share", "社会力量资金占比", "Social forces' share of money", 0.30),
+        ind("social_donations_reach", "社会力量投入帮扶款物规模", "Reach of social donations", 0.45),
+        ind("villages_paired_reach", "结对村规模", "Reach of villages paired", 0.25),
         ind(
-            "social_actors_autonomous",
-            "自主参与的社会主体占比",
-            "Share of social actors with their own role and duties",
-            0.35,
+            "social_actors_acting",
+            "以执行或实施角色参与的社会主体占比",
+            "Share of social actors in an extending or implementing role",
+            0.30,
         ),
         ind("social_actors", "参与的社会主体数", "Social actors taking part", 0.0),
     ],
@@ -34,98 +41,58 @@ pub(crate) static DEF: CriterionDef = CriterionDef {
 const REC: &str = "扩大社会自主性";
 const REC_EN: &str = "Expand social autonomy";
 
-/// Full marks at parity with the state side: a share of one half or more.
-pub(crate) fn parity_credit(x: f64) -> f64 {
-    (x / 0.5).clamp(0.0, 1.0)
-}
-
 pub(crate) fn score(f: &Facts) -> Sheet {
     let mut s = Sheet::new(&DEF);
-    let is_social = |c: Option<eastwest_domain::ActorCategory>| c.is_some_and(|c| sector(c) == Sector::Social);
-    let mut social_acts = 0;
-    let mut money = 0i128;
-    let mut social_money = 0i128;
-    for x in &f.acts {
-        let fen = x.fen();
-        money += fen;
-        if is_social(x.category) {
-            social_acts += 1;
-            social_money += fen;
-        }
-    }
-    let act_share = share(social_acts, f.acts.len());
-    s.part("social_activity_share", act_share, parity_credit(act_share));
-    let money_share = if money == 0 { 0.0 } else { social_money as f64 / money as f64 };
-    s.part("social_money_share", money_share, parity_credit(money_share));
+    let donations = f.ledger.total(Indicator::SocialDonations, None);
+    let d = reach(donations, Indicator::SocialDonations, f.level());
+    s.part("social_donations_reach", d, d);
+    let villages = f.ledger.total(Indicator::VillagePairs, None);
+    let v = reach(villages, Indicator::VillagePairs, f.level());
+    s.part("villages_paired_reach", v, v);
 
-    let holders: BTreeSet<&str> = f.p.responsibilities.iter().map(|r| r.party.as_str()).collect();
     let mut social = 0;
-    let mut dependent = Sample::new();
+    let mut passive = Sample::new();
     for a in &f.parties {
-        if !is_social(f.category(a)) {
+        if f.category(a).is_none_or(|c| sector(c) != Sector::Social) {
             continue;
         }
         social += 1;
         let r = f.roles(a);
-        if !((r.extending || r.implementing) && holders.contains(a)) {
-            dependent.push(*a);
+        if !(r.extending || r.implementing) {
+            passive.push(*a);
         }
     }
-    let autonomous = share(social - dependent.total(), social);
-    s.part("social_actors_autonomous", autonomous, autonomous);
+    let acting = share(social - passive.total(), social);
+    s.part("social_actors_acting", acting, acting);
     s.part("social_actors", social as f64, 0.0);
 
     let pairing = || vec![f.name.clone()];
-    if f.acts.is_empty() {
-        s.find(
-            format!("截至 {} 没有任何活动记录", f.as_of),
-            format!("No activities are recorded on or before {}", f.as_of),
-            pairing(),
-        );
-    } else {
-        s.find(
-            format!("社会力量开展了 {social_acts}/{} 项活动({})", f.acts.len(), pct(act_share)),
-            format!("Social forces carried out {social_acts} of {} activities ({})", f.acts.len(), pct(act_share)),
-            pairing(),
-        );
-        if money == 0 {
-            s.find("活动均未记录金额", "No activity records an amount of money", pairing());
-        } else {
-            s.find(
-                format!(
-                    "社会力量投入 {} 万元,占全部 {} 万元的 {}",
-                    wan_yuan(social_money),
-                    wan_yuan(money),
-                    pct(money_share)
-                ),
-                format!("Social forces put in {} of {} ({})", yuan(social_money), yuan(money), pct(money_share)),
-                pairing(),
-            );
-        }
-    }
-    if act_share < 0.5 || money_share < 0.5 {
+    let (zh, en) = amount(Indicator::SocialDonations, donations);
+    s.find(
+        format!("社会力量投入帮扶款物 {zh}(规模 {}),结对村 {villages} 个(规模 {})", pct(d), pct(v)),
+        format!("Social donations {en} (reach {}); villages paired {villages} (reach {})", pct(d), pct(v)),
+        pairing(),
+    );
+    if d < 1.0 || v < 1.0 {
         s.recommend(
-            format!("{REC}:动员人民团体、社会组织、民营企业和爱心人士更多开展活动、投入资金"),
-            format!("{REC_EN}: mobilise people's organizations, social organizations, private enterprises and caring individuals to act and invest more"),
+            format!("{REC}:动员人民团体、社会组织、民营企业和爱心人士投入款物、结对帮扶村"),
+            format!("{REC_EN}: mobilise people's organizations, social organizations, private enterprises and caring individuals to donate and to pair with villages"),
         );
     }
     if social == 0 {
         s.find("没有社会力量参与", "No social force takes part", pairing());
-    } else if !dependent.is_empty() {
+    } else if !passive.is_empty() {
         s.find_sample(
-            format!("{} 个社会主体没有执行或实施角色,或没有承担自己的责任", dependent.total()),
-            format!(
-                "Social actors without an extending or implementing role, or without a duty of their own: {}",
-                dependent.total()
-            ),
-            &dependent,
+            format!("{} 个社会主体没有执行或实施角色", passive.total()),
+            format!("Social actors without an extending or implementing role: {}", passive.total()),
+            &passive,
             actor_record,
         );
     }
-    if autonomous < 1.0 {
+    if acting < 1.0 {
         s.recommend(
-            format!("{REC}:让社会主体以执行或实施角色参与,并列明其自身承担的责任"),
-            format!("{REC_EN}: let social actors take extending or implementing roles with duties of their own"),
+            format!("{REC}:让社会主体以执行或实施角色自主开展帮扶"),
+            format!("{REC_EN}: let social actors take extending or implementing roles of their own"),
         );
     }
     s

@@ -1,7 +1,7 @@
 //! What the scoring model produces. Plain data: the gRPC layer converts it, the model fills it.
 
 use chrono::NaiveDate;
-use eastwest_domain::Leadership;
+use eastwest_domain::{Indicator as Measured, Leadership, Side};
 
 /// The eight criteria: the paper's four target properties of social assistance and the four
 /// governance moves that reach them (Xie & Liang 2023).
@@ -107,6 +107,49 @@ pub struct Evaluation {
     pub inferred_leadership: Option<Leadership>,
     /// The inferred type is known and differs from the declared one.
     pub leadership_mismatch: bool,
+    /// The calendar year evaluated, if one was asked for.
+    pub year: Option<i32>,
+    /// Attainment of the year's goalposts, 0 to 100; `None` with nothing to measure against.
+    pub effectiveness_score: Option<f64>,
+    /// The eight criteria combined, 0 to 100.
+    pub governance_score: f64,
+    pub results: Vec<IndicatorResult>,
+    /// EAST then WEST.
+    pub sides: Vec<SideAssessment>,
+    pub improvements: Vec<Improvement>,
+    /// Findings about effectiveness and evidence (the criteria carry their own).
+    pub findings: Vec<Finding>,
+}
+
+/// One indicator of the year for one side (`None`: the pairing as a whole).
+#[derive(Debug, Clone, PartialEq)]
+pub struct IndicatorResult {
+    pub indicator: Measured,
+    pub side: Option<Side>,
+    /// The agreement's target; 0 when it sets none.
+    pub target: i64,
+    pub actual: i64,
+    pub previous_actual: i64,
+    /// actual ÷ target (not capped); 0 without a target.
+    pub attainment: f64,
+    /// How much of `actual` rests on REPORTED records only.
+    pub unconfirmed: i64,
+    /// The activities behind `actual`, by resource name (at most 20).
+    pub records: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct SideAssessment {
+    pub side: Side,
+    pub score: f64,
+    pub grade: Grade,
+}
+
+/// What meeting one goalpost would do to the overall score, computed by evaluating again with it met.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Improvement {
+    pub text: Text,
+    pub score_gain: f64,
 }
 
 /// A criterion as the model defines it, for clients that render scores.
