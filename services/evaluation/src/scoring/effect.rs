@@ -225,11 +225,10 @@ pub(crate) fn effectiveness(posts: &[Goalpost], side: Option<Side>) -> Option<Ef
         return None;
     }
     let score: f64 = posts.iter().zip(&w).map(|(p, w)| w * p.credit()).sum();
-    let target_weight: f64 = posts.iter().zip(&w).filter(|(p, _)| p.source == Source::Target).map(|(_, w)| w).sum();
-    let met = (target_weight > 0.0).then(|| {
-        posts.iter().zip(&w).filter(|(p, _)| p.source == Source::Target).map(|(p, w)| w * p.met()).sum::<f64>()
-            / target_weight
-    });
+    // The share met is of the agreement's own targets, weighted among themselves.
+    let targets: Vec<Goalpost> = posts.iter().filter(|p| p.source == Source::Target).cloned().collect();
+    let tw = weights(&targets, side);
+    let met = tw.iter().any(|x| *x > 0.0).then(|| targets.iter().zip(&tw).map(|(p, w)| w * p.met()).sum::<f64>());
     Some(Effectiveness { score: 100.0 * score, met })
 }
 

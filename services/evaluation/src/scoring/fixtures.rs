@@ -3,13 +3,13 @@
 
 use chrono::NaiveDate;
 use eastwest_domain::{
-    Activity, ActivityKind, Actor, ActorCategory, CooperationForm, FlowDirection, Goal, Leadership, Pairing,
-    PairingLevel, PairingSnapshot, PairingState, Participant, ParticipantRole, Responsibility, ResponsibilityStatus,
-    Scope, Side, Stored,
+    Activity, ActivityKind, Actor, ActorCategory, Agreement, CooperationForm, FlowDirection, Goal, Indicator,
+    Leadership, Measure, Pairing, PairingLevel, PairingSnapshot, PairingState, Participant, ParticipantRole,
+    Responsibility, ResponsibilityStatus, Scope, Side, Stored, Target, Verification,
 };
 
 use super::criteria::Sheet;
-use super::facts::Facts;
+use super::facts::{Facts, Period};
 
 pub(super) const EAST: Side = Side::East;
 pub(super) const WEST: Side = Side::West;
@@ -100,6 +100,7 @@ impl Snap {
                     stored(make_actor("sn", "陕西省人民政府", ActorCategory::GovernmentBody, WEST)),
                 ],
                 activities: vec![],
+                agreements: vec![],
             },
         }
     }
@@ -109,7 +110,59 @@ impl Snap {
     }
 
     pub(super) fn facts_at(&self, as_of: NaiveDate) -> Facts<'_> {
-        Facts::new(&self.s, as_of)
+        Facts::new(&self.s, Period::as_of(as_of))
+    }
+
+    pub(super) fn facts_in(&self, period: Period) -> Facts<'_> {
+        Facts::new(&self.s, period)
+    }
+
+    /// An activity of kind OTHER that delivers exactly the given measures, dated `date`.
+    pub(super) fn deliver(&mut self, id: &str, actor: &str, date: NaiveDate, measures: &[(Indicator, i64)]) -> &mut Self {
+        self.s.activities.push(stored(Activity {
+            pairing: self.s.pairing.record.id.clone(),
+            id: id.into(),
+            actor: actor.into(),
+            form: CooperationForm::Other,
+            kind: ActivityKind::Other,
+            direction: FlowDirection::EastToWest,
+            date,
+            amount_fen: 0,
+            people: 0,
+            measures: measures.iter().map(|(indicator, value)| Measure { indicator: *indicator, value: *value }).collect(),
+            verification: Verification::Reported,
+            description: String::new(),
+            labels: Default::default(),
+            create_time: 0,
+        }));
+        self
+    }
+
+    /// Marks an activity's verification.
+    pub(super) fn verify(&mut self, id: &str, v: Verification) -> &mut Self {
+        for a in &mut self.s.activities {
+            if a.record.id == id {
+                a.record.verification = v;
+            }
+        }
+        self
+    }
+
+    /// The agreement for `year`, replacing any: targets as (indicator, side, value).
+    pub(super) fn agreement(&mut self, year: i32, signed: Option<NaiveDate>, targets: &[(Indicator, Option<Side>, i64)]) -> &mut Self {
+        self.s.agreements.retain(|a| a.record.year != year);
+        self.s.agreements.push(stored(Agreement {
+            pairing: self.s.pairing.record.id.clone(),
+            year,
+            signed_date: signed,
+            targets: targets.iter().map(|(indicator, side, value)| Target { indicator: *indicator, side: *side, value: *value }).collect(),
+            description: String::new(),
+            labels: Default::default(),
+            create_time: 0,
+            update_time: 0,
+        }));
+        self.s.agreements.sort_by_key(|a| a.record.year);
+        self
     }
 
     pub(super) fn actor(&mut self, id: &str, category: ActorCategory, side: Side) -> &mut Self {
@@ -194,6 +247,8 @@ impl Snap {
             date,
             amount_fen,
             people: 0,
+            measures: vec![],
+            verification: Verification::Reported,
             description: String::new(),
             labels: Default::default(),
             create_time: 0,

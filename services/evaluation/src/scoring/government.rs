@@ -162,13 +162,6 @@ mod tests {
     use eastwest_domain::{ActorCategory::*, CooperationForm::*, FlowDirection::*, ParticipantRole::*};
 
     #[test]
-    fn crowding_credit_is_full_to_one_half() {
-        for (g, want) in [(0.0, 1.0), (0.5, 1.0), (0.75, 0.5), (1.0, 0.0)] {
-            assert_eq!(crowding_credit(g), want, "{g}");
-        }
-    }
-
-    #[test]
     fn table() {
         let rows = [
             Row { name: "nothing", build: |_| {}, values: [0.0, 0.0, 0.0, 0.0], score: 0.0 },

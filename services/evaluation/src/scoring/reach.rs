@@ -104,7 +104,7 @@ mod tests {
     fn reach_is_full_at_the_reference_half_at_a_tenth_and_none_at_a_hundredth() {
         let r = reference(Indicator::FiscalAid, PairingLevel::Province) as i128;
         // 231.9 亿元 / 11 ≈ 21.08 亿元.
-        assert_eq!(r / 1_000_000_000_000, 2);
+        assert_eq!(r / 100_000_000_000, 2);
         assert!((reach(r, Indicator::FiscalAid, PairingLevel::Province) - 1.0).abs() < 1e-9);
         assert!((reach(r / 10, Indicator::FiscalAid, PairingLevel::Province) - 0.5).abs() < 1e-9);
         assert_eq!(reach(r / 100, Indicator::FiscalAid, PairingLevel::Province), 0.0);

@@ -114,6 +114,13 @@ mod tests {
             declared_leadership: Leadership::GovernmentLed,
             inferred_leadership: None,
             leadership_mismatch: false,
+            year: None,
+            effectiveness_score: None,
+            governance_score: overall,
+            results: vec![],
+            sides: vec![],
+            improvements: vec![],
+            findings: vec![],
         }
     }
 
