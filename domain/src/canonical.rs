@@ -73,8 +73,11 @@ impl Canonical for Pairing {
 }
 
 /// An activity is stored as it was sent; the impl is here so that every record takes the same path.
+/// An activity's measures are a set keyed by indicator: kept in that order.
 impl Canonical for Activity {
-    fn canonicalize(&mut self) {}
+    fn canonicalize(&mut self) {
+        self.measures.sort_by_key(|m| m.indicator);
+    }
 }
 
 /// An agreement's targets are a set keyed by (indicator, side): kept in that order.

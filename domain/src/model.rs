@@ -372,6 +372,33 @@ impl Indicator {
         Indicator::VillagePairs,
     ];
 
+    /// The indicator's name in lower snake case, e.g. `fiscal_aid`: its wire name is
+    /// `INDICATOR_` and this in upper case.
+    pub fn key(self) -> &'static str {
+        match self {
+            Indicator::FiscalAid => "fiscal_aid",
+            Indicator::CadresExchanged => "cadres_exchanged",
+            Indicator::ProfessionalsExchanged => "professionals_exchanged",
+            Indicator::EnterprisesLanded => "enterprises_landed",
+            Indicator::InvestmentArrived => "investment_arrived",
+            Indicator::IndustrialParks => "industrial_parks",
+            Indicator::Workshops => "workshops",
+            Indicator::LabourEmployed => "labour_employed",
+            Indicator::ExPoorEmployed => "ex_poor_employed",
+            Indicator::PeopleTrained => "people_trained",
+            Indicator::Consumption => "consumption",
+            Indicator::SocialDonations => "social_donations",
+            Indicator::SchoolPairs => "school_pairs",
+            Indicator::HospitalPairs => "hospital_pairs",
+            Indicator::VillagePairs => "village_pairs",
+        }
+    }
+
+    /// The wire name, e.g. `INDICATOR_FISCAL_AID`.
+    pub fn wire_name(self) -> String {
+        format!("INDICATOR_{}", self.key().to_ascii_uppercase())
+    }
+
     pub fn unit(self) -> Unit {
         match self {
             Indicator::FiscalAid

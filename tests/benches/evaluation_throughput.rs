@@ -85,8 +85,11 @@ async fn drive(evaluation: &TestEvaluation, names: &[String], concurrency: usize
             let mut i = w;
             while Instant::now() < deadline && latencies.len() < 1_000_000 {
                 let t = Instant::now();
-                let request =
-                    ev::EvaluatePairingRequest { pairing: names[i % names.len()].clone(), as_of: "2024-01-01".into() };
+                let request = ev::EvaluatePairingRequest {
+                    pairing: names[i % names.len()].clone(),
+                    as_of: "2024-01-01".into(),
+                    year: 0,
+                };
                 match client.evaluate_pairing(request).await {
                     Ok(_) => latencies.push(t.elapsed().as_micros()),
                     Err(_) => errors += 1,

@@ -115,7 +115,7 @@ async fn evaluate(
     pairing: &str,
     as_of: &str,
 ) -> Result<ev::Evaluation, tonic::Status> {
-    e.evaluate_pairing(ev::EvaluatePairingRequest { pairing: pairing.into(), as_of: as_of.into() })
+    e.evaluate_pairing(ev::EvaluatePairingRequest { pairing: pairing.into(), as_of: as_of.into(), year: 0 })
         .await
         .map(tonic::Response::into_inner)
 }
@@ -213,7 +213,12 @@ async fn bad_requests_get_field_violations_and_unknown_pairings_not_found() {
     assert_eq!(s.code(), Code::NotFound, "{}", s.message());
     assert!(s.message().contains("pairings/nope"), "{}", s.message());
     let s = e
-        .summarize_evaluations(ev::SummarizeEvaluationsRequest { filter: None, as_of: String::new(), group_by: 0 })
+        .summarize_evaluations(ev::SummarizeEvaluationsRequest {
+            filter: None,
+            as_of: String::new(),
+            group_by: 0,
+            year: 0,
+        })
         .await
         .expect_err("group_by required");
     assert_violation(&s, "group_by");
@@ -221,6 +226,7 @@ async fn bad_requests_get_field_violations_and_unknown_pairings_not_found() {
         .evaluate_pairings(ev::EvaluatePairingsRequest {
             filter: Some(ev::PairingFilter { region_code_prefix: "9".into(), ..Default::default() }),
             as_of: String::new(),
+            year: 0,
         })
         .await
         .expect_err("bad filter");
@@ -266,6 +272,7 @@ async fn streams_and_summaries_cover_each_matching_pairing_once() {
     let filtered = ev::EvaluatePairingsRequest {
         filter: Some(ev::PairingFilter { region_code_prefix: "45".into(), ..Default::default() }),
         as_of: "2024-01-01".into(),
+        year: 0,
     };
     let mut stream = e.evaluate_pairings(filtered).await.expect("stream").into_inner();
     let mut guangxi = 0;
@@ -281,6 +288,7 @@ async fn streams_and_summaries_cover_each_matching_pairing_once() {
             filter: None,
             as_of: "2024-01-01".into(),
             group_by: ev::GroupBy::WestProvince as i32,
+            year: 0,
         })
         .await
         .expect("summary")
@@ -300,6 +308,7 @@ async fn streams_and_summaries_cover_each_matching_pairing_once() {
             filter: None,
             as_of: String::new(),
             group_by: ev::GroupBy::Leadership as i32,
+            year: 0,
         })
         .await
         .expect("summary")

@@ -99,7 +99,7 @@ async fn every_call_succeeds(e: &mut EvaluationServiceClient<Channel>, names: &[
     for i in 0..50 {
         let name = &names[i % names.len()];
         let mut request =
-            tonic::Request::new(ev::EvaluatePairingRequest { pairing: name.clone(), as_of: String::new() });
+            tonic::Request::new(ev::EvaluatePairingRequest { year: 0, pairing: name.clone(), as_of: String::new() });
         request.set_timeout(Duration::from_secs(5));
         let started = Instant::now();
         let got =
@@ -120,6 +120,7 @@ async fn every_call_succeeds(e: &mut EvaluationServiceClient<Channel>, names: &[
     let started = Instant::now();
     let summary = e
         .summarize_evaluations(ev::SummarizeEvaluationsRequest {
+            year: 0,
             filter: None,
             as_of: String::new(),
             group_by: ev::GroupBy::WestProvince as i32,
@@ -233,8 +234,11 @@ fn keep_calling(
                 let (mut calls, mut failures, mut slowest) = (0, Vec::new(), Duration::ZERO);
                 while !done.load(Ordering::SeqCst) {
                     let name = names[(t + calls * tasks) % names.len()].clone();
-                    let mut request =
-                        tonic::Request::new(ev::EvaluatePairingRequest { pairing: name, as_of: String::new() });
+                    let mut request = tonic::Request::new(ev::EvaluatePairingRequest {
+                        year: 0,
+                        pairing: name,
+                        as_of: String::new(),
+                    });
                     request.set_timeout(Duration::from_secs(5));
                     let started = Instant::now();
                     if let Err(s) = e.evaluate_pairing(request).await {

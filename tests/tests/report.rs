@@ -92,7 +92,7 @@ async fn the_report_of_the_sample_data_renders_in_headless_chromium() {
     assert!(loaded.failed.is_empty(), "{:?}", loaded.failed);
     let evaluation = TestEvaluation::start(&registry.url()).await;
     let mut e = evaluation.client().await;
-    let request = ev::EvaluatePairingsRequest { filter: None, as_of: AS_OF.into() };
+    let request = ev::EvaluatePairingsRequest { year: 0, filter: None, as_of: AS_OF.into() };
     let mut stream = e.evaluate_pairings(request).await.expect("stream").into_inner();
     let mut evaluations = Vec::new();
     while let Some(item) = stream.message().await.expect("evaluation") {

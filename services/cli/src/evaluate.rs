@@ -122,7 +122,7 @@ fn print_one(e: &ev::Evaluation) {
 
 /// Every evaluation the filters match, from the stream.
 pub async fn collect(client: &mut Evaluation, f: &PairingFilters, as_of: &str) -> CliResult<Vec<ev::Evaluation>> {
-    let request = ev::EvaluatePairingsRequest { filter: Some(filter(f)), as_of: as_of.to_string() };
+    let request = ev::EvaluatePairingsRequest { filter: Some(filter(f)), as_of: as_of.to_string(), year: 0 };
     let mut stream = client.evaluate_pairings(request).await?.into_inner();
     let mut all = Vec::new();
     while let Some(e) = stream.message().await? {
@@ -134,7 +134,7 @@ pub async fn collect(client: &mut Evaluation, f: &PairingFilters, as_of: &str) -
 pub async fn evaluate(mut client: Evaluation, output: Output, args: EvaluateArgs) -> CliResult {
     if !args.all {
         let pairing = args.pairing.as_deref().map(|p| named("pairings", p)).unwrap_or_default();
-        let request = ev::EvaluatePairingRequest { pairing, as_of: args.as_of.clone() };
+        let request = ev::EvaluatePairingRequest { pairing, as_of: args.as_of.clone(), year: 0 };
         let e = client.evaluate_pairing(request).await?.into_inner();
         match output {
             Output::Json => print_json(&json::to_value(json::EVALUATION, &e, Fields::All)?),
@@ -142,7 +142,8 @@ pub async fn evaluate(mut client: Evaluation, output: Output, args: EvaluateArgs
         }
         return Ok(());
     }
-    let request = ev::EvaluatePairingsRequest { filter: Some(filter(&args.filters)), as_of: args.as_of.clone() };
+    let request =
+        ev::EvaluatePairingsRequest { filter: Some(filter(&args.filters)), as_of: args.as_of.clone(), year: 0 };
     let mut stream = client.evaluate_pairings(request).await?.into_inner();
     match output {
         // Scripts get each evaluation as it arrives.
@@ -173,6 +174,7 @@ pub async fn summary(mut client: Evaluation, output: Output, args: SummaryArgs) 
         filter: Some(filter(&args.filters)),
         as_of: args.as_of.clone(),
         group_by: group_by as i32,
+        year: 0,
     };
     let summary = client.summarize_evaluations(request).await?.into_inner();
     match output {

@@ -4,19 +4,21 @@
 //!
 //! The snapshots are synthetic but shaped like real ones: a county-level pairing with a dozen
 //! actors of every category on both sides, participants in every role, responsibilities and goals,
-//! and activities spread over the forms, kinds, directions and five years of dates.
+//! activities spread over the forms, kinds, directions and five years of dates, some with explicit
+//! measures, and agreements for the evaluated year and the one before. `evaluate` scores the year
+//! of the evaluation date against its agreement.
 
 use std::hint::black_box;
 use std::time::Duration;
 
-use chrono::{Days, NaiveDate};
+use chrono::{Datelike, Days, NaiveDate};
 use criterion::{BatchSize, Criterion, Throughput, criterion_group, criterion_main};
 use eastwest_domain::{
-    Activity, ActivityKind, Actor, ActorCategory, CooperationForm, FlowDirection, Goal, Leadership, Pairing,
-    PairingLevel, PairingSnapshot, PairingState, Participant, ParticipantRole, Responsibility, ResponsibilityStatus,
-    Scope, Side, Stored,
+    Activity, ActivityKind, Actor, ActorCategory, Agreement, CooperationForm, FlowDirection, Goal, Indicator,
+    Leadership, Measure, Pairing, PairingLevel, PairingSnapshot, PairingState, Participant, ParticipantRole,
+    Responsibility, ResponsibilityStatus, Scope, Side, Stored, Target, Verification,
 };
-use eastwest_evaluation::scoring::{Evaluation, ScoringModel, summarize};
+use eastwest_evaluation::scoring::{Evaluation, Period, ScoringModel, summarize};
 
 const FORMS: [CooperationForm; 7] = [
     CooperationForm::Industry,
@@ -216,6 +218,16 @@ fn snapshot(activities: usize, seed: u64) -> PairingSnapshot {
                     description: String::new(),
                     labels: Default::default(),
                     create_time: 1_700_000_000_000_000,
+                    // Every fifth investment names the enterprises it landed beside its money.
+                    measures: if kind == ActivityKind::Investment && i % 5 == 0 {
+                        vec![
+                            Measure { indicator: Indicator::InvestmentArrived, value: 1_000_000_000 },
+                            Measure { indicator: Indicator::EnterprisesLanded, value: 2 },
+                        ]
+                    } else {
+                        Vec::new()
+                    },
+                    verification: if i % 3 == 0 { Verification::Confirmed } else { Verification::Reported },
                 },
                 1_000 + i as u64,
             )
@@ -259,6 +271,32 @@ fn snapshot(activities: usize, seed: u64) -> PairingSnapshot {
         pairing: stored(pairing, 1),
         actors: actors.into_iter().enumerate().map(|(i, a)| stored(a, 2 + i as u64)).collect(),
         activities,
+        agreements: [as_of().year() - 1, as_of().year()]
+            .into_iter()
+            .map(|year| stored(agreement(&id, year), 900 + u64::try_from(year).unwrap_or(0)))
+            .collect(),
+    }
+}
+
+/// An agreement with a target in each family, on both sides and for the pairing.
+fn agreement(pairing: &str, year: i32) -> Agreement {
+    let target = |indicator, side, value| Target { indicator, side, value };
+    Agreement {
+        pairing: pairing.to_string(),
+        year,
+        signed_date: NaiveDate::from_ymd_opt(year, 3, 1),
+        targets: vec![
+            target(Indicator::FiscalAid, Some(Side::East), 20_000_000_000),
+            target(Indicator::CadresExchanged, Some(Side::East), 10),
+            target(Indicator::InvestmentArrived, None, 50_000_000_000),
+            target(Indicator::LabourEmployed, Some(Side::West), 2_000),
+            target(Indicator::Consumption, None, 30_000_000_000),
+            target(Indicator::SocialDonations, None, 1_000_000_000),
+        ],
+        description: String::new(),
+        labels: Default::default(),
+        create_time: 1_700_000_000_000_000,
+        update_time: 1_700_000_000_000_000,
     }
 }
 
@@ -269,7 +307,7 @@ fn evaluate(c: &mut Criterion) {
         let snap = snapshot(n, 42);
         group.throughput(Throughput::Elements(n as u64));
         group.bench_function(format!("{n}_activities"), |b| {
-            b.iter(|| model.evaluate(black_box(&snap), black_box(as_of())))
+            b.iter(|| model.evaluate(black_box(&snap), black_box(Period::year(as_of().year(), as_of()))))
         });
     }
     group.finish();
@@ -281,7 +319,7 @@ fn summarize_groups(c: &mut Criterion) {
         .map(|seed| {
             let snap = snapshot(10 + usize::try_from(seed % 40).unwrap_or(0), seed);
             let key = snap.pairing.record.west_region_code[..2].to_string();
-            (key, model.evaluate(&snap, as_of()))
+            (key, model.evaluate(&snap, Period::as_of(as_of())))
         })
         .collect();
     let groups: Vec<(String, Vec<&Evaluation>)> = WEST_PROVINCES

@@ -1,4 +1,5 @@
-//! The eastwest registry: actors, pairings and activities of East-West Collaboration.
+//! The eastwest registry: actors, pairings, activities and annual agreements of East-West
+//! Collaboration.
 //!
 //! Layers point one way: `grpc` (wire types, thin adapter) → `core` (use cases over a store) →
 //! `store` (key-value engine). `rules` holds drafts and write rules and does no I/O; the records
@@ -18,8 +19,9 @@ pub use crate::core::actors::ActorFilter;
 pub use crate::core::pairings::PairingFilter;
 pub use crate::core::{Page, Registry, keys};
 pub use crate::error::RegistryError;
-pub use crate::rules::activity::ActivityDraft;
+pub use crate::rules::activity::{ActivityDraft, MeasureDraft};
 pub use crate::rules::actor::{ACTOR_MASK, ActorDraft};
+pub use crate::rules::agreement::{AGREEMENT_MASK, AgreementDraft, TargetDraft};
 pub use crate::rules::mask::{MaskSpec, MutableField, Selected};
 pub use crate::rules::pairing::{GoalDraft, PAIRING_MASK, PairingDraft, ParticipantDraft, ResponsibilityDraft};
 pub use crate::rules::validate::{FieldViolation, Stamp, Violations};

@@ -91,6 +91,30 @@ impl RegistryService for Baseline {
     async fn delete_activity(&self, _: Request<pb::DeleteActivityRequest>) -> Result<Response<()>, Status> {
         not_measured()
     }
+    async fn create_agreement(
+        &self,
+        _: Request<pb::CreateAgreementRequest>,
+    ) -> Result<Response<pb::Agreement>, Status> {
+        not_measured()
+    }
+    async fn get_agreement(&self, _: Request<pb::GetAgreementRequest>) -> Result<Response<pb::Agreement>, Status> {
+        not_measured()
+    }
+    async fn list_agreements(
+        &self,
+        _: Request<pb::ListAgreementsRequest>,
+    ) -> Result<Response<pb::ListAgreementsResponse>, Status> {
+        not_measured()
+    }
+    async fn update_agreement(
+        &self,
+        _: Request<pb::UpdateAgreementRequest>,
+    ) -> Result<Response<pb::Agreement>, Status> {
+        not_measured()
+    }
+    async fn delete_agreement(&self, _: Request<pb::DeleteAgreementRequest>) -> Result<Response<()>, Status> {
+        not_measured()
+    }
     async fn get_pairing_snapshot(
         &self,
         _: Request<pb::GetPairingSnapshotRequest>,

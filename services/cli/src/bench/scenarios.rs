@@ -120,6 +120,7 @@ impl Scenario {
                     let request = ev::EvaluatePairingRequest {
                         pairing: format!("pairings/p{:06}", seq % n),
                         as_of: AS_OF.to_string(),
+                        year: 0,
                     };
                     c.evaluate_pairing(request).await.map(|_| 1)
                 })
@@ -127,7 +128,7 @@ impl Scenario {
             Scenario::EvaluateStream | Scenario::All => Arc::new(|ch, _| {
                 let mut c = EvaluationServiceClient::new(ch);
                 Box::pin(async move {
-                    let request = ev::EvaluatePairingsRequest { filter: None, as_of: AS_OF.to_string() };
+                    let request = ev::EvaluatePairingsRequest { filter: None, as_of: AS_OF.to_string(), year: 0 };
                     let mut stream = c.evaluate_pairings(request).await?.into_inner();
                     let mut items = 0;
                     while stream.message().await?.is_some() {

@@ -150,8 +150,11 @@ impl Subject {
                 EvaluationServiceClient::new(super::load::channels(&self.evaluation_url, 1).await?.remove(0));
             // The evaluation service may still be probing the registry's health: retry briefly.
             for _ in 0..50 {
-                let request =
-                    ev::EvaluatePairingRequest { pairing: "pairings/p000000".into(), as_of: AS_OF.to_string() };
+                let request = ev::EvaluatePairingRequest {
+                    pairing: "pairings/p000000".into(),
+                    as_of: AS_OF.to_string(),
+                    year: 0,
+                };
                 match evaluation.evaluate_pairing(request).await {
                     Ok(e) => {
                         canned.evaluation = e.into_inner();

@@ -54,6 +54,7 @@ pub(crate) fn with_scores(
         level: PairingLevel::Province as i32,
         east_region_code: "320000".to_owned(),
         west_region_code: west.to_owned(),
+        ..Default::default()
     }
 }
 

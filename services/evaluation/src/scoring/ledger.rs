@@ -130,23 +130,7 @@ pub(crate) fn target_key(i: Indicator, side: Option<Side>) -> String {
 
 /// An indicator's short name, e.g. `fiscal_aid`.
 pub(crate) fn indicator_key(i: Indicator) -> &'static str {
-    match i {
-        Indicator::FiscalAid => "fiscal_aid",
-        Indicator::CadresExchanged => "cadres_exchanged",
-        Indicator::ProfessionalsExchanged => "professionals_exchanged",
-        Indicator::EnterprisesLanded => "enterprises_landed",
-        Indicator::InvestmentArrived => "investment_arrived",
-        Indicator::IndustrialParks => "industrial_parks",
-        Indicator::Workshops => "workshops",
-        Indicator::LabourEmployed => "labour_employed",
-        Indicator::ExPoorEmployed => "ex_poor_employed",
-        Indicator::PeopleTrained => "people_trained",
-        Indicator::Consumption => "consumption",
-        Indicator::SocialDonations => "social_donations",
-        Indicator::SchoolPairs => "school_pairs",
-        Indicator::HospitalPairs => "hospital_pairs",
-        Indicator::VillagePairs => "village_pairs",
-    }
+    i.key()
 }
 
 /// An indicator's names for texts, with its unit.
@@ -173,7 +157,9 @@ pub(crate) fn indicator_names(i: Indicator) -> (&'static str, &'static str) {
 /// A value in its indicator's unit, for texts: 万元 / CNY for money, plain numbers otherwise.
 pub(crate) fn amount(i: Indicator, value: i128) -> (String, String) {
     match i.unit() {
-        eastwest_domain::Unit::Fen => (format!("{} 万元", super::criteria::wan_yuan(value)), super::criteria::yuan(value)),
+        eastwest_domain::Unit::Fen => {
+            (format!("{} 万元", super::criteria::wan_yuan(value)), super::criteria::yuan(value))
+        }
         eastwest_domain::Unit::People | eastwest_domain::Unit::Count => (value.to_string(), value.to_string()),
     }
 }

@@ -6,6 +6,7 @@
 //! | `a/{actor}` | Actor |
 //! | `p/{pairing}` | Pairing |
 //! | `v/{pairing}/{activity}` | Activity |
+//! | `g/{pairing}/{year}` | Agreement (the year in four digits, so keys sort by year) |
 //! | `rc/a/{actor}`, `rc/p/{pairing}` | how many records name it (u64); absent means none |
 //! | `x/cc/{credit_code}` | actor id holding the code (uniqueness) |
 //! | `x/ac/{category}/{actor}`, `x/as/{side}/{actor}`, `x/ar/{region}/{actor}` | actor indexes |
@@ -36,6 +37,7 @@ fn key(parts: &[&str]) -> Key {
 pub const ACTORS: &str = "a/";
 pub const PAIRINGS: &str = "p/";
 pub const ACTIVITIES: &str = "v/";
+pub const AGREEMENTS: &str = "g/";
 
 pub fn actor(id: &str) -> Key {
     key(&[ACTORS, id])
@@ -51,6 +53,15 @@ pub fn activities_of(pairing: &str) -> Key {
 
 pub fn activity(pairing: &str, id: &str) -> Key {
     key(&[ACTIVITIES, pairing, "/", id])
+}
+
+pub fn agreements_of(pairing: &str) -> Key {
+    key(&[AGREEMENTS, pairing, "/"])
+}
+
+/// Years run from 2000 to 2100: four digits each, so key order is year order.
+pub fn agreement(pairing: &str, year: i32) -> Key {
+    key(&[AGREEMENTS, pairing, "/", &format!("{year:04}")])
 }
 
 pub fn actor_refs(id: &str) -> Key {

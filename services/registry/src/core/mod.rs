@@ -11,6 +11,7 @@ mod retry;
 
 pub(crate) mod activities;
 pub(crate) mod actors;
+pub(crate) mod agreements;
 mod ancestry;
 mod bulk;
 mod codec;

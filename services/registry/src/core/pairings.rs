@@ -246,9 +246,9 @@ impl<S: Store> Registry<S> {
         Ok(Stored { record: pairing, etag: etag(revision) })
     }
 
-    /// Deletes a pairing. Child pairings always block it; activities block it unless `force`,
-    /// which deletes them in the same transaction (or, beyond what one transaction of the store
-    /// holds, first in steps: see [`Registry::delete_activities_in_steps`]).
+    /// Deletes a pairing. Child pairings always block it; activities and agreements block it
+    /// unless `force`, which deletes them in the same transaction (or, beyond what one transaction
+    /// of the store holds, first in steps: see [`Registry::delete_activities_in_steps`]).
     pub async fn delete_pairing(&self, id: &str, given_etag: &str, force: bool) -> Result<()> {
         let name = pairing_name(id);
         if force {
@@ -275,18 +275,24 @@ impl<S: Store> Registry<S> {
                     ));
                 }
                 let activities = self.all_activities(id).await?;
+                let agreements = self.agreements_at(id, None).await?;
                 if !force {
                     return Err(RegistryError::precondition(
                         name.clone(),
                         format!(
-                            "{name} has {} activities; delete them first, or set force to delete them with it",
-                            activities.len()
+                            "{name} has {} activities and {} agreements; delete them first, or set force to \
+                             delete them with it",
+                            activities.len(),
+                            agreements.len()
                         ),
                     ));
                 }
                 for (activity, _) in &activities {
                     txn.delete(keys::activity(id, &activity.id));
                     removed.push(keys::actor_refs(&activity.actor));
+                }
+                for agreement in &agreements {
+                    txn.delete(keys::agreement(id, agreement.record.year));
                 }
             }
             txn.expect(keys::pairing(id), Expect::Revision(rev));
@@ -312,15 +318,17 @@ impl<S: Store> Registry<S> {
     /// pairing remains with fewer activities, consistent, and the delete can be repeated.
     async fn delete_activities_in_steps(&self, id: &str, given_etag: &str) -> Result<()> {
         let limits = self.store.limits();
-        // The final transaction writes one delete per activity and up to one count per activity,
-        // per named actor and for the parent, beside the pairing, its count and its index keys.
-        let fits = |activities: u64, named: usize| {
-            activities.saturating_mul(2).saturating_add(named as u64).saturating_add(16) <= limits.max_ops as u64
+        // The final transaction writes one delete per activity and agreement and up to one count
+        // per activity, per named actor and for the parent, beside the pairing, its count and its
+        // index keys. (A count of records counts an activity twice: an upper bound.)
+        let fits = |activities: u64, agreements: u64, named: usize| {
+            activities.saturating_mul(2).saturating_add(agreements).saturating_add(named as u64).saturating_add(16)
+                <= limits.max_ops as u64
         };
         let name = pairing_name(id);
         loop {
             let (count, _) = self.ref_count(keys::pairing_refs(id)).await?;
-            if fits(count, MAX_NAMED_ACTORS) {
+            if fits(count, 0, MAX_NAMED_ACTORS) {
                 return Ok(());
             }
             let Some((current, rev)) = self.load::<Pairing>(keys::pairing(id)).await? else {
@@ -332,8 +340,17 @@ impl<S: Store> Registry<S> {
                 return Ok(());
             }
             let activities = self.all_activities(id).await?;
-            if fits(activities.len() as u64, current.named_actors().len()) {
+            let agreements = self.agreements_at(id, None).await?;
+            if fits(activities.len() as u64, agreements.len() as u64, current.named_actors().len()) {
                 return Ok(());
+            }
+            if activities.is_empty() {
+                // Only agreements are left, more than fit beside the pairing (there are at most
+                // 101): a group of them goes first.
+                let step = limits.max_ops.saturating_sub(3).max(1);
+                let group: Vec<i32> = agreements.iter().take(step).map(|a| a.record.year).collect();
+                self.delete_agreement_group(id, rev, &group).await?;
+                continue;
             }
             // A group of k: the pairing, its count (twice: see delete_activity_group) and k
             // activities compared, k deletes, up to k + 1 counts.
@@ -345,6 +362,38 @@ impl<S: Store> Registry<S> {
                 }
             }
         }
+    }
+
+    /// Deletes the given agreements of a pairing, if the pairing is still at `pairing_rev` with no
+    /// child, in one transaction. False if the pairing has changed or has a child.
+    async fn delete_agreement_group(&self, pairing: &str, pairing_rev: u64, years: &[i32]) -> Result<bool> {
+        let name = pairing_name(pairing);
+        let (deleted, _) = with_retry!(self, &name, {
+            let mut txn = Txn::default();
+            match self.store.get(keys::pairing(pairing)).await? {
+                Some(p) if p.revision == pairing_rev => {
+                    txn.expect(keys::pairing(pairing), Expect::Revision(pairing_rev))
+                }
+                _ => return Ok(false),
+            }
+            // As in delete_activity_group: a child created after the look fails the transaction.
+            let (_, count_before) = self.ref_count(keys::pairing_refs(pairing)).await?;
+            if !self.store.scan(Scan::new(keys::pairings_by_parent(pairing), 1)).await?.entries.is_empty() {
+                return Ok(false);
+            }
+            txn.expect(keys::pairing_refs(pairing), count_before);
+            let mut removed = Vec::with_capacity(years.len());
+            for &year in years {
+                let key = keys::agreement(pairing, year);
+                let Some(v) = self.store.get(key.clone()).await? else { continue };
+                txn.expect(key.clone(), Expect::Revision(v.revision));
+                txn.delete(key);
+                removed.push(keys::pairing_refs(pairing));
+            }
+            self.adjust_refs(&mut txn, ref_deltas([], removed)).await?;
+            (txn, true)
+        });
+        Ok(deleted)
     }
 
     /// Deletes the given activities of a pairing, if unchanged and if the pairing is still at

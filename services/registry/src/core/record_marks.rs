@@ -8,6 +8,7 @@ use eastwest_domain::model::{PairingLevel, PairingState};
 
 use super::{Registry, keys};
 use crate::rules::actor::{ACTOR_MASK, ActorDraft};
+use crate::rules::agreement::{AGREEMENT_MASK, AgreementDraft};
 use crate::rules::{activity::ActivityDraft, pairing::PAIRING_MASK, pairing::PairingDraft};
 use crate::store::{Key, Outcome, Scan, Scanned, SledConfig, SledStore, Store, StoreError, Txn, Versioned};
 
@@ -92,16 +93,21 @@ async fn records_and_only_records_are_written_as_records() {
     };
     registry.create_activity("js-sn", activity.clone(), Some("a1".into())).await.expect("activity");
     registry.create_activities_batch("js-sn", vec![("a2".into(), activity)]).await.expect("activities");
+    let agreement = AgreementDraft { description: "年度协议".into(), ..Default::default() };
+    registry.create_agreement("js-sn", agreement.clone(), "2024").await.expect("agreement");
+    let fields = AGREEMENT_MASK.select(&["description"], &agreement).expect("mask");
+    registry.update_agreement("js-sn", 2024, "", agreement, &fields).await.expect("update agreement");
 
     let puts = puts.lock().expect("lock").clone();
-    let record_spaces = [keys::ACTORS, keys::PAIRINGS, keys::ACTIVITIES];
+    let record_spaces = [keys::ACTORS, keys::PAIRINGS, keys::ACTIVITIES, keys::AGREEMENTS];
     let mut records = 0;
     for (key, marked) in &puts {
         let is_record = record_spaces.iter().any(|space| key.starts_with(space.as_bytes()));
         assert_eq!(*marked, is_record, "{}", String::from_utf8_lossy(key));
         records += usize::from(is_record);
     }
-    // Four actors and an update, a pairing and an update, two activities.
-    assert_eq!(records, 9, "{puts:?}");
+    // Four actors and an update, a pairing and an update, two activities, an agreement and an
+    // update.
+    assert_eq!(records, 11, "{puts:?}");
     assert!(puts.len() > records, "index entries and counts were written too");
 }

@@ -1,5 +1,5 @@
 //! The one-round-trip snapshot the evaluation service reads: a pairing, the actors it and its
-//! activities name, and all its activities.
+//! activities name, all its activities and its annual agreements.
 
 use eastwest_domain::model::{Pairing, PairingSnapshot, Stored};
 use eastwest_domain::names::pairing_name;
@@ -10,7 +10,8 @@ use crate::error::{RegistryError, Result};
 use crate::store::{Store, StoreError};
 
 impl<S: Store> Registry<S> {
-    /// The pairing, every actor it or its activities name (by name), and all its activities. On
+    /// The pairing, every actor it or its activities name (by name), all its activities and its
+    /// agreements. On
     /// etcd every part is read at one revision, so a write that races the snapshot shows in all of
     /// it or in none; on sled each record is read as last committed (sled keeps no history).
     pub async fn get_pairing_snapshot(&self, id: &str) -> Result<PairingSnapshot> {
@@ -38,8 +39,9 @@ impl<S: Store> Registry<S> {
                 actors.push(Stored { record: from_json(&keys::actor(id), &v.value)?, etag: etag(v.revision) });
             }
         }
+        let agreements = self.agreements_at(id, at).await.map_err(compacted_snapshot)?;
         let activities = activities.into_iter().map(|(record, rev)| Stored { record, etag: etag(rev) }).collect();
-        Ok(PairingSnapshot { pairing, actors, activities })
+        Ok(PairingSnapshot { pairing, actors, activities, agreements })
     }
 }
 

@@ -8,14 +8,15 @@ use chrono::NaiveDate;
 use eastwest_proto::convert::{self as wire, UnknownEnumValue};
 use eastwest_proto::registry::v1 as pb;
 
-use crate::rules::activity::ActivityDraft;
+use crate::rules::activity::{ActivityDraft, MeasureDraft};
 use crate::rules::actor::ActorDraft;
+use crate::rules::agreement::{AgreementDraft, TargetDraft};
 use crate::rules::pairing::{GoalDraft, PairingDraft, ParticipantDraft, ResponsibilityDraft};
 use crate::rules::validate::Violations;
 use eastwest_domain::model::Scope;
 use eastwest_domain::names::{parse_actor_name, parse_pairing_name};
 
-pub(crate) use wire::{activity_out, actor_out, pairing_out, snapshot_out};
+pub(crate) use wire::{activity_out, actor_out, agreement_out, pairing_out, snapshot_out};
 
 /// An enum value from the wire: UNSPECIFIED is `None`, an undefined number a violation.
 pub(crate) fn wire_enum<T>(v: &mut Violations, field: &str, parsed: Result<Option<T>, UnknownEnumValue>) -> Option<T> {
@@ -235,8 +236,18 @@ pub(crate) fn activity_draft(v: &mut Violations, prefix: &str, activity: pb::Act
         labels,
         create_time: _,
         etag: _,
+        measures,
+        verification,
     } = activity;
     let f = |name: &str| format!("{prefix}.{name}");
+    let measures = measures
+        .into_iter()
+        .enumerate()
+        .map(|(i, pb::Measure { indicator, value })| MeasureDraft {
+            indicator: wire_enum(v, &format!("{prefix}.measures[{i}].indicator"), wire::indicator_in(indicator)),
+            value,
+        })
+        .collect();
     ActivityDraft {
         actor: actor_ref(v, &f("actor"), &actor),
         form: wire_enum(v, &f("form"), wire::form_in(form)),
@@ -247,6 +258,43 @@ pub(crate) fn activity_draft(v: &mut Violations, prefix: &str, activity: pb::Act
         people,
         description,
         labels: wire::labels_in(labels),
+        measures,
+        verification: wire_enum(v, &f("verification"), wire::verification_in(verification)).unwrap_or_default(),
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Agreements
+
+pub(crate) fn agreement_draft(v: &mut Violations, prefix: &str, agreement: pb::Agreement) -> AgreementDraft {
+    let pb::Agreement {
+        name: _,
+        year: _,
+        signed_date,
+        targets,
+        description,
+        labels,
+        create_time: _,
+        update_time: _,
+        etag: _,
+    } = agreement;
+    let targets = targets
+        .into_iter()
+        .enumerate()
+        .map(|(i, pb::Target { indicator, side, value })| {
+            let at = format!("{prefix}.targets[{i}]");
+            TargetDraft {
+                indicator: wire_enum(v, &format!("{at}.indicator"), wire::indicator_in(indicator)),
+                side: wire_enum(v, &format!("{at}.side"), wire::side_in(side)),
+                value,
+            }
+        })
+        .collect();
+    AgreementDraft {
+        signed_date: parse_date(v, &format!("{prefix}.signed_date"), &signed_date),
+        targets,
+        description,
+        labels: wire::labels_in(labels),
     }
 }
 
@@ -254,7 +302,10 @@ pub(crate) fn activity_draft(v: &mut Violations, prefix: &str, activity: pb::Act
 mod tests {
     use super::*;
     use crate::rules::validate::Stamp;
-    use eastwest_domain::model::{Activity, ActivityKind, CooperationForm, FlowDirection, Labels, Stored};
+    use eastwest_domain::model::{
+        Activity, ActivityKind, Agreement, CooperationForm, FlowDirection, Indicator, Labels, Measure, Side, Stored,
+        Target, Verification,
+    };
 
     #[test]
     fn an_activity_round_trips_through_the_wire_type() {
@@ -271,12 +322,52 @@ mod tests {
             description: "转移就业".into(),
             labels: Labels::new(),
             create_time: 0,
+            measures: vec![Measure { indicator: Indicator::LabourEmployed, value: 5_381 }],
+            verification: Verification::Confirmed,
         };
         let wire = activity_out(Stored { record: activity.clone(), etag: "1".into() });
         let mut v = Violations::new();
         let draft = activity_draft(&mut v, "activity", wire);
         assert!(v.is_empty());
         assert_eq!(draft.validate("activity", "js-sn", &Stamp::created("a1", 0)), Ok(activity));
+    }
+
+    #[test]
+    fn an_agreement_round_trips_through_the_wire_type() {
+        let agreement = Agreement {
+            pairing: "gd-gx".into(),
+            year: 2022,
+            signed_date: NaiveDate::from_ymd_opt(2022, 3, 1),
+            targets: vec![
+                Target { indicator: Indicator::FiscalAid, side: Some(Side::East), value: 175_800_000_000 },
+                Target { indicator: Indicator::Workshops, side: None, value: 378 },
+            ],
+            description: "年度协议".into(),
+            labels: Labels::new(),
+            create_time: 5,
+            update_time: 5,
+        };
+        let wire = agreement_out(Stored { record: agreement.clone(), etag: "3".into() });
+        assert_eq!((wire.name.as_str(), wire.year), ("pairings/gd-gx/agreements/2022", 2022));
+        let mut v = Violations::new();
+        let draft = agreement_draft(&mut v, "agreement", wire);
+        assert!(v.is_empty());
+        assert_eq!(draft.validate("agreement", "gd-gx", 2022, &Stamp::created("2022", 5)), Ok(agreement));
+    }
+
+    #[test]
+    fn unknown_indicators_are_named_where_they_stand() {
+        let mut v = Violations::new();
+        let wire = pb::Agreement {
+            targets: vec![
+                pb::Target { indicator: 99, side: 0, value: 1 },
+                pb::Target { indicator: 1, side: 7, value: 1 },
+            ],
+            ..Default::default()
+        };
+        agreement_draft(&mut v, "agreement", wire);
+        let fields: Vec<_> = v.list().iter().map(|f| f.field.as_str()).collect();
+        assert_eq!(fields, ["agreement.targets[0].indicator", "agreement.targets[1].side"]);
     }
 
     #[test]

@@ -14,11 +14,14 @@ use crate::core::pairings::PairingFilter;
 use crate::core::{Page, Registry, paging};
 use crate::error::RegistryError;
 use crate::rules::actor::ACTOR_MASK;
+use crate::rules::agreement::AGREEMENT_MASK;
 use crate::rules::mask::{MaskSpec, Selected};
 use crate::rules::pairing::PAIRING_MASK;
 use crate::rules::validate::Violations;
 use crate::store::Store;
-use eastwest_domain::names::{parse_activity_name, parse_actor_name, parse_pairing_name};
+use eastwest_domain::names::{
+    parse_activity_name, parse_actor_name, parse_agreement_name, parse_pairing_name, parse_year_id,
+};
 
 pub(crate) struct RegistryApi<S> {
     registry: Arc<Registry<S>>,
@@ -77,6 +80,12 @@ fn name_arg<'a>(
 ) -> Result<&'a str, Status> {
     record_resource(name);
     parse(name).map_err(|e| to_status(RegistryError::invalid(field, e)))
+}
+
+/// The pairing id and year of an agreement name (INVALID_ARGUMENT at `field`).
+fn agreement_arg<'a>(field: &str, name: &'a str) -> Result<(&'a str, i32), Status> {
+    record_resource(name);
+    parse_agreement_name(name).map_err(|e| to_status(RegistryError::invalid(field, e)))
 }
 
 fn optional_id(id: String) -> Option<String> {
@@ -301,6 +310,68 @@ impl<S: Store> RegistryService for RegistryApi<S> {
         record_resource(&name);
         let (pairing, id) = parse_activity_name(&name).map_err(|e| to_status(RegistryError::invalid("name", e)))?;
         finish(self.registry.delete_activity(pairing, id, &etag).await)
+    }
+
+    async fn create_agreement(
+        &self,
+        request: Request<pb::CreateAgreementRequest>,
+    ) -> Result<Response<pb::Agreement>, Status> {
+        let pb::CreateAgreementRequest { parent, agreement, agreement_id } = request.into_inner();
+        let pairing = name_arg(parse_pairing_name, "parent", &parent)?;
+        let mut v = Violations::new();
+        let year = match parse_year_id(&agreement_id) {
+            Ok(year) => Some(year),
+            Err(e) => {
+                v.add("agreement_id", e);
+                None
+            }
+        };
+        let draft = convert::agreement_draft(&mut v, "agreement", required(agreement, "agreement")?);
+        reject(v, || draft.violations("agreement", year))?;
+        finish(self.registry.create_agreement(pairing, draft, &agreement_id).await.map(convert::agreement_out))
+    }
+
+    async fn get_agreement(
+        &self,
+        request: Request<pb::GetAgreementRequest>,
+    ) -> Result<Response<pb::Agreement>, Status> {
+        let (pairing, year) = agreement_arg("name", &request.get_ref().name)?;
+        finish(self.registry.get_agreement(pairing, year).await.map(convert::agreement_out))
+    }
+
+    async fn list_agreements(
+        &self,
+        request: Request<pb::ListAgreementsRequest>,
+    ) -> Result<Response<pb::ListAgreementsResponse>, Status> {
+        let pb::ListAgreementsRequest { parent, page_size: size, page_token } = request.into_inner();
+        let pairing = name_arg(parse_pairing_name, "parent", &parent)?;
+        let page = self.registry.list_agreements(pairing, page_size(size)?, &page_token).await;
+        finish(page.map(|p| {
+            let (agreements, next_page_token) = page_out(p, convert::agreement_out);
+            pb::ListAgreementsResponse { agreements, next_page_token }
+        }))
+    }
+
+    async fn update_agreement(
+        &self,
+        request: Request<pb::UpdateAgreementRequest>,
+    ) -> Result<Response<pb::Agreement>, Status> {
+        let pb::UpdateAgreementRequest { agreement, update_mask } = request.into_inner();
+        let agreement = required(agreement, "agreement")?;
+        let name = agreement.name.clone();
+        let (pairing, year) = agreement_arg("agreement.name", &name)?;
+        let etag = agreement.etag.clone();
+        let mut v = Violations::new();
+        let draft = convert::agreement_draft(&mut v, "agreement", agreement);
+        reject(v, || None)?;
+        let fields = resolve_mask(&AGREEMENT_MASK, update_mask, &draft)?;
+        finish(self.registry.update_agreement(pairing, year, &etag, draft, &fields).await.map(convert::agreement_out))
+    }
+
+    async fn delete_agreement(&self, request: Request<pb::DeleteAgreementRequest>) -> Result<Response<()>, Status> {
+        let pb::DeleteAgreementRequest { name, etag } = request.into_inner();
+        let (pairing, year) = agreement_arg("name", &name)?;
+        finish(self.registry.delete_agreement(pairing, year, &etag).await)
     }
 
     async fn get_pairing_snapshot(

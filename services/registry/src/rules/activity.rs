@@ -4,7 +4,16 @@ use chrono::NaiveDate;
 
 use super::validate::{self as rules, Stamp, Violations};
 use eastwest_domain::Canonical;
-use eastwest_domain::model::{Activity, ActivityKind, CooperationForm, FlowDirection, Labels};
+use eastwest_domain::model::{
+    Activity, ActivityKind, CooperationForm, FlowDirection, Indicator, Labels, Measure, Verification,
+};
+
+/// A measure as a client described it.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct MeasureDraft {
+    pub indicator: Option<Indicator>,
+    pub value: i64,
+}
 
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ActivityDraft {
@@ -17,6 +26,9 @@ pub struct ActivityDraft {
     pub people: i64,
     pub description: String,
     pub labels: Labels,
+    /// Empty: the activity counts by its kind (`Activity::measures`).
+    pub measures: Vec<MeasureDraft>,
+    pub verification: Verification,
 }
 
 impl ActivityDraft {
@@ -49,6 +61,7 @@ impl ActivityDraft {
         if self.people < 0 {
             v.add(f("people"), "must not be negative");
         }
+        let measures = check_measures(&mut v, &f("measures"), &self.measures);
         rules::check_text(&mut v, &f("description"), &self.description, rules::DESCRIPTION);
         rules::check_labels(&mut v, &f("labels"), &self.labels);
         match (&self.actor, self.form, self.kind, self.direction, self.date) {
@@ -62,6 +75,8 @@ impl ActivityDraft {
                 date,
                 amount_fen: self.amount_fen,
                 people: self.people,
+                measures,
+                verification: self.verification,
                 description: self.description.clone(),
                 labels: self.labels.clone(),
                 create_time: stamp.create_time,
@@ -75,6 +90,26 @@ impl ActivityDraft {
     pub fn violations(&self, prefix: &str) -> Option<Violations> {
         self.validate(prefix, "", &Stamp::default()).err()
     }
+}
+
+/// Each indicator at most once (an activity holds one value of it), given, and not negative.
+fn check_measures(v: &mut Violations, field: &str, items: &[MeasureDraft]) -> Vec<Measure> {
+    let mut out: Vec<Measure> = Vec::with_capacity(items.len());
+    for (i, m) in items.iter().enumerate() {
+        let at = format!("{field}[{i}]");
+        if m.value < 0 {
+            v.add(format!("{at}.value"), "must not be negative");
+        }
+        match m.indicator {
+            None => v.add(format!("{at}.indicator"), "is required: an Indicator other than INDICATOR_UNSPECIFIED"),
+            Some(indicator) if out.iter().any(|o| o.indicator == indicator) => v.add(
+                format!("{at}.indicator"),
+                format!("{} is measured a second time; give each indicator once", indicator.wire_name()),
+            ),
+            Some(indicator) => out.push(Measure { indicator, value: m.value }),
+        }
+    }
+    out
 }
 
 #[cfg(test)]
@@ -102,6 +137,43 @@ mod tests {
                 "activity.amount_fen",
                 "activity.people"
             ]
+        );
+    }
+
+    #[test]
+    fn measures_are_checked_one_by_one_and_kept_in_indicator_order() {
+        let draft = |measures| ActivityDraft {
+            actor: Some("js".into()),
+            form: Some(CooperationForm::Industry),
+            kind: Some(ActivityKind::Investment),
+            direction: Some(FlowDirection::EastToWest),
+            date: NaiveDate::from_ymd_opt(2021, 12, 31),
+            measures,
+            ..Default::default()
+        };
+        let m = |indicator, value| MeasureDraft { indicator, value };
+        let ok = draft(vec![m(Some(Indicator::InvestmentArrived), 7), m(Some(Indicator::EnterprisesLanded), 186)])
+            .validate("activity", "p", &Stamp::created("a", 0))
+            .expect("valid");
+        let order: Vec<_> = ok.measures.iter().map(|m| m.indicator).collect();
+        assert_eq!(order, [Indicator::EnterprisesLanded, Indicator::InvestmentArrived]);
+        assert_eq!(ok.verification, Verification::Reported);
+        let bad = draft(vec![
+            m(Some(Indicator::Workshops), 1),
+            m(None, 1),
+            m(Some(Indicator::Workshops), 2),
+            m(Some(Indicator::IndustrialParks), -1),
+        ]);
+        let fields: Vec<String> = bad
+            .validate("activity", "p", &Stamp::created("a", 0))
+            .unwrap_err()
+            .into_list()
+            .into_iter()
+            .map(|v| v.field)
+            .collect();
+        assert_eq!(
+            fields,
+            ["activity.measures[1].indicator", "activity.measures[2].indicator", "activity.measures[3].value"]
         );
     }
 }

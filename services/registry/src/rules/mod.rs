@@ -5,6 +5,7 @@
 
 pub(crate) mod activity;
 pub(crate) mod actor;
+pub(crate) mod agreement;
 mod items;
 pub(crate) mod mask;
 pub(crate) mod pairing;

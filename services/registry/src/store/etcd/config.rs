@@ -47,7 +47,7 @@ fn read_file(what: &str, path: &PathBuf) -> Result<Vec<u8>, StoreError> {
 }
 
 /// The first segment of every key a registry writes below its prefix (see `core::keys`).
-const NAMESPACES: &[&str] = &["a", "p", "v", "rc", "x", "meta"];
+const NAMESPACES: &[&str] = &["a", "p", "v", "g", "rc", "x", "meta"];
 
 /// The key prefix as given, checked: absolute, not the root, no empty segment. Returns it
 /// without a trailing slash.
@@ -139,6 +139,7 @@ mod tests {
             keys::actor("i"),
             keys::pairing("i"),
             keys::activity("i", "j"),
+            keys::agreement("i", 2023),
             keys::actor_refs("i"),
             keys::pairing_refs("i"),
             keys::credit_code("c"),
