@@ -413,3 +413,172 @@ async fn a_declared_leadership_that_the_money_contradicts_is_flagged() {
     assert_eq!(got.inferred_leadership, pb::Leadership::SocietyLed as i32);
     assert!(got.leadership_mismatch);
 }
+
+async fn evaluate_year(
+    e: &mut EvaluationServiceClient<tonic::transport::Channel>,
+    pairing: &str,
+    year: i32,
+    as_of: &str,
+) -> Result<ev::Evaluation, tonic::Status> {
+    e.evaluate_pairing(ev::EvaluatePairingRequest { pairing: pairing.into(), as_of: as_of.into(), year })
+        .await
+        .map(tonic::Response::into_inner)
+}
+
+fn measured(actor: &str, date: &str, indicator: pb::Indicator, value: i64) -> pb::Activity {
+    pb::Activity {
+        actor: format!("actors/{actor}"),
+        form: pb::CooperationForm::Other as i32,
+        kind: pb::ActivityKind::Other as i32,
+        direction: pb::FlowDirection::EastToWest as i32,
+        date: date.into(),
+        measures: vec![pb::Measure { indicator: indicator as i32, value }],
+        ..Default::default()
+    }
+}
+
+/// A province pairing with 2021 and 2022 figures and a 2022 agreement: fiscal aid 15 亿元 then
+/// 17.58 亿元 against a target of 16 亿元 for the east; 378 workshops against 400 for the west;
+/// 753,100 workers against 700,000 for the pairing.
+async fn load_agreed_year(c: &mut Client) {
+    east(c, "gd").await;
+    west(c, "gx").await;
+    create_pairing(c, "gd-gx", pairing("广东—广西东西部协作", "gd", "gx")).await;
+    create_activity(c, "gd-gx", "f2021", measured("gd", "2021-12-31", pb::Indicator::FiscalAid, 150_000_000_000)).await;
+    create_activity(c, "gd-gx", "f2022", measured("gd", "2022-12-31", pb::Indicator::FiscalAid, 175_800_000_000)).await;
+    create_activity(c, "gd-gx", "w2022", measured("gx", "2022-12-31", pb::Indicator::Workshops, 378)).await;
+    create_activity(c, "gd-gx", "l2022", measured("gx", "2022-12-31", pb::Indicator::LabourEmployed, 753_100)).await;
+    let target = |indicator: pb::Indicator, side: pb::Side, value| pb::Target {
+        indicator: indicator as i32,
+        side: side as i32,
+        value,
+    };
+    c.create_agreement(pb::CreateAgreementRequest {
+        parent: "pairings/gd-gx".into(),
+        agreement_id: "2022".into(),
+        agreement: Some(pb::Agreement {
+            signed_date: "2022-03-01".into(),
+            targets: vec![
+                target(pb::Indicator::FiscalAid, pb::Side::East, 160_000_000_000),
+                target(pb::Indicator::Workshops, pb::Side::West, 400),
+                target(pb::Indicator::LabourEmployed, pb::Side::Unspecified, 700_000),
+            ],
+            ..Default::default()
+        }),
+    })
+    .await
+    .expect("agreement");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_year_is_scored_against_its_agreement_and_the_year_before() {
+    let registry = TestRegistry::start().await;
+    let mut c = registry.client().await;
+    load_agreed_year(&mut c).await;
+    let evaluation = TestEvaluation::start(&registry.url()).await;
+    let mut e = evaluation.client().await;
+    let got = evaluate_year(&mut e, "pairings/gd-gx", 2022, "").await.expect("evaluate 2022");
+    assert_eq!((got.year, got.as_of.as_str()), (2022, "2022-12-31"), "a past year is read to its last day");
+
+    let rows: Vec<(i32, i32, i64, i64, i64)> =
+        got.results.iter().map(|r| (r.indicator, r.side, r.target, r.actual, r.previous_actual)).collect();
+    assert_eq!(
+        rows,
+        [
+            (pb::Indicator::FiscalAid as i32, pb::Side::East as i32, 160_000_000_000, 175_800_000_000, 150_000_000_000),
+            (pb::Indicator::Workshops as i32, pb::Side::West as i32, 400, 378, 0),
+            (pb::Indicator::LabourEmployed as i32, 0, 700_000, 753_100, 0),
+        ],
+        "one result per target, each actual the exact sum of that side's measures"
+    );
+    assert!((got.results[1].attainment - 0.945).abs() < 1e-12);
+    assert_eq!(got.results[0].unconfirmed, 175_800_000_000, "a REPORTED record is unconfirmed");
+    assert_eq!(got.results[0].records, ["pairings/gd-gx/activities/f2022"]);
+
+    // Fiscal aid: bar 16 亿, met; growth ln(17.58/15)/ln 1.2 = 0.87050 → credit 0.98705.
+    // Workshops: 378/400 = 0.945, no previous figure, so growth = attainment → 0.945.
+    // Labour: met, no previous → 1. Funding weighs 15, labour 15 split over its two goalposts:
+    // (15 × 0.98705 + 7.5 × 0.945 + 7.5 × 1) / 30 = 97.977 → shown 97.9.
+    assert_eq!(got.effectiveness_score, Some(97.9));
+    let combined = 0.6 * 97.977 + 0.4 * got.governance_score;
+    assert!((got.overall_score - combined).abs() < 0.15, "{} vs {combined}", got.overall_score);
+    // The east holds fiscal aid and shares labour: (15 × 0.98705 + 15 × 1) / 30 = 99.35; the west
+    // holds workshops and shares labour, both labour: (0.945 + 1) / 2 = 97.25.
+    let sides: Vec<(i32, f64)> = got.sides.iter().map(|s| (s.side, s.score)).collect();
+    assert_eq!(sides.len(), 2);
+    assert_eq!((sides[0].0, sides[1].0), (pb::Side::East as i32, pb::Side::West as i32));
+    let east_expected = 0.6 * 99.3525 + 0.4 * got.governance_score;
+    let west_expected = 0.6 * 97.25 + 0.4 * got.governance_score;
+    assert!((sides[0].1 - east_expected).abs() < 0.15, "{} vs {east_expected}", sides[0].1);
+    assert!((sides[1].1 - west_expected).abs() < 0.15, "{} vs {west_expected}", sides[1].1);
+    // The one shortfall is the one improvement, and meeting it would raise the score.
+    assert_eq!(got.improvements.len(), 1, "{:?}", got.improvements);
+    assert!(got.improvements[0].score_gain > 0.5, "{:?}", got.improvements);
+
+    // The next year has no agreement: last year's figures are the goalposts, and nothing was
+    // recorded, so effectiveness is 0 and a finding says fiscal aid fell.
+    let next = evaluate_year(&mut e, "pairings/gd-gx", 2023, "").await.expect("evaluate 2023");
+    assert_eq!(next.effectiveness_score, Some(0.0));
+    assert!(next.overall_score < got.overall_score - 30.0, "{} vs {}", next.overall_score, got.overall_score);
+    assert!(next.findings.iter().any(|f| f.text_en.contains("fiscal aid")), "{:?}", next.findings);
+
+    // Without a year: every record up to as_of, no effectiveness layer.
+    let plain = evaluate(&mut e, "pairings/gd-gx", "2023-12-31").await.expect("evaluate");
+    assert_eq!((plain.year, plain.effectiveness_score), (0, None));
+    assert!(plain.sides.iter().all(|s| s.score == plain.overall_score));
+    let fiscal = plain.results.iter().find(|r| r.indicator == pb::Indicator::FiscalAid as i32).expect("fiscal aid");
+    assert_eq!((fiscal.target, fiscal.actual, fiscal.side), (0, 325_800_000_000, 0), "every year to as_of, summed");
+    assert_eq!(plain.overall_score, plain.governance_score);
+}
+
+#[tokio::test]
+async fn a_bad_year_or_an_as_of_outside_it_names_the_field() {
+    let registry = TestRegistry::start().await;
+    let mut c = registry.client().await;
+    load_agreed_year(&mut c).await;
+    let evaluation = TestEvaluation::start(&registry.url()).await;
+    let mut e = evaluation.client().await;
+    for year in [1999, 2101, -1] {
+        let s = evaluate_year(&mut e, "pairings/gd-gx", year, "").await.expect_err("bad year");
+        assert_violation(&s, "year");
+    }
+    let s = evaluate_year(&mut e, "pairings/gd-gx", 2022, "2023-01-01").await.expect_err("outside");
+    assert_violation(&s, "as_of");
+    let inside = evaluate_year(&mut e, "pairings/gd-gx", 2022, "2022-06-30").await.expect("inside the year");
+    assert_eq!(inside.as_of, "2022-06-30");
+    let s = e
+        .summarize_evaluations(ev::SummarizeEvaluationsRequest {
+            filter: None,
+            as_of: String::new(),
+            group_by: ev::GroupBy::Level as i32,
+            year: 1900,
+        })
+        .await
+        .expect_err("bad year");
+    assert_violation(&s, "year");
+}
+
+#[tokio::test]
+async fn a_child_reporting_more_than_its_parent_is_a_finding_and_is_not_added() {
+    let registry = TestRegistry::start().await;
+    let mut c = registry.client().await;
+    load_agreed_year(&mut c).await;
+    let mut sz = actor("深圳市人民政府", pb::Side::East, "440300");
+    sz.category = pb::ActorCategory::GovernmentBody as i32;
+    create_actor(&mut c, "sz", sz).await;
+    let mut bs = actor("百色市人民政府", pb::Side::West, "451000");
+    bs.category = pb::ActorCategory::GovernmentBody as i32;
+    create_actor(&mut c, "bs", bs).await;
+    let mut child = pairing("深圳—百色", "sz", "bs");
+    child.level = pb::PairingLevel::Prefecture as i32;
+    child.parent = "pairings/gd-gx".into();
+    create_pairing(&mut c, "sz-bs", child).await;
+    create_activity(&mut c, "sz-bs", "f2022", measured("sz", "2022-12-31", pb::Indicator::FiscalAid, 200_000_000_000))
+        .await;
+    let evaluation = TestEvaluation::start(&registry.url()).await;
+    let mut e = evaluation.client().await;
+    let got = evaluate_year(&mut e, "pairings/gd-gx", 2022, "").await.expect("evaluate");
+    assert_eq!(got.results[0].actual, 175_800_000_000, "the child's figure is not added to the parent's");
+    let finding = got.findings.iter().find(|f| f.records.contains(&"pairings/sz-bs".to_string()));
+    assert!(finding.is_some_and(|f| f.text_en.contains("more")), "{:?}", got.findings);
+}
