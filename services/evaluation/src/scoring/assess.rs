@@ -130,7 +130,8 @@ pub(crate) fn findings(f: &Facts, posts: &[Goalpost], children: &[(String, Ledge
             vec![f.name.clone()],
         );
     }
-    // The two sides reporting the same fact (indicator and date) with different values.
+    // The two sides reporting the same fact (indicator and date): with different values, or with
+    // equal ones (likely one fact counted twice in a pairing-wide total).
     let mut by_fact: BTreeMap<(eastwest_domain::Indicator, chrono::NaiveDate), [(i128, Vec<String>); 2]> =
         BTreeMap::new();
     for x in &f.acts {
@@ -155,6 +156,18 @@ pub(crate) fn findings(f: &Facts, posts: &[Goalpost], children: &[(String, Ledge
             push(
                 format!("东西双方对 {date} 的{iz}报告不一致:东部 {ez},西部 {wz},需交叉核查"),
                 format!("The two sides report {ie} on {date} differently: east {ee}, west {we}; reconcile them"),
+                e_names.into_iter().chain(w_names).take(MAX_RECORDS).collect(),
+            );
+        } else if east > 0 && east == west {
+            // Equal reports are most likely one fact told twice: a pairing-wide actual counts it
+            // once per side.
+            let (iz, ie) = indicator_names(i);
+            let (az, ae) = amount(i, east);
+            push(
+                format!("东西双方对 {date} 的{iz}各报告了 {az}:若是同一事实,全结对合计会重复计算,请只由实施方记录一次"),
+                format!(
+                    "Both sides report {ae} of {ie} on {date}: if this is one fact, the pairing's total counts it twice; record it once, by the side that delivered it"
+                ),
                 e_names.into_iter().chain(w_names).take(MAX_RECORDS).collect(),
             );
         }

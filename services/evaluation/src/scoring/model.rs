@@ -518,6 +518,14 @@ mod tests {
         let e = ScoringModel::standard().evaluate(&s.s, year());
         assert!(e.findings.iter().all(|f| !f.text.en.contains("rests on records")));
         assert_eq!(e.results[0].unconfirmed, 0);
+        // The same figure from both sides is most likely one fact counted twice.
+        let mut twice = base();
+        twice.deliver("east-says", "js", date(YEAR, 12, 31), &[(LabourEmployed, 900)]);
+        twice.deliver("west-says", "sn", date(YEAR, 12, 31), &[(LabourEmployed, 900)]);
+        let e = ScoringModel::standard().evaluate(&twice.s, year());
+        let told: Vec<&str> = e.findings.iter().map(|f| f.text.en.as_str()).collect();
+        assert!(told.iter().any(|t| t.contains("counts it twice")), "{told:?}");
+        assert!(told.iter().all(|t| !t.contains("differently")), "{told:?}");
     }
 
     #[test]
