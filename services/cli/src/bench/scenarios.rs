@@ -37,6 +37,8 @@ pub(super) const REGIONS: [&str; 20] = [
 
 /// The date evaluations are as of, fixed so that runs compare.
 pub(super) const AS_OF: &str = "2024-12-31";
+/// The year evaluations score: its activities against its agreement and the year before.
+pub(super) const YEAR: i32 = 2024;
 
 impl Scenario {
     pub const EACH: [Scenario; 7] = [
@@ -120,7 +122,7 @@ impl Scenario {
                     let request = ev::EvaluatePairingRequest {
                         pairing: format!("pairings/p{:06}", seq % n),
                         as_of: AS_OF.to_string(),
-                        year: 0,
+                        year: YEAR,
                     };
                     c.evaluate_pairing(request).await.map(|_| 1)
                 })
@@ -128,7 +130,7 @@ impl Scenario {
             Scenario::EvaluateStream | Scenario::All => Arc::new(|ch, _| {
                 let mut c = EvaluationServiceClient::new(ch);
                 Box::pin(async move {
-                    let request = ev::EvaluatePairingsRequest { filter: None, as_of: AS_OF.to_string(), year: 0 };
+                    let request = ev::EvaluatePairingsRequest { filter: None, as_of: AS_OF.to_string(), year: YEAR };
                     let mut stream = c.evaluate_pairings(request).await?.into_inner();
                     let mut items = 0;
                     while stream.message().await?.is_some() {

@@ -5,7 +5,8 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use eastwest_domain::model::{
-    ActivityKind, ActorCategory, CooperationForm, FlowDirection, Leadership, PairingLevel, PairingState, Side,
+    ActivityKind, ActorCategory, CooperationForm, FlowDirection, Indicator, Leadership, PairingLevel, PairingState,
+    Side, Verification,
 };
 use eastwest_evaluation::scoring::ScoringModel;
 use eastwest_evaluation::server::EvaluationOptions;
@@ -14,11 +15,13 @@ use eastwest_proto::evaluation::v1::evaluation_service_client::EvaluationService
 use eastwest_proto::registry::v1 as pb;
 use eastwest_proto::registry::v1::registry_service_client::RegistryServiceClient;
 use eastwest_registry::store::{SledConfig, SledStore, Store};
-use eastwest_registry::{ActivityDraft, ActorDraft, PairingDraft, Registry, ServeOptions};
+use eastwest_registry::{
+    ActivityDraft, ActorDraft, AgreementDraft, MeasureDraft, PairingDraft, Registry, ServeOptions, TargetDraft,
+};
 use tokio::sync::watch;
 
 use super::baseline::Canned;
-use super::scenarios::{AS_OF, REGIONS, Scenario, bench_actor};
+use super::scenarios::{AS_OF, REGIONS, Scenario, YEAR, bench_actor};
 
 /// The engine the registry under test stores its records in.
 pub(super) enum Engine<'a> {
@@ -153,7 +156,7 @@ impl Subject {
                 let request = ev::EvaluatePairingRequest {
                     pairing: "pairings/p000000".into(),
                     as_of: AS_OF.to_string(),
-                    year: 0,
+                    year: YEAR,
                 };
                 match evaluation.evaluate_pairing(request).await {
                     Ok(e) => {
@@ -287,6 +290,24 @@ async fn load_pairing<S: Store>(registry: &Registry<S>, p: u64, per_pairing: u64
                         date: chrono::NaiveDate::from_ymd_opt(2021 + (i % 4) as i32, 1 + (i % 12) as u32, 15),
                         amount_fen: 100_000 * (i as i64 % 7),
                         people: (i as i64) % 50,
+                        // Every third activity states its measures: an investment with the
+                        // enterprises it landed, a workshop count beside the money.
+                        measures: if i.is_multiple_of(3) {
+                            vec![
+                                MeasureDraft {
+                                    indicator: Some(Indicator::InvestmentArrived),
+                                    value: 100_000 * (i as i64 % 7),
+                                },
+                                MeasureDraft { indicator: Some(Indicator::EnterprisesLanded), value: 1 + i as i64 % 3 },
+                            ]
+                        } else {
+                            Vec::new()
+                        },
+                        verification: if i.is_multiple_of(2) {
+                            Verification::Confirmed
+                        } else {
+                            Verification::Reported
+                        },
                         ..Default::default()
                     };
                     (format!("a{a:05}"), draft)
@@ -294,6 +315,23 @@ async fn load_pairing<S: Store>(registry: &Registry<S>, p: u64, per_pairing: u64
                 .collect();
             registry.create_activities_batch(&id, batch).await?;
             start = end;
+        }
+        // The evaluated year and the one before each have an agreement, with targets of both
+        // sides and of the pairing in four families.
+        for year in [YEAR - 1, YEAR] {
+            let target = |indicator, side, value| TargetDraft { indicator: Some(indicator), side, value };
+            let agreement = AgreementDraft {
+                signed_date: chrono::NaiveDate::from_ymd_opt(year, 3, 1),
+                targets: vec![
+                    target(Indicator::FiscalAid, Some(Side::East), 500_000),
+                    target(Indicator::InvestmentArrived, None, 300_000),
+                    target(Indicator::LabourEmployed, Some(Side::West), 60),
+                    target(Indicator::Consumption, None, 200_000),
+                    target(Indicator::SocialDonations, Some(Side::East), 100_000),
+                ],
+                ..Default::default()
+            };
+            registry.create_agreement(&id, agreement, &year.to_string()).await?;
         }
     }
     Ok(())
