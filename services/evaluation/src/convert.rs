@@ -4,7 +4,9 @@ use std::time::{Duration, Instant, SystemTime};
 
 use chrono::NaiveDate;
 use eastwest_domain::{PairingLevel, PairingSnapshot};
-use eastwest_proto::convert::{indicator_out as indicator_enum_out, leadership_out, level_out, side_out, target_side_out};
+use eastwest_proto::convert::{
+    indicator_out as indicator_enum_out, leadership_out, level_out, side_out, target_side_out,
+};
 use eastwest_proto::evaluation::v1 as pb;
 
 use crate::scoring::{
@@ -128,7 +130,11 @@ pub fn evaluation_out(e: Evaluation, facts: PairingFacts, evaluated_at: SystemTi
             .collect(),
         improvements: improvements
             .into_iter()
-            .map(|Improvement { text: Text { zh, en }, score_gain }| pb::Improvement { text: zh, text_en: en, score_gain })
+            .map(|Improvement { text: Text { zh, en }, score_gain }| pb::Improvement {
+                text: zh,
+                text_en: en,
+                score_gain,
+            })
             .collect(),
         findings: findings.into_iter().map(finding_out).collect(),
     }
@@ -206,11 +212,7 @@ pub fn period_in(year: i32, as_of_text: &str) -> Result<Period, Vec<(String, Str
     if !eastwest_domain::names::YEARS.contains(&year) {
         bad.push(("year".to_string(), format!("must be a calendar year from 2000 to 2100, or 0 for none; got {year}")));
     }
-    let as_of = if as_of_text.is_empty() {
-        None
-    } else {
-        as_of_in(as_of_text).map_err(|v| bad.push(v)).ok()
-    };
+    let as_of = if as_of_text.is_empty() { None } else { as_of_in(as_of_text).map_err(|v| bad.push(v)).ok() };
     if !bad.is_empty() {
         return Err(bad);
     }

@@ -4,7 +4,10 @@
 use std::collections::BTreeMap;
 
 use eastwest_domain::names::activity_name;
-use eastwest_domain::{Activity, ActivityKind, CooperationForm, FlowDirection, Labels, Measure, PairingSnapshot, Side, Stored, Verification};
+use eastwest_domain::{
+    Activity, ActivityKind, CooperationForm, FlowDirection, Labels, Measure, PairingSnapshot, Side, Stored,
+    Verification,
+};
 
 use super::criteria::{MAX_RECORDS, pct, text};
 use super::effect::{Goalpost, Source, binding, weights};
@@ -92,7 +95,10 @@ pub(crate) fn findings(f: &Facts, posts: &[Goalpost], children: &[(String, Ledge
             let (pz, pe) = amount(p.indicator, p.previous);
             push(
                 format!("{sz}{iz}从上年 {pz} 减少到 {az},不符合\"资金、干部人才支持不减少\"的要求"),
-                format!("{} {ie} fell from {pe} last year to {ae}, against the rule that support must not decrease", capital(se)),
+                format!(
+                    "{} {ie} fell from {pe} last year to {ae}, against the rule that support must not decrease",
+                    capital(se)
+                ),
                 rec.clone(),
             );
         }
@@ -245,7 +251,10 @@ pub(crate) fn improvement_text(p: &Goalpost, gain: f64, reached: f64) -> super::
     };
     text(
         format!("{sz}{iz}再完成 {mz} 达到{what_zh},总分可提高 {gain:.1} 分至 {:.1}({gz})", shown(reached)),
-        format!("Delivering {me} more {ie} for {se} to reach the {what_en} would raise the overall score by {gain:.1} to {:.1} ({ge})", shown(reached)),
+        format!(
+            "Delivering {me} more {ie} for {se} to reach the {what_en} would raise the overall score by {gain:.1} to {:.1} ({ge})",
+            shown(reached)
+        ),
     )
 }
 

@@ -220,11 +220,9 @@ pub(crate) fn score(f: &Facts) -> Sheet {
     let sided = share(east_t + west_t, all_t);
     s.part("targets_sided", sided, sided);
     match (f.year, f.agreement) {
-        (Some(y), None) => s.find(
-            format!("{y} 年没有年度协作协议"),
-            format!("There is no annual agreement for {y}"),
-            pairing(),
-        ),
+        (Some(y), None) => {
+            s.find(format!("{y} 年没有年度协作协议"), format!("There is no annual agreement for {y}"), pairing())
+        }
         (_, Some(_)) if all_t > east_t + west_t => s.find(
             format!("年度协议 {}/{all_t} 项目标未落到东部或西部", all_t - east_t - west_t),
             format!("{} of {all_t} agreement targets are held by neither side", all_t - east_t - west_t),

@@ -26,12 +26,7 @@ pub(crate) static DEF: CriterionDef = CriterionDef {
     indicators: &[
         ind("west_delivery", "西部自身实绩规模", "Reach of the west's own delivery", 0.35),
         ind("exchange_both_ways", "干部人才双向交流规模", "Reach of personnel sent by the smaller side", 0.35),
-        ind(
-            "west_share_of_duties",
-            "西部承担的责任和目标占比",
-            "Western share of duties and agreement targets",
-            0.30,
-        ),
+        ind("west_share_of_duties", "西部承担的责任和目标占比", "Western share of duties and agreement targets", 0.30),
     ],
 };
 
@@ -93,7 +88,11 @@ pub(crate) fn score(f: &Facts) -> Sheet {
     } else {
         s.find(
             format!("西部承担 {}/{held} 项责任和协议目标({})", western_duties + west_t, pct(ws)),
-            format!("Western parties hold {} of {held} duties and agreement targets ({})", western_duties + west_t, pct(ws)),
+            format!(
+                "Western parties hold {} of {held} duties and agreement targets ({})",
+                western_duties + west_t,
+                pct(ws)
+            ),
             pairing(),
         );
     }

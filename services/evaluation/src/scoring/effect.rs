@@ -69,11 +69,12 @@ impl Family {
             | Indicator::ProfessionalsExchanged
             | Indicator::SchoolPairs
             | Indicator::HospitalPairs => Family::Talent,
-            Indicator::EnterprisesLanded | Indicator::InvestmentArrived | Indicator::IndustrialParks => Family::Industry,
-            Indicator::LabourEmployed
-            | Indicator::ExPoorEmployed
-            | Indicator::Workshops
-            | Indicator::PeopleTrained => Family::Labour,
+            Indicator::EnterprisesLanded | Indicator::InvestmentArrived | Indicator::IndustrialParks => {
+                Family::Industry
+            }
+            Indicator::LabourEmployed | Indicator::ExPoorEmployed | Indicator::Workshops | Indicator::PeopleTrained => {
+                Family::Labour
+            }
             Indicator::Consumption => Family::Consumption,
             Indicator::SocialDonations | Indicator::VillagePairs => Family::Social,
         }
@@ -249,7 +250,10 @@ mod tests {
             pairing: "p".into(),
             year: 2023,
             signed_date: None,
-            targets: targets.iter().map(|(indicator, side, value)| Target { indicator: *indicator, side: *side, value: *value }).collect(),
+            targets: targets
+                .iter()
+                .map(|(indicator, side, value)| Target { indicator: *indicator, side: *side, value: *value })
+                .collect(),
             description: String::new(),
             labels: Labels::new(),
             create_time: 0,

@@ -118,7 +118,13 @@ impl Snap {
     }
 
     /// An activity of kind OTHER that delivers exactly the given measures, dated `date`.
-    pub(super) fn deliver(&mut self, id: &str, actor: &str, date: NaiveDate, measures: &[(Indicator, i64)]) -> &mut Self {
+    pub(super) fn deliver(
+        &mut self,
+        id: &str,
+        actor: &str,
+        date: NaiveDate,
+        measures: &[(Indicator, i64)],
+    ) -> &mut Self {
         self.s.activities.push(stored(Activity {
             pairing: self.s.pairing.record.id.clone(),
             id: id.into(),
@@ -129,7 +135,10 @@ impl Snap {
             date,
             amount_fen: 0,
             people: 0,
-            measures: measures.iter().map(|(indicator, value)| Measure { indicator: *indicator, value: *value }).collect(),
+            measures: measures
+                .iter()
+                .map(|(indicator, value)| Measure { indicator: *indicator, value: *value })
+                .collect(),
             verification: Verification::Reported,
             description: String::new(),
             labels: Default::default(),
@@ -149,13 +158,21 @@ impl Snap {
     }
 
     /// The agreement for `year`, replacing any: targets as (indicator, side, value).
-    pub(super) fn agreement(&mut self, year: i32, signed: Option<NaiveDate>, targets: &[(Indicator, Option<Side>, i64)]) -> &mut Self {
+    pub(super) fn agreement(
+        &mut self,
+        year: i32,
+        signed: Option<NaiveDate>,
+        targets: &[(Indicator, Option<Side>, i64)],
+    ) -> &mut Self {
         self.s.agreements.retain(|a| a.record.year != year);
         self.s.agreements.push(stored(Agreement {
             pairing: self.s.pairing.record.id.clone(),
             year,
             signed_date: signed,
-            targets: targets.iter().map(|(indicator, side, value)| Target { indicator: *indicator, side: *side, value: *value }).collect(),
+            targets: targets
+                .iter()
+                .map(|(indicator, side, value)| Target { indicator: *indicator, side: *side, value: *value })
+                .collect(),
             description: String::new(),
             labels: Default::default(),
             create_time: 0,

@@ -139,7 +139,8 @@ pub(crate) fn score(f: &Facts) -> Sheet {
     let record = |id: &str| f.goal_record(id);
     let mut claimed = Sample::new();
     for g in goals {
-        let met = matches!((g.actual, g.target), (Some(a), Some(t)) if a.is_finite() && t.is_finite() && t > 0.0 && a >= t);
+        let met =
+            matches!((g.actual, g.target), (Some(a), Some(t)) if a.is_finite() && t.is_finite() && t > 0.0 && a >= t);
         if met && !f.acts.iter().any(|x| x.a.form == g.form) {
             claimed.push(g.id.as_str());
         }
@@ -147,10 +148,7 @@ pub(crate) fn score(f: &Facts) -> Sheet {
     if !claimed.is_empty() {
         s.find_sample(
             format!("{} 个目标报告已达成,但评价期内没有该协作形式的活动记录作为依据", claimed.total()),
-            format!(
-                "Goals reported met with no activity of their form in the period behind them: {}",
-                claimed.total()
-            ),
+            format!("Goals reported met with no activity of their form in the period behind them: {}", claimed.total()),
             &claimed,
             record,
         );
@@ -216,7 +214,8 @@ pub(crate) fn score(f: &Facts) -> Sheet {
 
 /// The agreement's targets: families covered, ambition against last year, priority groups.
 fn agreement_targets(f: &Facts, s: &mut Sheet) {
-    let targets: Vec<_> = f.agreement.map_or(&[][..], |a| a.targets.as_slice()).iter().filter(|t| t.value > 0).collect();
+    let targets: Vec<_> =
+        f.agreement.map_or(&[][..], |a| a.targets.as_slice()).iter().filter(|t| t.value > 0).collect();
     let families: BTreeSet<Family> = targets.iter().map(|t| Family::of(t.indicator)).collect();
     s.part("families_targeted", families.len() as f64, families.len() as f64 / 4.0);
     let mut low = Sample::new();
@@ -230,7 +229,13 @@ fn agreement_targets(f: &Facts, s: &mut Sheet) {
     s.part("targets_not_below_last_year", ambitious, ambitious);
     let ex_poor = targets.iter().any(|t| t.indicator == Indicator::ExPoorEmployed);
     let named = f.p.goals.iter().any(|g| !g.beneficiary.trim().is_empty());
-    let priority = if ex_poor { 1.0 } else if named { 0.5 } else { 0.0 };
+    let priority = if ex_poor {
+        1.0
+    } else if named {
+        0.5
+    } else {
+        0.0
+    };
     s.part("priority_groups_targeted", priority, priority);
 
     let agreement = || vec![f.agreement_record()];

@@ -173,7 +173,9 @@ pub(crate) fn indicator_names(i: Indicator) -> (&'static str, &'static str) {
 /// A value in its indicator's unit, for texts: 万元 / CNY for money, plain numbers otherwise.
 pub(crate) fn amount(i: Indicator, value: i128) -> (String, String) {
     match i.unit() {
-        eastwest_domain::Unit::Fen => (format!("{} 万元", super::criteria::wan_yuan(value)), super::criteria::yuan(value)),
+        eastwest_domain::Unit::Fen => {
+            (format!("{} 万元", super::criteria::wan_yuan(value)), super::criteria::yuan(value))
+        }
         eastwest_domain::Unit::People | eastwest_domain::Unit::Count => (value.to_string(), value.to_string()),
     }
 }

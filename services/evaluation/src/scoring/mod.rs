@@ -32,8 +32,8 @@ mod fixtures;
 #[cfg(test)]
 mod properties;
 
-pub use grade::{AVERAGE_FROM, FAIRLY_GOOD_FROM, GOOD_FROM, grade_for};
 pub use facts::Period;
+pub use grade::{AVERAGE_FROM, FAIRLY_GOOD_FROM, GOOD_FROM, grade_for};
 pub use model::{EFFECTIVENESS_WITH_AGREEMENT, EFFECTIVENESS_WITHOUT_AGREEMENT, ModelError, ScoringModel};
 pub use summary::summarize;
 pub use types::*;

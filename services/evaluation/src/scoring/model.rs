@@ -208,7 +208,12 @@ impl ScoringModel {
     /// As [`ScoringModel::evaluate`], also checking the pairing's direct children (their own
     /// snapshots) for totals above the pairing's. Children are never added to the pairing's
     /// actuals: each pairing's records are its own (docs/scoring.md, "Levels").
-    pub fn evaluate_with(&self, snapshot: &PairingSnapshot, period: Period, children: &[PairingSnapshot]) -> Evaluation {
+    pub fn evaluate_with(
+        &self,
+        snapshot: &PairingSnapshot,
+        period: Period,
+        children: &[PairingSnapshot],
+    ) -> Evaluation {
         let (mut e, base) = self.score(snapshot, period, children);
         let posts = {
             let f = Facts::new(snapshot, period);
@@ -310,8 +315,8 @@ mod tests {
     use super::*;
     use crate::scoring::fixtures::*;
     use crate::scoring::types::Grade;
-    use eastwest_domain::{ActivityKind, CooperationForm, FlowDirection, Indicator, Leadership, Verification};
     use Indicator::{FiscalAid, LabourEmployed};
+    use eastwest_domain::{ActivityKind, CooperationForm, FlowDirection, Indicator, Leadership, Verification};
 
     const YEAR: i32 = 2025;
 
@@ -326,8 +331,14 @@ mod tests {
     /// js gov (east) and sn gov (west) each accountable; no other structure.
     fn base() -> Snap {
         let mut s = Snap::bare();
-        s.participant("js", &[eastwest_domain::ParticipantRole::Accountable, eastwest_domain::ParticipantRole::Funding]);
-        s.participant("sn", &[eastwest_domain::ParticipantRole::Accountable, eastwest_domain::ParticipantRole::Implementing]);
+        s.participant(
+            "js",
+            &[eastwest_domain::ParticipantRole::Accountable, eastwest_domain::ParticipantRole::Funding],
+        );
+        s.participant(
+            "sn",
+            &[eastwest_domain::ParticipantRole::Accountable, eastwest_domain::ParticipantRole::Implementing],
+        );
         s
     }
 
@@ -352,7 +363,10 @@ mod tests {
         assert!(west.score > east.score, "{:?}", e.sides);
         // Results: one per target, in indicator order, with exact actuals and the records.
         assert_eq!(e.results.len(), 2);
-        assert_eq!((e.results[0].indicator, e.results[0].side, e.results[0].target, e.results[0].actual), (FiscalAid, Some(EAST), 200, 100));
+        assert_eq!(
+            (e.results[0].indicator, e.results[0].side, e.results[0].target, e.results[0].actual),
+            (FiscalAid, Some(EAST), 200, 100)
+        );
         assert_eq!(e.results[0].attainment, 0.5);
         assert_eq!(e.results[0].records, ["pairings/js-sn/activities/aid"]);
         assert_eq!(e.results[0].unconfirmed, 100);
@@ -407,7 +421,8 @@ mod tests {
         s.deliver("aid", "js", d(6), &[(FiscalAid, 1000)]);
         let e = ScoringModel::standard().evaluate(&s.s, year());
         assert_eq!(e.effectiveness_score, Some(90.0));
-        let want = snap(EFFECTIVENESS_WITHOUT_AGREEMENT * 90.0 + (1.0 - EFFECTIVENESS_WITHOUT_AGREEMENT) * e.governance_score);
+        let want =
+            snap(EFFECTIVENESS_WITHOUT_AGREEMENT * 90.0 + (1.0 - EFFECTIVENESS_WITHOUT_AGREEMENT) * e.governance_score);
         assert!((e.overall_score - want).abs() <= 0.2, "{} vs {want}", e.overall_score);
         // Nothing last year and no agreement: governance alone.
         let mut bare = base();
@@ -458,7 +473,11 @@ mod tests {
         let mut met = s.clone();
         met.deliver("more-jobs", "sn", d(6), &[(LabourEmployed, 900)]);
         let after = m.evaluate(&met.s, year());
-        assert!((first.score_gain - (after.overall_score - e.overall_score)).abs() < 0.11, "{first:?} vs {}", after.overall_score);
+        assert!(
+            (first.score_gain - (after.overall_score - e.overall_score)).abs() < 0.11,
+            "{first:?} vs {}",
+            after.overall_score
+        );
         for i in &e.improvements {
             assert!(i.score_gain > 0.0 && !i.text.zh.is_empty());
         }
@@ -489,7 +508,10 @@ mod tests {
         s.deliver("west-says", "sn", date(YEAR, 12, 31), &[(LabourEmployed, 900)]);
         let e = ScoringModel::standard().evaluate(&s.s, year());
         let texts: Vec<&str> = e.findings.iter().map(|f| f.text.en.as_str()).collect();
-        assert!(texts.iter().any(|t| t.contains("report rural workers employed on 2025-12-31 differently")), "{texts:?}");
+        assert!(
+            texts.iter().any(|t| t.contains("report rural workers employed on 2025-12-31 differently")),
+            "{texts:?}"
+        );
         assert!(texts.iter().any(|t| t.contains("rests on records reported by one side")), "{texts:?}");
         // Confirmed by the other side, the second finding goes.
         s.verify("east-says", Verification::Confirmed).verify("west-says", Verification::Audited);
@@ -509,7 +531,9 @@ mod tests {
             assert!(!c.recommendations.is_empty(), "{:?} has no recommendation", c.criterion);
         }
         let texts: Vec<&str> = e.criteria.iter().flat_map(|c| c.findings.iter().map(|f| f.text.en.as_str())).collect();
-        for missing in ["No scope statement", "No responsibilities", "No goals", "No activities", "There is no annual agreement"] {
+        for missing in
+            ["No scope statement", "No responsibilities", "No goals", "No activities", "There is no annual agreement"]
+        {
             assert!(texts.iter().any(|t| t.starts_with(missing)), "{missing}: {texts:?}");
         }
     }
@@ -553,7 +577,15 @@ mod tests {
     #[test]
     fn a_declared_type_the_money_contradicts_is_flagged() {
         let mut snap = base();
-        snap.activity("aid", "js", CooperationForm::Industry, ActivityKind::Funds, FlowDirection::EastToWest, d(3), 1_000_000);
+        snap.activity(
+            "aid",
+            "js",
+            CooperationForm::Industry,
+            ActivityKind::Funds,
+            FlowDirection::EastToWest,
+            d(3),
+            1_000_000,
+        );
         snap.declare(Leadership::SocietyLed);
         let e = ScoringModel::standard().evaluate(&snap.s, year());
         assert_eq!(e.inferred_leadership, Some(Leadership::GovernmentLed));

@@ -100,7 +100,8 @@ fn goal(n: usize) -> impl Strategy<Value = Goal> {
         })
 }
 
-type RawActivity = (usize, CooperationForm, ActivityKind, FlowDirection, NaiveDate, i64, i64, Vec<Measure>, Verification);
+type RawActivity =
+    (usize, CooperationForm, ActivityKind, FlowDirection, NaiveDate, i64, i64, Vec<Measure>, Verification);
 
 fn activity(n: usize) -> impl Strategy<Value = RawActivity> {
     (

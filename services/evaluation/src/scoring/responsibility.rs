@@ -49,7 +49,10 @@ pub(crate) fn score(f: &Facts) -> Sheet {
     s.part("sides_with_targets", sides as f64, sides as f64 / 2.0);
     if sides < 2 {
         let (zh, en) = match (east_t > 0, west_t > 0, f.agreement.is_some()) {
-            (_, _, false) => ("没有本年度协作协议,东西两侧都没有协议目标", "No agreement for the year, so neither side holds a target"),
+            (_, _, false) => (
+                "没有本年度协作协议,东西两侧都没有协议目标",
+                "No agreement for the year, so neither side holds a target",
+            ),
             (true, false, true) => ("年度协议只给东部定了目标", "The agreement sets targets for the east only"),
             (false, true, true) => ("年度协议只给西部定了目标", "The agreement sets targets for the west only"),
             _ => ("年度协议没有落到东部或西部的目标", "The agreement sets no target held by either side"),
