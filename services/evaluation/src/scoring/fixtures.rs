@@ -23,6 +23,11 @@ pub(super) fn as_of() -> NaiveDate {
     date(2025, 12, 31)
 }
 
+/// The year the criterion tests evaluate, as of [`as_of`]; last year is 2024.
+pub(super) fn year_2025() -> Period {
+    Period::year(2025, as_of())
+}
+
 fn stored<T>(record: T) -> Stored<T> {
     Stored { record, etag: "1".into() }
 }
