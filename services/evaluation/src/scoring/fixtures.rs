@@ -10,6 +10,7 @@ use eastwest_domain::{
 
 use super::criteria::Sheet;
 use super::facts::{Facts, Period};
+use super::reach;
 
 pub(super) const EAST: Side = Side::East;
 pub(super) const WEST: Side = Side::West;
@@ -26,6 +27,14 @@ pub(super) fn as_of() -> NaiveDate {
 /// The year the criterion tests evaluate, as of [`as_of`]; last year is 2024.
 pub(super) fn year_2025() -> Period {
     Period::year(2025, as_of())
+}
+
+/// `fraction` of what a province pairing typically delivers of `i` in a year
+/// ([`reach::reference`]), rounded up to a whole unit. Its reach is `1 + log10(fraction) / 2` to
+/// within a rounding unit: exact enough for money (fen) at any fraction, and for people and counts
+/// at fractions of 1 or more, where reach is 1 anyway.
+pub(super) fn of_reference(i: Indicator, fraction: f64) -> i64 {
+    (reach::reference(i, PairingLevel::Province) * fraction).ceil() as i64
 }
 
 fn stored<T>(record: T) -> Stored<T> {
