@@ -219,15 +219,18 @@ mod tests {
     }
 
     #[test]
-    fn an_agreement_dated_after_the_evaluation_counts_as_unsigned() {
+    fn an_agreement_signed_after_the_evaluation_date_counts_as_unsigned() {
         let mut s = steering(1.0);
-        let signed = score(&s.facts_in(year_2025())).score();
-        s.s.agreements[0].record.signed_date = Some(date(2026, 1, 10));
-        let later = score(&s.facts_in(year_2025())).score();
-        s.s.agreements[0].record.signed_date = None;
-        let unsigned = score(&s.facts_in(year_2025())).score();
-        // ½ instead of 1 on a 0.20 weight: 100 − 10.
-        assert_eq!((signed, later, unsigned), (100.0, 90.0, 90.0));
+        let mut signed_on = |d: Option<chrono::NaiveDate>| {
+            s.s.agreements[0].record.signed_date = d;
+            score(&s.facts_in(year_2025())).score()
+        };
+        // Signed on the evaluation date counts; the day after, or never, earns ½ instead of 1 on
+        // a 0.20 weight: 100 − 10.
+        let on_the_day = signed_on(Some(as_of()));
+        let day_after = signed_on(Some(date(2026, 1, 1)));
+        let unsigned = signed_on(None);
+        assert_eq!((on_the_day, day_after, unsigned), (100.0, 90.0, 90.0));
     }
 
     #[test]
