@@ -243,78 +243,132 @@ pub(crate) fn score(f: &Facts) -> Sheet {
 mod tests {
     use super::*;
     use crate::scoring::fixtures::*;
+    use eastwest_domain::ActorCategory::{PrivateEnterprise, SocialOrganization};
+    use eastwest_domain::Indicator::{Consumption, FiscalAid, LabourEmployed};
     use eastwest_domain::ParticipantRole::*;
 
-    /// Each row: a change to the bare pairing (js gov east, sn gov west), then the expected
-    /// indicator values and score.
-    #[test]
-    fn table() {
-        let rows = [
-            Row {
-                name: "nothing written",
-                build: |_| {},
-                // roles_held: js and sn hold none → 0.
-                values: [0.0, 0.0, 0.0, 0.0, 0.0, 0.0],
-                score: 0.0,
-            },
-            Row {
-                name: "scope only",
-                build: |s| {
-                    s.scope("帮扶范围", &["产业"], &[]);
-                },
-                values: [1.0, 0.5, 0.0, 0.0, 0.0, 0.0],
-                // 100 × (0.2 + 0.2·0.5)
-                score: 30.0,
-            },
-            Row {
-                name: "clear roles in a government-only pairing",
-                build: |s| {
-                    s.scope("帮扶范围", &["产业"], &["对口支援"]);
-                    s.participant("js", &[Accountable, Funding]);
-                    s.participant("sn", &[Implementing]);
-                    s.responsibility("r1", "js", "拨付资金", None, false);
-                    s.responsibility("r2", "sn", "组织实施", None, false);
-                },
-                // js funds and is accountable, but only government takes part: not a conflict.
-                values: [1.0, 1.0, 1.0, 1.0, 1.0, 1.0],
-                score: 100.0,
-            },
-            Row {
-                name: "conflict, two accountable, shared duty, role-less actor",
-                build: |s| {
-                    s.scope("帮扶范围", &["产业"], &["对口支援"]);
-                    s.actor("ent", eastwest_domain::ActorCategory::PrivateEnterprise, EAST);
-                    s.actor("so", eastwest_domain::ActorCategory::SocialOrganization, WEST);
-                    s.participant("js", &[Accountable, Funding]);
-                    s.participant("sn", &[Accountable]);
-                    s.participant("ent", &[Funding]);
-                    s.responsibility("r1", "js", "拨付资金", None, false);
-                    s.responsibility("r2", "ent", "拨付资金", None, false);
-                    s.responsibility("r3", "sn", "组织实施", None, false);
-                    s.responsibility("r4", "so", "动员志愿者", None, false);
-                },
-                // parties js, sn, ent, so: so holds no role → 3/4.
-                // accountable: js, sn → 2, credit 1/2.
-                // holders js, sn, ent; js conflicted (government and others take part) → 2/3.
-                // r1 and r2 share a duty → 2 of 4 unclear → 1/2.
-                values: [1.0, 1.0, 0.75, 2.0, 0.6667, 0.5],
-                // 100 × (0.2 + 0.2 + 0.2·0.75 + 0.15·0.5 + 0.1·2/3 + 0.15·0.5) = 76.666…
-                score: 76.666667,
-            },
-        ];
-        check_rows(&rows, score);
+    fn findings(sheet: Sheet) -> Vec<(String, Vec<String>)> {
+        sheet.finish(0.15, 0.0).findings.into_iter().map(|x| (x.text.en, x.records)).collect()
+    }
+
+    /// Scope written both ways; js and sn accountable, an eastern enterprise funds; one duty each;
+    /// both targets held by a side.
+    fn clear() -> Snap {
+        let mut s = Snap::bare();
+        s.actor("ent", PrivateEnterprise, EAST);
+        s.scope("产业和劳务协作", &["产业园区共建"], &["对口支援项目"]);
+        s.participant("js", &[Accountable])
+            .participant("sn", &[Accountable])
+            .participant("ent", &[Funding, Implementing]);
+        s.responsibility("r1", "js", "统筹协调", None, false)
+            .responsibility("r2", "sn", "组织实施", None, false)
+            .responsibility("r3", "ent", "投资建厂", None, false);
+        s.agreement(2025, None, &[(FiscalAid, Some(EAST), 100), (LabourEmployed, Some(WEST), 50)]);
+        s
     }
 
     #[test]
-    fn findings_name_the_records() {
+    fn a_pairing_that_writes_down_scope_roles_sides_duties_and_sided_targets_scores_full() {
+        let s = clear();
+        let sheet = score(&s.facts_in(year_2025()));
+        // Parties js, sn, ent all hold a role; both sides accountable; government and an
+        // enterprise take part, but no holder both funds and answers; three duties, three parties;
+        // both targets sided.
+        assert_values(&sheet, &[1.0, 1.0, 1.0, 2.0, 1.0, 1.0, 1.0], "clear");
+        assert_eq!(sheet.score(), 100.0);
+        assert!(findings(sheet).is_empty());
+    }
+
+    #[test]
+    fn a_government_only_pairing_may_fund_and_answer_through_one_body() {
         let mut s = Snap::bare();
-        s.responsibility("r1", "ghost", "拨付资金", None, false);
-        let f = s.facts_at(as_of());
-        let out = score(&f).finish(0.15, 0.0);
-        let records: Vec<&str> = out.findings.iter().flat_map(|x| x.records.iter().map(String::as_str)).collect();
-        assert!(records.contains(&"pairings/js-sn"));
-        assert!(records.contains(&"actors/ghost"));
-        assert!(records.contains(&"pairings/js-sn#responsibilities/r1"));
-        assert!(out.findings.iter().all(|x| !x.text.zh.is_empty() && !x.text.en.is_empty()));
+        s.participant("js", &[Accountable, Funding]).participant("sn", &[Accountable, Implementing]);
+        let sheet = score(&s.facts_in(year_2025()));
+        // Only government bodies take part, so js funding and answering is no conflict: holders
+        // js and sn, neither conflicted → 1. Nothing else written, no agreement.
+        // 100 × (0.15·1 + 0.15·2/2 + 0.10·1) = 40
+        assert_values(&sheet, &[0.0, 0.0, 1.0, 2.0, 1.0, 0.0, 0.0], "government only");
+        assert_eq!(sheet.score(), 40.0);
+        let texts: Vec<String> = findings(sheet).into_iter().map(|(t, _)| t).collect();
+        assert!(texts.contains(&"There is no annual agreement for 2025".to_string()), "{texts:?}");
+    }
+
+    #[test]
+    fn the_worked_example_loses_marks_for_one_accountable_side_a_conflicted_funder_and_no_agreement() {
+        let s = worked_example();
+        let sheet = score(&s.facts_at(as_of()));
+        // Parties: js, sn, js-fic, sushan-agri, js-college (sn-charity only acts), all with roles.
+        // Accountable: js only (east) → 1 side, credit ½. Government, a people's organisation, an
+        // enterprise and a college take part, so js (FUNDING + ACCOUNTABLE) is conflicted; holders
+        // js and sushan-agri → ½. Five duties, five distinct texts → 1. No year, no agreement → 0.
+        // 100 × (0.10 + 0.15 + 0.15 + 0.15·½ + 0.10·½ + 0.15 + 0) = 67.5
+        assert_values(&sheet, &[1.0, 1.0, 1.0, 1.0, 0.5, 1.0, 0.0], "worked example");
+        assert_eq!(sheet.score(), 67.5);
+        let all = findings(sheet);
+        assert!(all.iter().any(|(t, r)| t.contains("both funding and accountable") && *r == ["actors/js"]), "{all:?}");
+    }
+
+    #[test]
+    fn roleless_parties_shared_and_unknown_duties_and_an_unsided_target_are_named() {
+        let mut s = Snap::bare();
+        s.actor("ent", PrivateEnterprise, EAST).actor("so", SocialOrganization, WEST);
+        s.scope("产业协作", &["产业"], &[]);
+        s.participant("js", &[Accountable, Funding]).participant("ent", &[Funding]);
+        s.responsibility("r1", "js", "拨付资金", None, false)
+            .responsibility("r2", "ent", "拨付资金", None, false)
+            .responsibility("r3", "so", "动员志愿者", None, false)
+            .responsibility("r4", "ghost", "培训", None, false);
+        s.agreement(2025, None, &[(FiscalAid, Some(EAST), 100), (Consumption, None, 100)]);
+        let sheet = score(&s.facts_in(year_2025()));
+        // Lists: in-scope only → ½. Parties js, sn, ent, so, ghost; with a role js, ent → 2/5.
+        // Accountable: js (east) → 1 side, ½. Separable (government and an enterprise); holders
+        // js (conflicted) and ent → ½. r1 and r2 share a duty, ghost is unknown → r3 alone is
+        // clear → 1/4. Targets: 1 of 2 sided → ½.
+        // 100 × (0.10 + 0.15·½ + 0.15·0.4 + 0.15·½ + 0.10·½ + 0.15·¼ + 0.20·½)
+        //   = 10 + 7.5 + 6 + 7.5 + 5 + 3.75 + 10 = 49.75
+        assert_values(&sheet, &[1.0, 0.5, 0.4, 1.0, 0.5, 0.25, 0.5], "muddled");
+        assert_eq!(sheet.score(), 49.75);
+        let all = findings(sheet);
+        let named = |r: &[&str]| all.iter().any(|(_, x)| x == r);
+        assert!(named(&["actors/ghost", "actors/sn", "actors/so"]), "{all:?}");
+        assert!(
+            named(&[
+                "pairings/js-sn#responsibilities/r1",
+                "pairings/js-sn#responsibilities/r2",
+                "pairings/js-sn#responsibilities/r4"
+            ]),
+            "{all:?}"
+        );
+        assert!(all.iter().any(|(t, r)| t == "1 of 2 agreement targets are held by neither side"
+            && *r == ["pairings/js-sn/agreements/2025"]));
+    }
+
+    #[test]
+    fn zero_valued_targets_on_a_side_do_not_make_the_agreement_look_sided() {
+        let mut s = clear();
+        s.agreement(2025, None, &[(FiscalAid, None, 100)]);
+        let before = score(&s.facts_in(year_2025()));
+        assert_eq!(before.values().last(), Some(&0.0));
+        // Two token targets of 0, one per side: nothing is undertaken, so nothing more is sided.
+        s.agreement(
+            2025,
+            None,
+            &[(FiscalAid, None, 100), (Consumption, Some(EAST), 0), (LabourEmployed, Some(WEST), 0)],
+        );
+        let after = score(&s.facts_in(year_2025()));
+        assert_eq!(after.values().last(), Some(&0.0));
+        // 100 × (1 − 0.20) = 80 either way.
+        assert_eq!((before.score(), after.score()), (80.0, 80.0));
+    }
+
+    #[test]
+    fn handing_the_same_duty_to_a_second_party_with_different_spacing_is_still_shared() {
+        let mut s = clear();
+        let before = score(&s.facts_in(year_2025())).score();
+        s.responsibility("r4", "ent", " 统筹协调 ", None, false);
+        let sheet = score(&s.facts_in(year_2025()));
+        // r1 (js) and r4 (ent) now share 统筹协调 → 2 of 4 → ½: 100 − 0.15·½·100 = 92.5.
+        assert_eq!(sheet.values().get(5), Some(&0.5));
+        assert_eq!((before, sheet.score()), (100.0, 92.5));
     }
 }

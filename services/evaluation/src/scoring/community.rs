@@ -110,32 +110,115 @@ mod tests {
     use super::*;
     use crate::scoring::fixtures::*;
     use eastwest_domain::ActivityKind as K;
-    use eastwest_domain::{CooperationForm::*, FlowDirection::*};
+    use eastwest_domain::CooperationForm::{Employment, Other, Talent};
+    use eastwest_domain::FlowDirection::{Joint, WestToEast};
+    use eastwest_domain::Indicator::*;
+
+    /// sn employs workers and sends professionals at the reference; js sends professionals and
+    /// brings investment at the reference; three duties (one western) and three targets (one
+    /// eastern, one western, one for the pairing).
+    fn two_way() -> Snap {
+        let mut s = Snap::bare();
+        s.deliver("jobs", "sn", date(2025, 5, 1), &[(LabourEmployed, of_reference(LabourEmployed, 1.0))]);
+        s.deliver(
+            "sn-staff",
+            "sn",
+            date(2025, 6, 1),
+            &[(ProfessionalsExchanged, of_reference(ProfessionalsExchanged, 1.0))],
+        );
+        s.deliver(
+            "js-staff",
+            "js",
+            date(2025, 6, 1),
+            &[(ProfessionalsExchanged, of_reference(ProfessionalsExchanged, 1.0))],
+        );
+        s.deliver("inv", "js", date(2025, 7, 1), &[(InvestmentArrived, of_reference(InvestmentArrived, 1.0))]);
+        s.responsibility("r1", "sn", "组织劳务", None, false)
+            .responsibility("r2", "js", "拨付资金", None, false)
+            .responsibility("r3", "js", "培训", None, false);
+        s.agreement(
+            2025,
+            None,
+            &[(FiscalAid, Some(EAST), 100), (LabourEmployed, Some(WEST), 100), (Consumption, None, 100)],
+        );
+        s
+    }
 
     #[test]
-    fn table() {
-        let rows = [
-            Row { name: "nothing", build: |_| {}, values: [0.0, 0.0, 0.0, 0.0], score: 0.0 },
-            Row {
-                name: "one year of quarterly work, exchange one way",
-                build: |s| {
-                    s.start(date(2025, 1, 1));
-                    s.activity("a1", "js", Talent, K::PersonnelExchange, EastToWest, date(2025, 2, 1), 0);
-                    s.activity("a2", "js", Industry, K::Funds, EastToWest, date(2025, 5, 1), 1);
-                    s.activity("a3", "sn", Consumption, K::Purchase, WestToEast, date(2025, 8, 1), 1);
-                    s.activity("a4", "js", Industry, K::Investment, EastToWest, date(2025, 8, 2), 1);
-                    s.responsibility("r1", "sn", "组织劳务", None, false);
-                    s.responsibility("r2", "js", "拨付资金", None, false);
-                    s.responsibility("r3", "js", "培训", None, false);
-                },
-                // two-way 1/4 → credit 1; exchange east→west only → 0.5;
-                // west holds 1/3 → credit 2/3; quarters 2025Q1..Q4 judged (31 December closes
-                // Q4), Q4 idle → 3/4.
-                values: [0.25, 0.5, 0.3333, 0.75],
-                // 100 × (0.3 + 0.2·0.5 + 0.2·2/3 + 0.3·0.75) = 75.833…
-                score: 75.833333,
-            },
-        ];
-        check_rows(&rows, score);
+    fn the_west_delivering_labour_and_talent_both_sides_sending_staff_and_two_of_five_duties() {
+        let sheet = score(&two_way().facts_in(year_2025()));
+        // West: labour 1, talent 1, industry 0 (the investment is the east's) → ⅔. Both sides
+        // send professionals at the reference → min(1, 1) = 1. Duties and sided targets 3 + 2 = 5
+        // (the pairing-wide target holds no side); the west holds r1 and one target → 2/5,
+        // credit 0.4 / 0.5 = 0.8.
+        // 100 × (0.35·⅔ + 0.35·1 + 0.30·0.8) = 23.333333 + 35 + 24
+        assert_values(&sheet, &[0.6667, 1.0, 0.4], "two-way");
+        assert_eq!(sheet.score(), 82.333333);
+    }
+
+    #[test]
+    fn personnel_exchange_counts_the_side_that_sends_less() {
+        let mut s = Snap::bare();
+        s.deliver(
+            "js-staff",
+            "js",
+            date(2025, 6, 1),
+            &[(ProfessionalsExchanged, of_reference(ProfessionalsExchanged, 1.0))],
+        );
+        let one_way = score(&s.facts_at(as_of())).score();
+        s.deliver(
+            "js-more",
+            "js",
+            date(2025, 7, 1),
+            &[(ProfessionalsExchanged, of_reference(ProfessionalsExchanged, 9.0))],
+        );
+        let ten_times = score(&s.facts_at(as_of())).score();
+        // The west sends no one: min(1, 0) = 0, however many the east sends.
+        assert_eq!((one_way, ten_times), (0.0, 0.0));
+        // The west sending cadres at the reference counts for it: min(1, 1) = 1, and its talent
+        // family reaches 1 → west delivery ⅓. 100 × (0.35·⅓ + 0.35) = 46.666667.
+        s.deliver("sn-cadres", "sn", date(2025, 8, 1), &[(CadresExchanged, of_reference(CadresExchanged, 1.0))]);
+        let both = score(&s.facts_at(as_of()));
+        assert_values(&both, &[0.3333, 1.0, 0.0], "both ways");
+        assert_eq!(both.score(), 46.666667);
+    }
+
+    #[test]
+    fn records_labelled_west_to_east_or_joint_do_not_raise_the_score() {
+        let mut s = two_way();
+        let before = score(&s.facts_in(year_2025())).score();
+        // Twelve records without measures, labelled as flowing east or joint (a 2026.2 exploit),
+        // and the east's investment relabelled WEST_TO_EAST: none of it is the west's delivery.
+        let kinds = [K::JointMeeting, K::Other, K::PersonnelExchange, K::Training];
+        for n in 0..12 {
+            let (actor, dir) = if n % 2 == 0 { ("sn", WestToEast) } else { ("js", Joint) };
+            let form = [Other, Talent, Employment][n % 3];
+            s.activity(&format!("t{n}"), actor, form, kinds[n % 4], dir, date(2025, 9, 1), 0);
+        }
+        for a in &mut s.s.activities {
+            if a.record.id == "inv" {
+                a.record.direction = WestToEast;
+            }
+        }
+        let after = score(&s.facts_in(year_2025())).score();
+        assert_eq!((before, after), (82.333333, 82.333333));
+    }
+
+    #[test]
+    fn zero_valued_western_targets_do_not_raise_the_west_share() {
+        let mut s = Snap::bare();
+        s.deliver("jobs", "sn", date(2025, 5, 1), &[(LabourEmployed, of_reference(LabourEmployed, 1.0))]);
+        s.responsibility("r1", "js", "拨付资金", None, false).responsibility("r2", "js", "培训", None, false);
+        s.agreement(2025, None, &[(FiscalAid, Some(EAST), 100)]);
+        let before = score(&s.facts_in(year_2025()));
+        s.agreement(
+            2025,
+            None,
+            &[(FiscalAid, Some(EAST), 100), (LabourEmployed, Some(WEST), 0), (Workshops, Some(WEST), 0)],
+        );
+        let after = score(&s.facts_in(year_2025()));
+        // The west holds 0 of 3 either way; west labour → ⅓: 100 × 0.35 / 3 = 11.666667.
+        assert_eq!((before.values()[2], after.values()[2]), (0.0, 0.0));
+        assert_eq!((before.score(), after.score()), (11.666667, 11.666667));
     }
 }

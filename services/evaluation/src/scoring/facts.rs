@@ -329,9 +329,12 @@ impl<'a> Facts<'a> {
         self.p.level
     }
 
-    /// The agreement's targets held by a side (EAST or WEST), and all of them.
+    /// The agreement's targets held by a side (EAST or WEST), and all of them. Only targets above
+    /// 0 count, as in effectiveness and GOAL_PRECISION: a target of 0 undertakes nothing, so it
+    /// cannot give a side a responsibility or make an agreement look sided or joint.
     pub(super) fn targets_by_side(&self) -> (usize, usize, usize) {
         let targets = self.agreement.map_or(&[][..], |a| a.targets.as_slice());
+        let targets: Vec<_> = targets.iter().filter(|t| t.value > 0).collect();
         let east = targets.iter().filter(|t| t.side == Some(Side::East)).count();
         let west = targets.iter().filter(|t| t.side == Some(Side::West)).count();
         (east, west, targets.len())

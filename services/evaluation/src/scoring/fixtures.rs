@@ -10,6 +10,7 @@ use eastwest_domain::{
 
 use super::criteria::Sheet;
 use super::facts::{Facts, Period};
+use super::reach;
 
 pub(super) const EAST: Side = Side::East;
 pub(super) const WEST: Side = Side::West;
@@ -21,6 +22,19 @@ pub(super) fn date(y: i32, m: u32, d: u32) -> NaiveDate {
 /// The date every table is evaluated at.
 pub(super) fn as_of() -> NaiveDate {
     date(2025, 12, 31)
+}
+
+/// The year the criterion tests evaluate, as of [`as_of`]; last year is 2024.
+pub(super) fn year_2025() -> Period {
+    Period::year(2025, as_of())
+}
+
+/// `fraction` of what a province pairing typically delivers of `i` in a year
+/// ([`reach::reference`]), rounded up to a whole unit. Its reach is `1 + log10(fraction) / 2` to
+/// within a rounding unit: exact enough for money (fen) at any fraction, and for people and counts
+/// at fractions of 1 or more, where reach is 1 anyway.
+pub(super) fn of_reference(i: Indicator, fraction: f64) -> i64 {
+    (reach::reference(i, PairingLevel::Province) * fraction).ceil() as i64
 }
 
 fn stored<T>(record: T) -> Stored<T> {
@@ -192,11 +206,6 @@ impl Snap {
         self
     }
 
-    pub(super) fn start(&mut self, d: NaiveDate) -> &mut Self {
-        self.p().start_date = Some(d);
-        self
-    }
-
     pub(super) fn scope(&mut self, statement: &str, inside: &[&str], outside: &[&str]) -> &mut Self {
         self.p().scope = Scope {
             statement: statement.into(),
@@ -274,27 +283,8 @@ impl Snap {
     }
 }
 
-/// Checks a sheet's shown indicator values against hand-computed ones (to four decimals).
-/// One row of a criterion's table test: a change to the bare pairing (js gov east, sn gov west),
-/// then the expected indicator values and score.
-pub(super) struct Row<const N: usize> {
-    pub name: &'static str,
-    pub build: fn(&mut Snap),
-    pub values: [f64; N],
-    pub score: f64,
-}
-
-/// Builds each row's snapshot, scores it as of [`as_of`], and checks values and score.
-pub(super) fn check_rows<const N: usize>(rows: &[Row<N>], score: impl Fn(&Facts<'_>) -> Sheet) {
-    for row in rows {
-        let mut snap = Snap::bare();
-        (row.build)(&mut snap);
-        let sheet = score(&snap.facts_at(as_of()));
-        assert_values(&sheet, &row.values, row.name);
-        assert_eq!(sheet.score(), row.score, "{}", row.name);
-    }
-}
-
+/// Checks a sheet's shown indicator values, in table order, against hand-computed ones (to four
+/// decimals, as they are shown).
 pub(super) fn assert_values(sheet: &Sheet, want: &[f64], name: &str) {
     let got = sheet.values();
     assert_eq!(got.len(), want.len(), "{name}: {got:?}");

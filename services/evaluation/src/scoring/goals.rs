@@ -275,6 +275,7 @@ mod tests {
     use super::*;
     use crate::scoring::fixtures::*;
     use eastwest_domain::CooperationForm;
+    use eastwest_domain::Indicator::{Consumption, ExPoorEmployed, FiscalAid, LabourEmployed, SocialDonations};
 
     #[test]
     fn attainment_reads_direction_from_baseline_and_target() {
@@ -300,39 +301,116 @@ mod tests {
         }
     }
 
-    #[test]
-    fn table() {
-        let rows = [
-            Row { name: "no goals", build: |_| {}, values: [0.0, 0.0, 0.0, 0.0, 0.0], score: 0.0 },
-            Row {
-                name: "one full, one with four fields",
-                build: |s| {
-                    s.goal(full_goal("jobs", CooperationForm::Employment, "sn"));
-                    s.goal(Goal {
-                        baseline: None,
-                        due_date: None,
-                        actual: None,
-                        ..full_goal("parks", CooperationForm::Industry, "js")
-                    });
-                },
-                // fully 1/2; fields (6 + 4) / 12; attainment: jobs only, 5400/5000 = 1.08.
-                values: [0.5, 0.8333, 2.0, 1.08, 1.0],
-                // 100 × (0.6·0.5 + 0.4·10/12) = 63.333…
-                score: 63.333333,
-            },
-        ];
-        check_rows(&rows, score);
+    /// Last year (2024): js delivered 100 of fiscal aid, sn employed 300 workers.
+    fn with_last_year() -> Snap {
+        let mut s = Snap::bare();
+        s.deliver("aid-2024", "js", date(2024, 5, 1), &[(FiscalAid, 100)]);
+        s.deliver("jobs-2024", "sn", date(2024, 6, 1), &[(LabourEmployed, 300)]);
+        s
     }
 
     #[test]
-    fn a_missed_goal_is_a_finding_not_a_deduction() {
-        let mut snap = Snap::bare();
-        snap.goal(Goal { actual: Some(100.0), ..full_goal("jobs", CooperationForm::Employment, "sn") });
-        let sheet = score(&snap.facts_at(as_of()));
+    fn targets_in_four_families_at_or_above_last_year_aimed_at_the_ex_poor_with_a_full_goal_score_full() {
+        let mut s = with_last_year();
+        s.agreement(
+            2025,
+            None,
+            &[
+                (FiscalAid, Some(EAST), 120),
+                (LabourEmployed, Some(WEST), 300),
+                (ExPoorEmployed, Some(WEST), 100),
+                (Consumption, None, 50),
+                (SocialDonations, Some(EAST), 10),
+            ],
+        );
+        s.goal(full_goal("jobs", CooperationForm::Employment, "sn"));
+        let sheet = score(&s.facts_in(year_2025()));
+        // Families funding, labour, consumption, social → 4, credit 1. Every target is at least
+        // last year's actual of its indicator and side (120 ≥ 100, 300 ≥ 300, the rest ≥ 0) → 1.
+        // An ex-poor target → 1. One goal with all six fields → 1 and 1.
+        // Context: 1 goal, attainment 5400 / 5000 = 1.08, 1 measured.
+        assert_values(&sheet, &[4.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.08, 1.0], "precise");
         assert_eq!(sheet.score(), 100.0);
-        let out = sheet.finish(0.15, 100.0);
+    }
+
+    #[test]
+    fn a_target_below_last_year_two_families_and_a_half_specified_goal() {
+        let mut s = with_last_year();
+        s.agreement(2025, None, &[(FiscalAid, Some(EAST), 100), (LabourEmployed, Some(WEST), 250)]);
+        s.goal(full_goal("jobs", CooperationForm::Employment, "sn"));
+        s.goal(Goal {
+            baseline: None,
+            due_date: None,
+            actual: None,
+            ..full_goal("parks", CooperationForm::Industry, "js")
+        });
+        let sheet = score(&s.facts_in(year_2025()));
+        // Families funding, labour → 2, credit ½. Labour 250 < last year's 300 → 1 of 2 low → ½.
+        // No ex-poor target, but goals name their beneficiaries → ½. Goals: jobs full, parks
+        // lacks baseline and due date → ½; fields (6 + 4) / 12. Attainment: jobs only, 1.08.
+        // 100 × (0.25·½ + 0.25·½ + 0.15·½ + 0.20·½ + 0.15·10/12) = 12.5 + 12.5 + 7.5 + 10 + 12.5
+        assert_values(&sheet, &[2.0, 0.5, 0.5, 0.5, 0.8333, 2.0, 1.08, 1.0], "low");
+        assert_eq!(sheet.score(), 55.0);
+        let findings = sheet.finish(0.1, 0.0).findings;
+        assert!(findings.iter().any(|x| x.text.en == "Agreement targets below last year's actual: 1"
+            && x.records == ["pairings/js-sn/agreements/2025#targets/labour_employed:west"]));
+        assert!(
+            findings
+                .iter()
+                .any(|x| x.text.en == "Goals missing the baseline: 1" && x.records == ["pairings/js-sn#goals/parks"])
+        );
+    }
+
+    #[test]
+    fn a_missed_goal_scores_the_same_as_a_met_one_and_is_named() {
+        let mut met = Snap::bare();
+        met.goal(full_goal("jobs", CooperationForm::Employment, "sn"));
+        let mut missed = Snap::bare();
+        missed.goal(Goal { actual: Some(100.0), ..full_goal("jobs", CooperationForm::Employment, "sn") });
+        let (met, missed) = (score(&met.facts_at(as_of())), score(&missed.facts_at(as_of())));
+        // No agreement; a named beneficiary → ½; one full goal.
+        // 100 × (0.15·½ + 0.20 + 0.15) = 42.5 whether 5,400 or 100 of 5,000 jobs were reached.
+        assert_eq!((met.score(), missed.score()), (42.5, 42.5));
+        assert_eq!(missed.values()[6], 0.02);
+        let out = missed.finish(0.15, 42.5);
         assert!(
             out.findings.iter().any(|x| x.records == ["pairings/js-sn#goals/jobs"] && x.text.en.contains("fell short"))
         );
+    }
+
+    #[test]
+    fn back_filling_a_target_below_last_year_scores_lower_than_setting_it_at_last_year() {
+        let mut s = with_last_year();
+        s.agreement(2025, None, &[(FiscalAid, Some(EAST), 100)]);
+        let alone = score(&s.facts_in(year_2025())).score();
+        s.agreement(2025, None, &[(FiscalAid, Some(EAST), 100), (LabourEmployed, Some(WEST), 200)]);
+        let below = score(&s.facts_in(year_2025())).score();
+        s.agreement(2025, None, &[(FiscalAid, Some(EAST), 100), (LabourEmployed, Some(WEST), 300)]);
+        let matched = score(&s.facts_in(year_2025())).score();
+        // Funding alone: 100 × (0.25·¼ + 0.25·1) = 31.25.
+        // With labour at 200 < 300: 100 × (0.25·½ + 0.25·½) = 25: the second family does not pay
+        // for the low target. At 300: 100 × (0.25·½ + 0.25·1) = 37.5.
+        assert_eq!((alone, below, matched), (31.25, 25.0, 37.5));
+    }
+
+    #[test]
+    fn zero_valued_targets_count_neither_as_families_nor_as_aiming_at_the_ex_poor() {
+        let mut s = with_last_year();
+        s.agreement(2025, None, &[(FiscalAid, Some(EAST), 100)]);
+        let before = score(&s.facts_in(year_2025()));
+        s.agreement(
+            2025,
+            None,
+            &[
+                (FiscalAid, Some(EAST), 100),
+                (ExPoorEmployed, Some(WEST), 0),
+                (Consumption, None, 0),
+                (SocialDonations, None, 0),
+            ],
+        );
+        let after = score(&s.facts_in(year_2025()));
+        // One family, ambitious, no priority group: 31.25 either way.
+        assert_eq!((&after.values()[..3], after.score()), (&[1.0, 1.0, 0.0][..], 31.25));
+        assert_eq!(before.score(), after.score());
     }
 }

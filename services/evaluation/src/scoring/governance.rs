@@ -147,39 +147,95 @@ mod tests {
     use super::*;
     use crate::scoring::fixtures::*;
     use eastwest_domain::ActivityKind as K;
-    use eastwest_domain::{ActorCategory::*, CooperationForm::*, FlowDirection::*, Goal};
+    use eastwest_domain::ActorCategory::{PrivateEnterprise, SocialOrganization};
+    use eastwest_domain::CooperationForm::{Consumption, Employment, Other};
+    use eastwest_domain::FlowDirection::Joint;
+    use eastwest_domain::Goal;
+    use eastwest_domain::Indicator::{FiscalAid, LabourEmployed};
+    use eastwest_domain::ParticipantRole::Implementing;
+
+    fn meetings(s: &mut Snap, n: u32) {
+        for k in 0..n {
+            s.activity(&format!("m{k}"), "js", Other, K::JointMeeting, Joint, date(2025, 1 + k, 10), 0);
+        }
+    }
 
     #[test]
-    fn table() {
-        let rows = [
-            Row {
-                name: "two government bodies, nothing else",
-                build: |_| {},
-                // (east, government), (west, government).
-                values: [2.0, 0.0, 0.0, 0.0, 0.0],
-                score: 15.0,
-            },
-            Row {
-                name: "meetings in two of four half-years, goals owned on one side",
-                build: |s| {
-                    s.start(date(2024, 1, 1));
-                    s.actor("ent", PrivateEnterprise, EAST);
-                    s.actor("so", SocialOrganization, WEST);
-                    s.responsibility("r1", "ent", "投资", None, false);
-                    s.responsibility("r2", "so", "志愿服务", None, false);
-                    s.activity("m1", "js", Other, K::JointMeeting, Joint, date(2024, 3, 1), 0);
-                    s.activity("m2", "sn", Other, K::JointMeeting, Joint, date(2024, 4, 1), 0);
-                    s.activity("m3", "sn", Other, K::JointMeeting, Joint, date(2025, 9, 1), 0);
-                    s.goal(full_goal("jobs", Employment, "sn"));
-                    s.goal(Goal { responsible: None, ..full_goal("sales", Consumption, "js") });
-                },
-                // combos 4; half-years 2024H1, 2024H2, 2025H1, 2025H2 → meetings in 2024H1 and
-                // 2025H2 → 2/4; goals owned 1/2; sides 1 (west).
-                values: [4.0, 0.5, 0.5, 1.0, 3.0],
-                // 100 × (0.3 + 0.3·0.5 + 0.2·0.5 + 0.2·0.5) = 65
-                score: 65.0,
-            },
-        ];
-        check_rows(&rows, score);
+    fn four_combinations_a_joint_agreement_both_sides_delivering_and_owned_goals_score_full() {
+        let mut s = Snap::bare();
+        s.actor("ent", PrivateEnterprise, EAST).actor("so", SocialOrganization, WEST);
+        s.participant("ent", &[Implementing]).participant("so", &[Implementing]);
+        s.agreement(2025, None, &[(FiscalAid, Some(EAST), 100), (LabourEmployed, Some(WEST), 100)]);
+        s.deliver("aid", "js", date(2025, 3, 1), &[(FiscalAid, of_reference(FiscalAid, 1.0))]);
+        s.deliver("jobs", "sn", date(2025, 6, 1), &[(LabourEmployed, of_reference(LabourEmployed, 1.0))]);
+        s.goal(full_goal("jobs", Employment, "sn")).goal(full_goal("sales", Consumption, "js"));
+        meetings(&mut s, 2);
+        let sheet = score(&s.facts_in(year_2025()));
+        // (east, government), (west, government), (east, private), (west, social) → 4 → 1. Targets
+        // on both sides → 1. Both sides reach 1 → min 1. Both goals owned → 1, by both sides → 2.
+        // Two joint meetings, context.
+        assert_values(&sheet, &[4.0, 1.0, 1.0, 1.0, 2.0, 2.0], "coordinated");
+        assert_eq!(sheet.score(), 100.0);
+    }
+
+    /// Two government bodies, a pairing-wide target, the east alone delivering, one goal owned by
+    /// sn and one by nobody.
+    fn one_sided() -> Snap {
+        let mut s = Snap::bare();
+        s.agreement(2025, None, &[(FiscalAid, None, 100)]);
+        s.deliver("aid", "js", date(2025, 3, 1), &[(FiscalAid, of_reference(FiscalAid, 1.0))]);
+        s.goal(full_goal("jobs", Employment, "sn"));
+        s.goal(Goal { responsible: None, ..full_goal("sales", Consumption, "js") });
+        s
+    }
+
+    #[test]
+    fn an_agreement_for_the_pairing_one_side_delivering_and_an_unowned_goal() {
+        let sheet = score(&one_sided().facts_in(year_2025()));
+        // 2 combinations → ½; targets, but none held by a side → ½; east 1, west 0 → 0; goals
+        // owned 1 of 2 → ½; sides: west only → 1, ½.
+        // 100 × (0.25·½ + 0.30·½ + 0.15·0 + 0.15·½ + 0.15·½) = 12.5 + 15 + 7.5 + 7.5 = 42.5
+        assert_values(&sheet, &[2.0, 0.5, 0.0, 0.5, 1.0, 0.0], "one-sided");
+        assert_eq!(sheet.score(), 42.5);
+        let findings = sheet.finish(0.1, 42.5).findings;
+        assert!(findings.iter().any(|x| x.text.en == "Goals without a known responsible party: 1"
+            && x.records == ["pairings/js-sn#goals/sales"]));
+        assert!(findings.iter().any(|x| x.text.en == "Only western parties answer for goals"));
+    }
+
+    #[test]
+    fn logging_joint_meetings_does_not_raise_the_score() {
+        let mut s = one_sided();
+        meetings(&mut s, 6);
+        let sheet = score(&s.facts_in(year_2025()));
+        assert_eq!(sheet.values()[5], 6.0);
+        assert_eq!(sheet.score(), 42.5);
+    }
+
+    #[test]
+    fn a_zero_valued_target_for_the_west_does_not_make_the_agreement_joint() {
+        let mut s = one_sided();
+        s.agreement(2025, None, &[(FiscalAid, Some(EAST), 100)]);
+        let before = score(&s.facts_in(year_2025()));
+        s.agreement(2025, None, &[(FiscalAid, Some(EAST), 100), (LabourEmployed, Some(WEST), 0)]);
+        let after = score(&s.facts_in(year_2025()));
+        // The east alone takes on a target either way → ½: 42.5.
+        assert_eq!((before.values()[1], after.values()[1]), (0.5, 0.5));
+        assert_eq!((before.score(), after.score()), (42.5, 42.5));
+    }
+
+    #[test]
+    fn naming_an_actor_the_snapshot_does_not_hold_as_a_goal_owner_counts_as_no_owner() {
+        let mut s = one_sided();
+        let before = score(&s.facts_in(year_2025())).score();
+        for g in &mut s.p().goals {
+            if g.id == "sales" {
+                g.responsible = Some("ghost".into());
+            }
+        }
+        let after = score(&s.facts_in(year_2025()));
+        // ghost has no side and no category: still 1 of 2 owned, 2 combinations.
+        assert_values(&after, &[2.0, 0.5, 0.0, 0.5, 1.0, 0.0], "ghost");
+        assert_eq!((before, after.score()), (42.5, 42.5));
     }
 }

@@ -158,56 +158,103 @@ pub(crate) fn score(f: &Facts) -> Sheet {
 mod tests {
     use super::*;
     use crate::scoring::fixtures::*;
-    use eastwest_domain::ActivityKind as K;
-    use eastwest_domain::{ActorCategory::*, CooperationForm::*, FlowDirection::*, ParticipantRole::*};
+    use eastwest_domain::ActorCategory::PrivateEnterprise;
+    use eastwest_domain::Indicator::{Consumption, FiscalAid, InvestmentArrived, LabourEmployed};
+    use eastwest_domain::ParticipantRole::*;
+
+    /// Both governments accountable and steering; an eastern enterprise implements; the 2025
+    /// agreement signed in January; investment at `investment` of the reference.
+    fn steering(investment: f64) -> Snap {
+        let mut s = Snap::bare();
+        s.actor("ent", PrivateEnterprise, EAST);
+        s.participant("js", &[Accountable, Funding]).participant("sn", &[Accountable, Extending]);
+        s.participant("ent", &[Implementing]);
+        s.agreement(2025, Some(date(2025, 1, 15)), &[(LabourEmployed, Some(WEST), 100)]);
+        s.deliver("inv", "ent", date(2025, 5, 1), &[(InvestmentArrived, of_reference(InvestmentArrived, investment))]);
+        s.deliver("aid", "js", date(2025, 3, 1), &[(FiscalAid, of_reference(FiscalAid, 0.1))]);
+        s
+    }
 
     #[test]
-    fn table() {
-        let rows = [
-            Row { name: "nothing", build: |_| {}, values: [0.0, 0.0, 0.0, 0.0], score: 0.0 },
-            Row {
-                name: "steering government, others implement",
-                build: |s| {
-                    s.actor("ent", PrivateEnterprise, EAST);
-                    s.participant("js", &[Accountable, Funding]);
-                    s.participant("sn", &[Extending]);
-                    s.participant("ent", &[Implementing]);
-                    s.activity("a1", "js", Industry, K::Funds, EastToWest, date(2025, 3, 1), 100);
-                    s.activity("a2", "js", Other, K::JointMeeting, Joint, date(2025, 3, 2), 0);
-                    s.activity("a3", "ent", Industry, K::Investment, EastToWest, date(2025, 4, 1), 100);
-                    s.activity("a4", "sn", Employment, K::Training, WestToEast, date(2025, 5, 1), 0);
-                },
-                // accountable; js funds and is accountable, sn extends: both steer → 1;
-                // implementing a3, a4; by government a4 → 1/2 → credit 1.
-                values: [1.0, 1.0, 0.5, 2.0],
-                score: 100.0,
-            },
-            Row {
-                name: "a government body that only implements",
-                build: |s| {
-                    s.participant("js", &[Accountable]);
-                    s.participant("sn", &[Implementing]);
-                    s.activity("a1", "sn", Employment, K::Training, EastToWest, date(2025, 3, 1), 0);
-                },
-                // sn implements → focus 1/2; a1 is government's → g = 1 → credit 0.
-                values: [1.0, 0.5, 1.0, 1.0],
-                score: 45.0,
-            },
-            Row {
-                name: "government does three of four",
-                build: |s| {
-                    s.actor("ent", PrivateEnterprise, EAST);
-                    s.participant("js", &[Accountable, Funding, Implementing]);
-                    s.activity("a1", "js", Industry, K::Training, EastToWest, date(2025, 3, 1), 0);
-                    s.activity("a2", "js", Industry, K::Purchase, EastToWest, date(2025, 3, 1), 10);
-                    s.activity("a3", "sn", Industry, K::Training, WestToEast, date(2025, 3, 1), 0);
-                    s.activity("a4", "ent", Industry, K::Investment, EastToWest, date(2025, 3, 1), 9);
-                },
-                // js implements too → focus 0; g = 3/4 → credit 0.5.
-                values: [1.0, 0.0, 0.75, 4.0],
-                score: 50.0,
-            },
-        ];
-        check_rows(&rows, score);
+    fn steering_governments_a_signed_agreement_and_investment_at_the_reference_score_full() {
+        let s = steering(1.0);
+        let sheet = score(&s.facts_in(year_2025()));
+        // Accountable government on both sides → 2; signed 15 January ≤ 31 December → 1; js and sn
+        // both steer without implementing → 1; investment at the reference → 1. Fiscal aid at a
+        // tenth → ½, shown as context.
+        assert_values(&sheet, &[2.0, 1.0, 1.0, 1.0, 0.5], "steering");
+        assert_eq!(sheet.score(), 100.0);
+    }
+
+    #[test]
+    fn an_implementing_western_government_and_an_unsigned_agreement_are_named() {
+        let mut s = Snap::bare();
+        s.participant("js", &[Accountable, Funding]).participant("sn", &[Implementing]);
+        s.agreement(2025, None, &[(LabourEmployed, Some(WEST), 100)]);
+        s.deliver("buy", "sn", date(2025, 5, 1), &[(Consumption, of_reference(Consumption, 0.1))]);
+        let sheet = score(&s.facts_in(year_2025()));
+        // East only → 1 side, ½; an agreement without a signing date → ½; sn implements without
+        // steering → 1 of 2 focused; consumption at a tenth → ½ (whoever bought); no fiscal aid.
+        // 100 × (0.30·½ + 0.20·½ + 0.20·½ + 0.30·½) = 50
+        assert_values(&sheet, &[1.0, 0.5, 0.5, 0.5, 0.0], "implementing");
+        assert_eq!(sheet.score(), 50.0);
+        let findings = sheet.finish(0.1, 50.0).findings;
+        let named =
+            |en: &str, records: &[&str]| findings.iter().any(|x| x.text.en.starts_with(en) && x.records == records);
+        assert!(named("No western government body is accountable", &["pairings/js-sn"]));
+        assert!(named("The annual agreement has no signing date", &["pairings/js-sn/agreements/2025"]));
+        assert!(named("Government bodies with no funding, accountable or extending role", &["actors/sn"]));
+    }
+
+    #[test]
+    fn more_fiscal_aid_neither_raises_nor_lowers_the_score() {
+        let mut s = steering(0.1);
+        let before = score(&s.facts_in(year_2025()));
+        s.deliver("aid2", "js", date(2025, 6, 1), &[(FiscalAid, of_reference(FiscalAid, 10.0))]);
+        let after = score(&s.facts_in(year_2025()));
+        // Investment at a tenth → ½: 100 × (0.30 + 0.20 + 0.20 + 0.30·½) = 85 either way; only
+        // the context fiscal_aid_reach moves, from ½ to 1.
+        assert_eq!((before.score(), after.score()), (85.0, 85.0));
+        assert_eq!((before.values()[4], after.values()[4]), (0.5, 1.0));
+    }
+
+    #[test]
+    fn an_agreement_signed_after_the_evaluation_date_counts_as_unsigned() {
+        let mut s = steering(1.0);
+        let mut signed_on = |d: Option<chrono::NaiveDate>| {
+            s.s.agreements[0].record.signed_date = d;
+            score(&s.facts_in(year_2025())).score()
+        };
+        // Signed on the evaluation date counts; the day after, or never, earns ½ instead of 1 on
+        // a 0.20 weight: 100 − 10.
+        let on_the_day = signed_on(Some(as_of()));
+        let day_after = signed_on(Some(date(2026, 1, 1)));
+        let unsigned = signed_on(None);
+        assert_eq!((on_the_day, day_after, unsigned), (100.0, 90.0, 90.0));
+    }
+
+    #[test]
+    fn a_token_investment_earns_no_market_reach() {
+        let mut s = steering(1.0);
+        s.s.activities.retain(|a| a.record.id != "inv");
+        let without = score(&s.facts_in(year_2025())).score();
+        // 1 yuan of investment against ~1.15e12 fen: under a hundredth → reach 0.
+        s.deliver("token", "ent", date(2025, 5, 1), &[(InvestmentArrived, 100)]);
+        let token = score(&s.facts_in(year_2025()));
+        // 100 × (0.30 + 0.20 + 0.20) = 70 either way.
+        assert_eq!((without, token.score()), (70.0, 70.0));
+        assert_eq!(token.values()[3], 0.0);
+    }
+
+    #[test]
+    fn adding_a_steering_role_to_an_implementing_government_body_does_not_make_it_focused() {
+        let mut s = Snap::bare();
+        s.participant("js", &[Accountable, Funding]).participant("sn", &[Implementing]);
+        let before = score(&s.facts_at(as_of()));
+        s.participant("sn", &[Extending]);
+        let after = score(&s.facts_at(as_of()));
+        // sn still implements → 1 of 2 focused: 100 × (0.30·½ + 0.20·½) = 25 either way.
+        assert_eq!((before.values()[2], after.values()[2]), (0.5, 0.5));
+        assert_eq!((before.score(), after.score()), (25.0, 25.0));
     }
 }

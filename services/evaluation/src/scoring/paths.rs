@@ -148,7 +148,10 @@ mod tests {
     use super::*;
     use crate::scoring::fixtures::*;
     use eastwest_domain::ActivityKind as K;
-    use eastwest_domain::{ActorCategory::*, CooperationForm::*, FlowDirection::*};
+    use eastwest_domain::ActorCategory::*;
+    use eastwest_domain::Indicator::*;
+    use eastwest_domain::ParticipantRole::Implementing;
+    use eastwest_domain::{FlowDirection, PairingLevel};
 
     #[test]
     fn diversity_is_shannon_over_ln4() {
@@ -162,31 +165,92 @@ mod tests {
         assert!((diversity(&[1; 7]) - 7f64.ln() / 4f64.ln()).abs() < 1e-12);
     }
 
+    /// js gov and sn gov, with an eastern private enterprise taking part.
+    fn with_enterprise() -> Snap {
+        let mut s = Snap::bare();
+        s.actor("ent", PrivateEnterprise, EAST).participant("ent", &[Implementing]);
+        s
+    }
+
     #[test]
-    fn table() {
-        let rows = [
-            Row {
-                name: "no activities, two government bodies",
-                build: |_| {},
-                values: [0.0, 0.0, 0.0, 0.0, 1.0],
-                score: 0.0,
-            },
-            Row {
-                name: "two forms evenly, government and market money",
-                build: |s| {
-                    s.actor("ent", PrivateEnterprise, EAST);
-                    s.activity("a1", "js", Industry, K::Funds, EastToWest, date(2025, 3, 1), 100);
-                    s.activity("a2", "ent", Consumption, K::Purchase, EastToWest, date(2025, 4, 1), 100);
-                    // After as_of: ignored.
-                    s.activity("a3", "ent", Education, K::Donation, EastToWest, date(2026, 1, 1), 100);
-                },
-                // forms (1, 1) → 0.5; parties js, sn (government), ent (private): two categories
-                // present → ln 2 / ln 4 = 0.5; channels 2.
-                values: [0.5, 0.5, 2.0, 2.0, 2.0],
-                // 100 × (0.45·0.5 + 0.35·0.5 + 0.2·2/3) = 53.3333…
-                score: 53.333333,
-            },
-        ];
-        check_rows(&rows, score);
+    fn funding_at_the_reference_and_consumption_at_a_tenth_reach_a_quarter_of_six_families() {
+        let mut s = with_enterprise();
+        s.deliver("aid", "js", date(2025, 3, 1), &[(FiscalAid, of_reference(FiscalAid, 1.0))]);
+        s.deliver("buy", "ent", date(2025, 4, 1), &[(Consumption, of_reference(Consumption, 0.1))]);
+        // After the evaluation date: ignored.
+        s.deliver("late", "ent", date(2026, 1, 5), &[(SocialDonations, of_reference(SocialDonations, 1.0))]);
+        let sheet = score(&s.facts_at(as_of()));
+        // Reach: funding 1, consumption 1 + log10(0.1)/2 = ½, the other four 0 → mean 1.5/6 = ¼.
+        // Categories government and private enterprise → ln 2 / ln 4 = ½. Context: 2 families
+        // delivered, 1 form (both records are OTHER), 2 categories.
+        // 100 × (0.60·¼ + 0.40·½) = 35
+        assert_values(&sheet, &[0.25, 0.5, 2.0, 1.0, 2.0], "province");
+        assert_eq!(sheet.score(), 35.0);
+        let findings = sheet.finish(0.1, 35.0).findings;
+        assert!(findings.iter().any(|x| x.text.en == format!("Activities dated after {} and not counted: 1", as_of())));
+
+        // The same delivery by a county pairing is judged against a county's share, 11/447 of a
+        // province's: both families reach 1 → mean 2/6; 100 × (0.60·⅓ + 0.40·½) = 40.
+        s.p().level = PairingLevel::County;
+        let county = score(&s.facts_at(as_of()));
+        assert_values(&county, &[0.3333, 0.5, 2.0, 1.0, 2.0], "county");
+        assert_eq!(county.score(), 40.0);
+    }
+
+    #[test]
+    fn a_token_record_in_every_form_and_family_earns_nothing() {
+        let mut s = with_enterprise();
+        s.deliver("aid", "js", date(2025, 3, 1), &[(FiscalAid, of_reference(FiscalAid, 0.1))]);
+        let before = score(&s.facts_at(as_of()));
+        // Funding ½ → mean 0.5/6: 100 × (0.60·0.5/6 + 0.40·½) = 5 + 20 = 25.
+        assert_eq!(before.score(), 25.0);
+        for (k, (form, _, _)) in crate::scoring::facts::FORMS.iter().enumerate() {
+            s.activity(&format!("t{k}"), "ent", *form, K::Other, FlowDirection::Joint, date(2025, 5, 1), 0);
+        }
+        // One unit in each other family, far under a hundredth of its reference (1 of ~277
+        // cadres, 1 fen of ~1.15e12, 1 of ~66,455 workers…) → reach 0.
+        for (k, i) in
+            [CadresExchanged, InvestmentArrived, LabourEmployed, Consumption, SocialDonations].iter().enumerate()
+        {
+            s.deliver(&format!("u{k}"), "ent", date(2025, 6, 1), &[(*i, 1)]);
+        }
+        let after = score(&s.facts_at(as_of()));
+        // Still one family delivered; seven forms used, which is context only.
+        assert_values(&after, &[0.5 / 6.0, 0.5, 1.0, 7.0, 2.0], "tokens");
+        assert_eq!(after.score(), 25.0);
+    }
+
+    #[test]
+    fn splitting_one_delivery_into_ten_records_does_not_change_the_score() {
+        let k = of_reference(Consumption, 0.01);
+        let mut one = Snap::bare();
+        one.deliver("buy", "js", date(2025, 4, 1), &[(Consumption, 10 * k)]);
+        let mut ten = Snap::bare();
+        for n in 0..10 {
+            ten.deliver(&format!("buy{n}"), "js", date(2025, 4, 1 + n), &[(Consumption, k)]);
+        }
+        let (one, ten) = (score(&one.facts_at(as_of())), score(&ten.facts_at(as_of())));
+        // Ten hundredths are a tenth: consumption ½ → 100 × 0.60 × 0.5/6 = 5; one category → 0.
+        assert_eq!((one.score(), ten.score()), (5.0, 5.0));
+    }
+
+    #[test]
+    fn categories_count_once_each_and_earn_nothing_beyond_four() {
+        let mut s = Snap::bare();
+        s.actor("js-dept", GovernmentBody, EAST).participant("js-dept", &[Implementing]);
+        // Three government bodies are one category → ln 1 = 0.
+        assert_eq!(score(&s.facts_at(as_of())).score(), 0.0);
+        for (id, c) in [("fic", PeoplesOrganization), ("so", SocialOrganization), ("ent", PrivateEnterprise)] {
+            s.actor(id, c, WEST).participant(id, &[Implementing]);
+        }
+        let four = score(&s.facts_at(as_of()));
+        // Four categories → ln 4 / ln 4 = 1: 100 × 0.40 = 40.
+        assert_values(&four, &[0.0, 1.0, 0.0, 0.0, 4.0], "four");
+        assert_eq!(four.score(), 40.0);
+        s.actor("donor", Individual, EAST).participant("donor", &[Implementing]);
+        let five = score(&s.facts_at(as_of()));
+        // ln 5 / ln 4 = 1.1610 shown, credit capped at 1.
+        assert_values(&five, &[0.0, 5f64.ln() / 4f64.ln(), 0.0, 0.0, 5.0], "five");
+        assert_eq!(five.score(), 40.0);
     }
 }

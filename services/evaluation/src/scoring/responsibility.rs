@@ -156,46 +156,89 @@ pub(crate) fn score(f: &Facts) -> Sheet {
 mod tests {
     use super::*;
     use crate::scoring::fixtures::*;
+    use eastwest_domain::ActorCategory::PrivateEnterprise;
+    use eastwest_domain::Indicator::{Consumption, FiscalAid, LabourEmployed};
+    use eastwest_domain::ParticipantRole::Implementing;
 
     #[test]
-    fn table() {
-        let rows = [
-            Row { name: "none listed", build: |_| {}, values: [0.0, 0.0, 0.0, 0.0, 0.0], score: 0.0 },
-            Row {
-                name: "one party of two, complete, open and not yet due",
-                build: |s| {
-                    s.responsibility("r1", "js", "拨付资金", Some(date(2026, 3, 1)), false);
-                },
-                // core js, sn: 1/2; complete 1/1; done 0; overdue 0 → on time 1.
-                values: [0.5, 1.0, 0.0, 0.0, 1.0],
-                score: 70.0,
-            },
-            Row {
-                name: "due today is not overdue; yesterday is",
-                build: |s| {
-                    s.responsibility("r1", "js", "拨付资金", Some(as_of()), false);
-                    s.responsibility("r2", "sn", "组织实施", Some(date(2025, 12, 30)), false);
-                    s.responsibility("r3", "sn", "报告进展", None, true);
-                    s.responsibility("r4", "sn", "培训", Some(date(2025, 1, 1)), true);
-                },
-                // covered 2/2; complete 3/4; done 2/4; overdue 1 → on time 3/4.
-                values: [1.0, 0.75, 0.5, 1.0, 4.0],
-                // 100 × (0.3 + 0.3·0.75 + 0.15·0.5 + 0.25·0.75) = 78.75
-                score: 78.75,
-            },
-        ];
-        check_rows(&rows, score);
+    fn targets_for_both_sides_and_complete_duties_half_done_and_none_overdue() {
+        let mut s = Snap::bare();
+        s.agreement(2025, None, &[(FiscalAid, Some(EAST), 100), (LabourEmployed, Some(WEST), 100)]);
+        s.responsibility("r1", "js", "拨付资金", Some(date(2025, 6, 30)), true);
+        // Due on the evaluation date itself: not yet overdue.
+        s.responsibility("r2", "sn", "组织劳务", Some(as_of()), false);
+        let sheet = score(&s.facts_in(year_2025()));
+        // Sides 2 → 1; core js, sn both hold a duty → 1; complete 2/2; done 1/2; overdue 0 → 1.
+        // 100 × (0.30 + 0.20 + 0.20 + 0.10·½ + 0.20) = 95
+        assert_values(&sheet, &[2.0, 1.0, 1.0, 0.5, 0.0, 2.0], "listed");
+        assert_eq!(sheet.score(), 95.0);
     }
 
     #[test]
-    fn marking_an_overdue_duty_done_raises_the_score() {
-        let mut snap = Snap::bare();
-        snap.responsibility("r1", "js", "拨付资金", Some(date(2025, 6, 1)), false);
-        snap.responsibility("r2", "sn", "组织实施", Some(date(2026, 6, 1)), false);
-        let before = score(&snap.facts_at(as_of())).score();
-        snap.mark_done("r1");
-        let after = score(&snap.facts_at(as_of())).score();
-        // 0.3 + 0.3 + 0.15·0 + 0.25·0.5 = 72.5 → 0.3 + 0.3 + 0.15·0.5 + 0.25 = 92.5
-        assert_eq!((before, after), (72.5, 92.5));
+    fn one_sided_targets_an_uncovered_participant_and_incomplete_and_overdue_duties_are_named() {
+        let mut s = Snap::bare();
+        s.actor("ent", PrivateEnterprise, EAST).participant("ent", &[Implementing]);
+        // The unsided target holds no side.
+        s.agreement(2025, None, &[(FiscalAid, Some(EAST), 100), (Consumption, None, 50)]);
+        s.responsibility("r1", "js", "拨付资金", Some(date(2025, 6, 30)), false)
+            .responsibility("r2", "sn", " ", Some(date(2026, 1, 31)), false)
+            .responsibility("r3", "js", "培训", None, true);
+        let sheet = score(&s.facts_in(year_2025()));
+        // Sides: east only → ½. Core js, sn, ent; ent holds no duty → 2/3. Complete: r1 only
+        // (r2 has a blank duty, r3 no due date) → 1/3. Done: r3 → 1/3. Overdue: r1 (due 30 June,
+        // open) → 1, credit 1 − 1/3.
+        // 100 × (0.30·½ + 0.20·⅔ + 0.20·⅓ + 0.10·⅓ + 0.20·⅔) = 15 + 13.33 + 6.67 + 3.33 + 13.33
+        assert_values(&sheet, &[1.0, 0.6667, 0.3333, 0.3333, 1.0, 3.0], "muddled");
+        assert_eq!(sheet.score(), 51.666667);
+        let findings = sheet.finish(0.1, 0.0).findings;
+        let named =
+            |en: &str, records: &[&str]| findings.iter().any(|x| x.text.en.starts_with(en) && x.records == records);
+        assert!(named("The agreement sets targets for the east only", &["pairings/js-sn/agreements/2025"]));
+        assert!(named("Core parties without a listed responsibility: 1", &["actors/ent"]));
+        assert!(named(
+            "Responsibilities lacking a party, a duty or a due date: 2",
+            &["pairings/js-sn#responsibilities/r2", "pairings/js-sn#responsibilities/r3"]
+        ));
+        assert!(named("Responsibilities past due and not done", &["pairings/js-sn#responsibilities/r1"]));
+    }
+
+    #[test]
+    fn marking_an_overdue_duty_done_raises_the_score_by_three_tenths_over_the_total() {
+        let mut s = Snap::bare();
+        s.responsibility("r1", "js", "拨付资金", Some(date(2025, 6, 1)), false);
+        s.responsibility("r2", "sn", "组织实施", Some(date(2026, 6, 1)), false);
+        let before = score(&s.facts_at(as_of())).score();
+        s.mark_done("r1");
+        let after = score(&s.facts_at(as_of())).score();
+        // No year, no targets. Before: 0.20 + 0.20 + 0.10·0 + 0.20·½ = 50.
+        // After: 0.20 + 0.20 + 0.10·½ + 0.20·1 = 65, a rise of 100 × (0.10 + 0.20) / 2.
+        assert_eq!((before, after), (50.0, 65.0));
+    }
+
+    #[test]
+    fn dropping_the_due_date_of_an_overdue_duty_does_not_raise_the_score() {
+        let mut s = Snap::bare();
+        s.responsibility("r1", "js", "拨付资金", Some(date(2025, 6, 1)), false);
+        s.responsibility("r2", "sn", "组织实施", Some(date(2026, 6, 1)), false);
+        let before = score(&s.facts_at(as_of())).score();
+        s.p().responsibilities[0].due_date = None;
+        let after = score(&s.facts_at(as_of()));
+        // r1 is no longer overdue (on time 1/2 → 1, +0.20·½) but no longer complete
+        // (1 → 1/2, −0.20·½): 50 either way.
+        assert_values(&after, &[0.0, 1.0, 0.5, 0.0, 0.0, 2.0], "undated");
+        assert_eq!((before, after.score()), (50.0, 50.0));
+    }
+
+    #[test]
+    fn a_zero_valued_target_does_not_give_the_west_a_responsibility() {
+        let mut s = Snap::bare();
+        s.responsibility("r1", "js", "拨付资金", Some(date(2026, 6, 1)), false);
+        s.agreement(2025, None, &[(FiscalAid, Some(EAST), 100)]);
+        let before = score(&s.facts_in(year_2025()));
+        s.agreement(2025, None, &[(FiscalAid, Some(EAST), 100), (LabourEmployed, Some(WEST), 0)]);
+        let after = score(&s.facts_in(year_2025()));
+        // East only either way: 100 × (0.30·½ + 0.20·½ + 0.20 + 0 + 0.20) = 65.
+        assert_eq!((before.values()[0], after.values()[0]), (1.0, 1.0));
+        assert_eq!((before.score(), after.score()), (65.0, 65.0));
     }
 }

@@ -102,34 +102,61 @@ pub(crate) fn score(f: &Facts) -> Sheet {
 mod tests {
     use super::*;
     use crate::scoring::fixtures::*;
-    use eastwest_domain::ActivityKind as K;
-    use eastwest_domain::{ActorCategory::*, CooperationForm::*, FlowDirection::*, ParticipantRole::*};
+    use eastwest_domain::ActorCategory::*;
+    use eastwest_domain::Indicator::{FiscalAid, SocialDonations, VillagePairs};
+    use eastwest_domain::ParticipantRole::*;
+
+    /// A western social organisation implements and donates a tenth of the reference; an eastern
+    /// people's organisation only funds and pairs villages at the reference; a state-owned
+    /// enterprise and a college take part too.
+    fn mixed() -> Snap {
+        let mut s = Snap::bare();
+        s.actor("so", SocialOrganization, WEST).actor("fic", PeoplesOrganization, EAST);
+        s.actor("soe", StateOwnedEnterprise, EAST).actor("college", PublicInstitution, WEST);
+        s.participant("so", &[Implementing]).participant("fic", &[Funding]);
+        s.participant("soe", &[Funding]).participant("college", &[Implementing]);
+        s.deliver("gift", "so", date(2025, 4, 1), &[(SocialDonations, of_reference(SocialDonations, 0.1))]);
+        s.deliver("villages", "fic", date(2025, 6, 1), &[(VillagePairs, of_reference(VillagePairs, 1.0))]);
+        s
+    }
 
     #[test]
-    fn table() {
-        let rows = [
-            Row { name: "nothing", build: |_| {}, values: [0.0, 0.0, 0.0, 0.0], score: 0.0 },
-            Row {
-                name: "a quarter of activities, a tenth of money; one of two social actors autonomous",
-                build: |s| {
-                    s.actor("ent", PrivateEnterprise, EAST);
-                    s.actor("soe", StateOwnedEnterprise, EAST);
-                    s.actor("so", SocialOrganization, WEST);
-                    s.participant("ent", &[Implementing]);
-                    s.participant("so", &[Implementing]);
-                    s.responsibility("r1", "ent", "建车间", None, false);
-                    s.activity("a1", "js", Industry, K::Funds, EastToWest, date(2025, 1, 1), 800);
-                    s.activity("a2", "soe", Industry, K::Investment, EastToWest, date(2025, 1, 1), 100);
-                    s.activity("a3", "ent", Industry, K::Investment, EastToWest, date(2025, 1, 1), 100);
-                    s.activity("a4", "sn", Employment, K::Training, WestToEast, date(2025, 1, 1), 0);
-                },
-                // social a3 → 1/4 → credit 1/2; money 100/1000 → credit 1/5;
-                // ent holds a role and a duty of its own; so holds a role but no duty → 1/2.
-                values: [0.25, 0.1, 0.5, 2.0],
-                // 100 × (0.35·0.5 + 0.3·0.2 + 0.35·0.5) = 41
-                score: 41.0,
-            },
-        ];
-        check_rows(&rows, score);
+    fn donations_at_a_tenth_villages_at_the_reference_and_one_of_two_social_actors_acting() {
+        let sheet = score(&mixed().facts_at(as_of()));
+        // Donations 1 + log10(0.1)/2 = ½; villages (678 of 7452/11 ≈ 677.5) → 1. Social actors:
+        // so and fic (the SOE and the college are not social forces); so implements, fic only
+        // funds → ½.
+        // 100 × (0.45·½ + 0.25·1 + 0.30·½) = 22.5 + 25 + 15 = 62.5
+        assert_values(&sheet, &[0.5, 1.0, 0.5, 2.0], "mixed");
+        assert_eq!(sheet.score(), 62.5);
+        let findings = sheet.finish(0.1, 62.5).findings;
+        assert!(findings.iter().any(|x| x.text.en == "Social actors without an extending or implementing role: 1"
+            && x.records == ["actors/fic"]));
+    }
+
+    #[test]
+    fn government_money_neither_raises_nor_lowers_the_social_score() {
+        let mut s = mixed();
+        s.deliver("aid", "js", date(2025, 3, 1), &[(FiscalAid, of_reference(FiscalAid, 1.0))]);
+        let before = score(&s.facts_at(as_of())).score();
+        // Ten times more fiscal aid, then none at all: social forces' input is absolute.
+        s.deliver("aid2", "js", date(2025, 6, 1), &[(FiscalAid, of_reference(FiscalAid, 10.0))]);
+        let more = score(&s.facts_at(as_of())).score();
+        s.s.activities.retain(|a| !a.record.id.starts_with("aid"));
+        let none = score(&s.facts_at(as_of())).score();
+        assert_eq!((before, more, none), (62.5, 62.5, 62.5));
+    }
+
+    #[test]
+    fn a_token_donation_earns_nothing() {
+        let mut s = Snap::bare();
+        s.actor("so", SocialOrganization, WEST).participant("so", &[Implementing]);
+        let without = score(&s.facts_at(as_of())).score();
+        // 1 yuan against 28.5 亿元 / 11: under a hundredth → reach 0.
+        s.deliver("token", "so", date(2025, 4, 1), &[(SocialDonations, 100)]);
+        let token = score(&s.facts_at(as_of()));
+        // Only so acting counts: 100 × 0.30 = 30 either way.
+        assert_eq!(token.values()[0], 0.0);
+        assert_eq!((without, token.score()), (30.0, 30.0));
     }
 }
