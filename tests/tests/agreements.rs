@@ -210,7 +210,7 @@ async fn updates_replace_what_the_mask_names() {
     );
     assert_violation(&s, "update_mask.paths[0]");
     let mut duplicate = unknown.clone();
-    duplicate.targets.push(duplicate.targets[0].clone());
+    duplicate.targets.push(duplicate.targets[0]);
     let s = assert_code(
         c.update_agreement(pb::UpdateAgreementRequest { agreement: Some(duplicate), update_mask: mask(&["targets"]) })
             .await,
@@ -287,7 +287,7 @@ async fn measures_and_verification_are_stored_and_checked() {
         ("activity.measures[0].indicator", Box::new(|a| a.measures[0].indicator = 0)),
         ("activity.measures[1].indicator", Box::new(|a| a.measures[1].indicator = 42)),
         ("activity.measures[1].value", Box::new(|a| a.measures[1].value = -5)),
-        ("activity.measures[2].indicator", Box::new(|a| a.measures.push(a.measures[0].clone()))),
+        ("activity.measures[2].indicator", Box::new(|a| a.measures.push(a.measures[0]))),
         ("activity.verification", Box::new(|a| a.verification = 9)),
     ];
     for (field, edit) in cases {

@@ -76,6 +76,9 @@ pub(crate) fn results(f: &Facts) -> Vec<IndicatorResult> {
     out
 }
 
+/// What one side reports of one fact: the sum and the records behind it.
+type SideReport = (i128, Vec<String>);
+
 /// Findings about the year's delivery: shortfalls, the "not less than last year" rule, how much
 /// rests on one side's word, the two sides reporting one fact differently, and children reporting
 /// more than their parent.
@@ -132,8 +135,7 @@ pub(crate) fn findings(f: &Facts, posts: &[Goalpost], children: &[(String, Ledge
     }
     // The two sides reporting the same fact (indicator and date): with different values, or with
     // equal ones (likely one fact counted twice in a pairing-wide total).
-    let mut by_fact: BTreeMap<(eastwest_domain::Indicator, chrono::NaiveDate), [(i128, Vec<String>); 2]> =
-        BTreeMap::new();
+    let mut by_fact: BTreeMap<(eastwest_domain::Indicator, chrono::NaiveDate), [SideReport; 2]> = BTreeMap::new();
     for x in &f.acts {
         let slot = match f.side(&x.a.actor) {
             Some(Side::East) => 0,

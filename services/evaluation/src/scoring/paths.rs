@@ -22,7 +22,7 @@ pub(crate) static DEF: CriterionDef = CriterionDef {
     indicators: &[
         ind("families_reached", "六个考核领域的平均规模", "Mean reach over the six families", 0.60),
         ind("category_diversity", "主体类别多样性", "Diversity of actor categories", 0.40),
-        ind("families_delivered", "有实绩的考核领域数", "Families with any actual", 0.0),
+        ind("families_delivered", "规模大于 0 的考核领域数", "Families with a reach above 0", 0.0),
         ind("forms_used", "已开展的协作形式数", "Forms of cooperation used", 0.0),
         ind("categories_taking_part", "参与主体类别数", "Actor categories taking part", 0.0),
     ],
