@@ -55,6 +55,11 @@ pub enum Command {
         #[command(subcommand)]
         command: ActivityCommand,
     },
+    /// Annual agreements (年度协作协议): a pairing's targets for one calendar year.
+    Agreements {
+        #[command(subcommand)]
+        command: AgreementCommand,
+    },
     /// Load actors, pairings and activities from JSON Lines, or actors or pairings from CSV.
     /// Idempotent by id: records already present and equal are reported unchanged.
     Import(ImportArgs),
@@ -189,6 +194,39 @@ pub enum ActivityCommand {
     /// Delete an activity.
     Delete {
         name: String,
+        #[arg(long, default_value = "")]
+        etag: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AgreementCommand {
+    /// List every agreement of a pairing, by year (all pages).
+    List {
+        /// The pairing (pairings/{id} or id).
+        pairing: String,
+    },
+    /// Show one agreement (pairings/{id}/agreements/{year}, or {id}/agreements/{year}).
+    Get { name: String },
+    /// Record a pairing's agreement for a year from proto3 JSON, e.g. `--json
+    /// '{"signed_date":"2022-03-01","targets":[{"indicator":"INDICATOR_FISCAL_AID","side":"SIDE_EAST","value":175800000000}]}'`.
+    Create {
+        /// The pairing (pairings/{id} or id).
+        pairing: String,
+        /// The year, four digits (the agreement's id); without it, the JSON's `year` or `name`.
+        #[arg(long)]
+        year: Option<String>,
+        #[command(flatten)]
+        record: RecordJson,
+    },
+    /// Change the fields the JSON names, and only those (signed_date, targets, description,
+    /// labels): `--json '{"description":"..."}'`. Targets given replace the targets whole. With
+    /// `--replace` the JSON is the whole agreement (`get --output json`, edited).
+    Update(UpdateArgs),
+    /// Delete an agreement.
+    Delete {
+        name: String,
+        /// Only if the agreement still has this etag.
         #[arg(long, default_value = "")]
         etag: String,
     },
