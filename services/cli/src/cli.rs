@@ -60,10 +60,10 @@ pub enum Command {
         #[command(subcommand)]
         command: AgreementCommand,
     },
-    /// Load actors, pairings and activities from JSON Lines, or actors or pairings from CSV.
-    /// Idempotent by id: records already present and equal are reported unchanged.
+    /// Load actors, pairings, activities and agreements from JSON Lines, or actors, pairings or
+    /// agreements from CSV. Idempotent by id: records already present and equal are reported unchanged.
     Import(ImportArgs),
-    /// Write every actor, pairing and activity as JSON Lines that `import` reads back.
+    /// Write every actor, pairing, activity and agreement as JSON Lines that `import` reads back.
     Export(ExportArgs),
     /// Evaluate one pairing, or with --all every pairing the filters match.
     Evaluate(EvaluateArgs),
@@ -361,8 +361,12 @@ pub enum State {
 
 #[derive(Debug, Args)]
 pub struct ImportArgs {
-    /// A .jsonl file (actors, pairings, activities) or a .csv file (actors or pairings); `-` reads
-    /// JSON Lines from standard input.
+    /// A .jsonl file (actors, pairings, activities, agreements) or a .csv file (actors, pairings or
+    /// agreements, the header decides which); `-` reads JSON Lines from standard input. Agreements
+    /// CSV: `pairing,year,signed_date,description,labels,indicator,side,value`, one row per target;
+    /// rows with the same pairing and year are one agreement (its signed_date, description and
+    /// labels given on any of them, once), `side` east, west or empty for the pairing as a whole,
+    /// `value` in the indicator's unit (fen for money).
     pub file: PathBuf,
     /// Override the format guessed from the file name.
     #[arg(long, value_enum)]
