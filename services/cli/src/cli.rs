@@ -167,7 +167,7 @@ pub enum RecordCommand<F: Args> {
         /// Only if the record still has this etag.
         #[arg(long, default_value = "")]
         etag: String,
-        /// Pairings only: also delete the pairing's activities.
+        /// Pairings only: also delete the pairing's activities and agreements.
         #[arg(long)]
         force: bool,
     },
@@ -208,8 +208,12 @@ pub enum AgreementCommand {
     },
     /// Show one agreement (pairings/{id}/agreements/{year}, or {id}/agreements/{year}).
     Get { name: String },
-    /// Record a pairing's agreement for a year from proto3 JSON, e.g. `--json
-    /// '{"signed_date":"2022-03-01","targets":[{"indicator":"INDICATOR_FISCAL_AID","side":"SIDE_EAST","value":175800000000}]}'`.
+    /// Record a pairing's agreement for a year from proto3 JSON.
+    ///
+    /// E.g. `create js-sn --year 2022 --json
+    /// '{"signed_date":"2022-03-01","targets":[{"indicator":"INDICATOR_FISCAL_AID","side":"SIDE_EAST","value":175800000000}]}'`:
+    /// a target without `side` is the pairing's as a whole; values are in the indicator's unit
+    /// (fen for money).
     Create {
         /// The pairing (pairings/{id} or id).
         pairing: String,
@@ -219,9 +223,13 @@ pub enum AgreementCommand {
         #[command(flatten)]
         record: RecordJson,
     },
-    /// Change the fields the JSON names, and only those (signed_date, targets, description,
-    /// labels): `--json '{"description":"..."}'`. Targets given replace the targets whole. With
-    /// `--replace` the JSON is the whole agreement (`get --output json`, edited).
+    /// Change the fields the JSON names, and only those.
+    ///
+    /// The fields are signed_date, targets, description and labels: `--json
+    /// '{"description":"..."}'`; a field given its default is cleared, and targets given replace
+    /// the targets whole. With `--replace` the JSON is the whole agreement (`get --output json`,
+    /// edited): fields it leaves out are cleared, and its etag makes the update fail if the
+    /// agreement changed meanwhile.
     Update(UpdateArgs),
     /// Delete an agreement.
     Delete {
