@@ -473,3 +473,237 @@ async fn bench_prints_one_json_object_per_scenario_with_the_agreed_keys() {
     assert!(lines[0]["requests"].as_u64().is_some_and(|n| n > 0));
     assert!(lines[0]["records"].as_u64().is_some_and(|n| n >= 200));
 }
+
+const TARGETS_2022: &str = r#"{"signed_date":"2022-03-01","description":"2022年苏陕协作协议","targets":[{"indicator":"INDICATOR_WORKSHOPS","side":"SIDE_WEST","value":311},{"indicator":"INDICATOR_FISCAL_AID","side":"SIDE_EAST","value":269000000000},{"indicator":"INDICATOR_CADRES_EXCHANGED","value":120}]}"#;
+
+async fn js_sn(cli: &Cli) {
+    cli.ok(&["actors", "create", "--id", "js", "--json", JS]).await;
+    cli.ok(&["actors", "create", "--id", "sn", "--json", SN]).await;
+    let pairing = r#"{"title":"江苏—陕西","east":"actors/js","west":"actors/sn","level":"PAIRING_LEVEL_PROVINCE","leadership":"LEADERSHIP_GOVERNMENT_LED","state":"PAIRING_STATE_ACTIVE"}"#;
+    cli.ok(&["pairings", "create", "--id", "js-sn", "--json", pairing]).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn agreements_can_be_created_listed_shown_updated_and_deleted() {
+    let registry = TestRegistry::start().await;
+    let evaluation = TestEvaluation::start(&registry.url()).await;
+    let cli = Cli::new(&registry, &evaluation).await;
+    let dir = tempfile::tempdir().expect("tempdir");
+    js_sn(&cli).await;
+
+    let created = cli.run(&["agreements", "create", "js-sn", "--year", "2022", "--json", TARGETS_2022]).await;
+    assert!(created.status.success(), "{}", stderr(&created));
+    let table = String::from_utf8_lossy(&created.stdout);
+    assert!(table.contains("pairings/js-sn/agreements/2022") && table.contains("FISCAL_AID"), "{table}");
+    assert!(stderr(&created).starts_with("etag: "), "{}", stderr(&created));
+    let got = json_lines(&cli.ok(&["agreements", "get", "pairings/js-sn/agreements/2022", "--output", "json"]).await)
+        .remove(0);
+    assert_eq!(got["year"], 2022);
+    assert_eq!(got["signed_date"], "2022-03-01");
+    let indicators: Vec<&str> =
+        got["targets"].as_array().expect("targets").iter().filter_map(|t| t["indicator"].as_str()).collect();
+    assert_eq!(indicators, ["INDICATOR_FISCAL_AID", "INDICATOR_CADRES_EXCHANGED", "INDICATOR_WORKSHOPS"]);
+    assert_eq!(got["targets"][1]["side"], "SIDE_UNSPECIFIED", "the pairing as a whole");
+
+    // `get --output json`, edited, creates next year's: the year comes from the JSON's name.
+    let mut next = got.clone();
+    next["name"] = "pairings/js-sn/agreements/2023".into();
+    next["year"] = 2023.into();
+    next["signed_date"] = "2023-02-20".into();
+    let file = write(dir.path(), "2023.json", &next.to_string());
+    cli.ok(&["agreements", "create", "js-sn", "--file", file.to_str().expect("path")]).await;
+    let listed = json_lines(&cli.ok(&["agreements", "list", "js-sn", "--output", "json"]).await);
+    let years: Vec<i64> = listed.iter().filter_map(|a| a["year"].as_i64()).collect();
+    assert_eq!(years, [2022, 2023]);
+    let table = cli.ok(&["agreements", "list", "pairings/js-sn"]).await;
+    assert!(table.contains("agreements/2023") && table.contains("2023-02-20"), "{table}");
+
+    // Update: the fields named, and only those; targets given replace the targets whole.
+    cli.ok(&["agreements", "update", "js-sn/agreements/2022", "--json", r#"{"description":""}"#]).await;
+    let updated =
+        json_lines(&cli.ok(&["agreements", "get", "js-sn/agreements/2022", "--output", "json"]).await).remove(0);
+    assert_eq!(updated["description"], "");
+    assert_eq!(updated["targets"], got["targets"], "untouched");
+    let one_target = r#"{"targets":[{"indicator":"INDICATOR_CONSUMPTION","value":1000}]}"#;
+    cli.ok(&["agreements", "update", "pairings/js-sn/agreements/2022", "--json", one_target]).await;
+    let replaced =
+        json_lines(&cli.ok(&["agreements", "get", "js-sn/agreements/2022", "--output", "json"]).await).remove(0);
+    assert_eq!(replaced["targets"].as_array().map(Vec::len), Some(1));
+    assert_eq!(replaced["signed_date"], "2022-03-01");
+    // A stale etag, given or in the file: ABORTED, nothing changed.
+    let stale = updated["etag"].as_str().expect("etag");
+    let out =
+        cli.run(&["agreements", "update", "js-sn/agreements/2022", "--etag", stale, "--json", TARGETS_2022]).await;
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("Aborted"), "{}", stderr(&out));
+    let mut whole = replaced.clone();
+    whole.as_object_mut().expect("object").remove("description");
+    whole["signed_date"] = "2022-03-02".into();
+    let file = write(dir.path(), "whole.json", &whole.to_string());
+    cli.ok(&["agreements", "update", "js-sn/agreements/2022", "--replace", "--file", file.to_str().expect("path")])
+        .await;
+    let out = cli.run(&["agreements", "update", "js-sn/agreements/2022", "--file", file.to_str().expect("path")]).await;
+    assert_eq!(out.status.code(), Some(1), "the file's etag is stale now");
+
+    // Refusals name the field.
+    let bad_year = cli.run(&["agreements", "create", "js-sn", "--year", "23", "--json", TARGETS_2022]).await;
+    assert_eq!(bad_year.status.code(), Some(1));
+    assert!(
+        stderr(&bad_year).contains("InvalidArgument") && stderr(&bad_year).contains("agreement_id"),
+        "{}",
+        stderr(&bad_year)
+    );
+    let bad_target = r#"{"targets":[{"indicator":"INDICATOR_WORKSHOPS","value":-1}]}"#;
+    let out = cli.run(&["agreements", "create", "js-sn", "--year", "2024", "--json", bad_target]).await;
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("agreement.targets[0].value"), "{}", stderr(&out));
+    let bad_update = r#"{"signed_date":"2022-13-01"}"#;
+    let out = cli.run(&["agreements", "update", "js-sn/agreements/2022", "--json", bad_update]).await;
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("agreement.signed_date"), "{}", stderr(&out));
+    // Careless input: exit 2, nothing sent.
+    for bad in [
+        vec!["agreements", "create", "js-sn", "--json", r#"{"description":"no year"}"#],
+        vec!["agreements", "create", "js-sn", "--year", "2024", "--json", r#"{"amount":1}"#],
+        vec!["agreements", "update", "js-sn/agreements/2022", "--json", "{}"],
+        vec!["agreements", "update", "js-sn/agreements/2022", "--json", r#"{"name":"pairings/js-sn/agreements/2023"}"#],
+    ] {
+        let out = cli.run(&bad).await;
+        assert_eq!(out.status.code(), Some(2), "{bad:?}: {}", stderr(&out));
+    }
+    let years = json_lines(&cli.ok(&["agreements", "list", "js-sn", "--output", "json"]).await).len();
+    assert_eq!(years, 2, "nothing refused was stored");
+
+    // Delete: the etag guards it; agreements hold the pairing back without --force.
+    let out = cli.run(&["agreements", "delete", "js-sn/agreements/2023", "--etag", "1"]).await;
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    cli.ok(&["agreements", "delete", "js-sn/agreements/2023"]).await;
+    let gone = cli.run(&["agreements", "get", "js-sn/agreements/2023"]).await;
+    assert_eq!(gone.status.code(), Some(1));
+    assert!(stderr(&gone).contains("NotFound"), "{}", stderr(&gone));
+    let refused = cli.run(&["pairings", "delete", "js-sn"]).await;
+    assert_eq!(refused.status.code(), Some(1), "an agreement blocks the delete without --force");
+    cli.ok(&["pairings", "delete", "js-sn", "--force"]).await;
+    evaluation.stop().await;
+    registry.stop().await;
+}
+
+/// Agreements and an activity with measures, beside the sample data.
+const ANNUAL: &str = r#"{"activity":{"name":"pairings/js-sn/activities/2021-workshops-measured","actor":"actors/sn-gov","form":"COOPERATION_FORM_EMPLOYMENT","kind":"ACTIVITY_KIND_EMPLOYMENT","direction":"FLOW_DIRECTION_JOINT","date":"2021-12-31","people":4729,"measures":[{"indicator":"INDICATOR_WORKSHOPS","value":311},{"indicator":"INDICATOR_EX_POOR_EMPLOYED","value":4729}],"verification":"VERIFICATION_CONFIRMED"}}
+{"agreement":{"name":"pairings/js-sn/agreements/2021","signed_date":"2021-04-08","targets":[{"indicator":"INDICATOR_WORKSHOPS","side":"SIDE_WEST","value":300},{"indicator":"INDICATOR_FISCAL_AID","side":"SIDE_EAST","value":269000000000}],"labels":{"source":"illustrative"}}}
+{"agreement":{"name":"pairings/js-sn/agreements/2022","year":2022}}
+"#;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn agreements_and_measures_survive_an_export_round_trip() {
+    let source = TestRegistry::start().await;
+    let evaluation = TestEvaluation::start(&source.url()).await;
+    let cli = Cli::new(&source, &evaluation).await;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let sample = concat!(env!("CARGO_MANIFEST_DIR"), "/../data/sample/registry.jsonl");
+    let lines = std::fs::read_to_string(sample).expect("sample").lines().filter(|l| !l.trim().is_empty()).count();
+    cli.ok(&["import", sample]).await;
+    let annual = write(dir.path(), "annual.jsonl", ANNUAL);
+    let annual = annual.to_str().expect("path");
+    assert!(cli.ok(&["import", annual]).await.contains("3 created, 0 unchanged, 0 failed"));
+    let again = cli.ok(&["import", annual]).await;
+    assert!(again.contains("0 created, 3 unchanged, 0 failed (nothing changed)"), "{again}");
+
+    // Other content under the same names is refused, named by its line, and left alone.
+    let changed = write(
+        dir.path(),
+        "changed.jsonl",
+        &ANNUAL.replace(r#""value":300"#, r#""value":301"#).replace(r#""value":311"#, r#""value":312"#),
+    );
+    let out = cli.run(&["import", changed.to_str().expect("path")]).await;
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert!(err.contains("changed.jsonl:1: already exists with other content"), "measures compared: {err}");
+    assert!(err.contains("changed.jsonl:2: already exists with other content"), "targets compared: {err}");
+    assert!(String::from_utf8_lossy(&out.stdout).contains("0 created, 1 unchanged, 2 failed"));
+
+    let exported = dir.path().join("export.jsonl");
+    let out = cli.run(&["export", "--out", exported.to_str().expect("path")]).await;
+    assert!(stderr(&out).contains("2 agreements"), "{}", stderr(&out));
+    let text = std::fs::read_to_string(&exported).expect("export");
+    assert_eq!(text.lines().count(), lines + 3);
+    let records = json_lines(&text);
+    let position = |key: &str, name: &str| {
+        records.iter().position(|r| r[key]["name"] == name).unwrap_or_else(|| panic!("{name} not exported"))
+    };
+    let agreement = position("agreement", "pairings/js-sn/agreements/2021");
+    assert!(position("activity", "pairings/js-sn/activities/2021-workshops-measured") < agreement);
+    assert!(position("pairing", "pairings/js-sn") < agreement);
+    assert!(records[agreement]["agreement"].get("year").is_none(), "the year is the name's: {}", records[agreement]);
+    assert!(records[agreement]["agreement"].get("etag").is_none());
+    let measured = &records[position("activity", "pairings/js-sn/activities/2021-workshops-measured")]["activity"];
+    assert_eq!(measured["verification"], "VERIFICATION_CONFIRMED");
+    assert_eq!(measured["measures"][0]["indicator"], "INDICATOR_WORKSHOPS");
+
+    let target = TestRegistry::start().await;
+    let into_target = Cli { registry: target.url(), ..Cli::new(&target, &evaluation).await };
+    let imported = into_target.ok(&["import", exported.to_str().expect("path")]).await;
+    assert!(imported.contains(&format!("{} created, 0 unchanged, 0 failed", lines + 3)), "{imported}");
+    let again = dir.path().join("again.jsonl");
+    into_target.ok(&["export", "--out", again.to_str().expect("path")]).await;
+    assert_eq!(std::fs::read_to_string(&again).expect("again"), text, "export → import → export is the identity");
+    let strip = |mut v: serde_json::Value| {
+        for key in ["etag", "create_time", "update_time"] {
+            v.as_object_mut().expect("object").remove(key);
+        }
+        v
+    };
+    for name in ["js-sn/agreements/2021", "js-sn/agreements/2022"] {
+        let from = json_lines(&cli.ok(&["agreements", "get", name, "--output", "json"]).await).remove(0);
+        let to = json_lines(&into_target.ok(&["agreements", "get", name, "--output", "json"]).await).remove(0);
+        assert_eq!(strip(from), strip(to), "{name}");
+    }
+    let name = "pairings/js-sn/activities/2021-workshops-measured";
+    let from = json_lines(&cli.ok(&["activities", "get", name, "--output", "json"]).await).remove(0);
+    let to = json_lines(&into_target.ok(&["activities", "get", name, "--output", "json"]).await).remove(0);
+    assert_eq!(strip(from), strip(to));
+    evaluation.stop().await;
+    source.stop().await;
+    target.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn agreements_import_from_csv_one_row_per_target() {
+    let registry = TestRegistry::start().await;
+    let evaluation = TestEvaluation::start(&registry.url()).await;
+    let cli = Cli::new(&registry, &evaluation).await;
+    let dir = tempfile::tempdir().expect("tempdir");
+    js_sn(&cli).await;
+    let csv = write(
+        dir.path(),
+        "agreements.csv",
+        "pairing,year,signed_date,description,labels,indicator,side,value\n\
+         js-sn,2022,2022-03-01,2022年苏陕协作协议,source=test,fiscal-aid,east,269000000000\n\
+         js-sn,2022,,,,workshops,west,311\n\
+         js-sn,2022,,,,cadres-exchanged,,120\n\
+         js-sn,23,,,,workshops,west,1\n\
+         js-sn,2024,,,,workshops,west,lots\n\
+         js-sn,2024,,,,fiscal-aid,east,1\n\
+         js-sn,2025,2025-03-01,,,,,\n",
+    );
+    let path = csv.to_str().expect("path");
+    let out = cli.run(&["import", path]).await;
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(err.contains("agreements.csv:5:") && err.contains("agreement_id"), "a bad year names the field: {err}");
+    assert!(err.contains("agreements.csv:6:") && err.contains("lots"), "the bad row's line: {err}");
+    assert!(String::from_utf8_lossy(&out.stdout).contains("2 created, 0 unchanged, 2 failed"));
+    let got = json_lines(&cli.ok(&["agreements", "get", "js-sn/agreements/2022", "--output", "json"]).await).remove(0);
+    assert_eq!(got["targets"].as_array().map(Vec::len), Some(3));
+    assert_eq!(got["labels"]["source"], "test");
+    assert_eq!(got["description"], "2022年苏陕协作协议");
+    let years: Vec<i64> = json_lines(&cli.ok(&["agreements", "list", "js-sn", "--output", "json"]).await)
+        .iter()
+        .filter_map(|a| a["year"].as_i64())
+        .collect();
+    assert_eq!(years, [2022, 2025], "the agreement with a bad row is not stored in part");
+    let again = cli.run(&["import", path]).await;
+    assert!(String::from_utf8_lossy(&again.stdout).contains("0 created, 2 unchanged, 2 failed"));
+    evaluation.stop().await;
+    registry.stop().await;
+}

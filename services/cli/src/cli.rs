@@ -55,10 +55,15 @@ pub enum Command {
         #[command(subcommand)]
         command: ActivityCommand,
     },
-    /// Load actors, pairings and activities from JSON Lines, or actors or pairings from CSV.
-    /// Idempotent by id: records already present and equal are reported unchanged.
+    /// Annual agreements (年度协作协议): a pairing's targets for one calendar year.
+    Agreements {
+        #[command(subcommand)]
+        command: AgreementCommand,
+    },
+    /// Load actors, pairings, activities and agreements from JSON Lines, or actors, pairings or
+    /// agreements from CSV. Idempotent by id: records already present and equal are reported unchanged.
     Import(ImportArgs),
-    /// Write every actor, pairing and activity as JSON Lines that `import` reads back.
+    /// Write every actor, pairing, activity and agreement as JSON Lines that `import` reads back.
     Export(ExportArgs),
     /// Evaluate one pairing, or with --all every pairing the filters match.
     Evaluate(EvaluateArgs),
@@ -162,7 +167,7 @@ pub enum RecordCommand<F: Args> {
         /// Only if the record still has this etag.
         #[arg(long, default_value = "")]
         etag: String,
-        /// Pairings only: also delete the pairing's activities.
+        /// Pairings only: also delete the pairing's activities and agreements.
         #[arg(long)]
         force: bool,
     },
@@ -189,6 +194,47 @@ pub enum ActivityCommand {
     /// Delete an activity.
     Delete {
         name: String,
+        #[arg(long, default_value = "")]
+        etag: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AgreementCommand {
+    /// List every agreement of a pairing, by year (all pages).
+    List {
+        /// The pairing (pairings/{id} or id).
+        pairing: String,
+    },
+    /// Show one agreement (pairings/{id}/agreements/{year}, or {id}/agreements/{year}).
+    Get { name: String },
+    /// Record a pairing's agreement for a year from proto3 JSON.
+    ///
+    /// E.g. `create js-sn --year 2022 --json
+    /// '{"signed_date":"2022-03-01","targets":[{"indicator":"INDICATOR_FISCAL_AID","side":"SIDE_EAST","value":175800000000}]}'`:
+    /// a target without `side` is the pairing's as a whole; values are in the indicator's unit
+    /// (fen for money).
+    Create {
+        /// The pairing (pairings/{id} or id).
+        pairing: String,
+        /// The year, four digits (the agreement's id); without it, the JSON's `year` or `name`.
+        #[arg(long)]
+        year: Option<String>,
+        #[command(flatten)]
+        record: RecordJson,
+    },
+    /// Change the fields the JSON names, and only those.
+    ///
+    /// The fields are signed_date, targets, description and labels: `--json
+    /// '{"description":"..."}'`; a field given its default is cleared, and targets given replace
+    /// the targets whole. With `--replace` the JSON is the whole agreement (`get --output json`,
+    /// edited): fields it leaves out are cleared, and its etag makes the update fail if the
+    /// agreement changed meanwhile.
+    Update(UpdateArgs),
+    /// Delete an agreement.
+    Delete {
+        name: String,
+        /// Only if the agreement still has this etag.
         #[arg(long, default_value = "")]
         etag: String,
     },
@@ -323,8 +369,12 @@ pub enum State {
 
 #[derive(Debug, Args)]
 pub struct ImportArgs {
-    /// A .jsonl file (actors, pairings, activities) or a .csv file (actors or pairings); `-` reads
-    /// JSON Lines from standard input.
+    /// A .jsonl file (actors, pairings, activities, agreements) or a .csv file (actors, pairings or
+    /// agreements, the header decides which); `-` reads JSON Lines from standard input. Agreements
+    /// CSV: `pairing,year,signed_date,description,labels,indicator,side,value`, one row per target;
+    /// rows with the same pairing and year are one agreement (its signed_date, description and
+    /// labels given on any of them, once), `side` east, west or empty for the pairing as a whole,
+    /// `value` in the indicator's unit (fen for money).
     pub file: PathBuf,
     /// Override the format guessed from the file name.
     #[arg(long, value_enum)]

@@ -73,6 +73,7 @@ pub fn field_paths(full_name: &str, value: &serde_json::Value) -> anyhow::Result
 pub const ACTOR: &str = "eastwest.registry.v1.Actor";
 pub const PAIRING: &str = "eastwest.registry.v1.Pairing";
 pub const ACTIVITY: &str = "eastwest.registry.v1.Activity";
+pub const AGREEMENT: &str = "eastwest.registry.v1.Agreement";
 pub const EVALUATION: &str = "eastwest.evaluation.v1.Evaluation";
 pub const GROUP: &str = "eastwest.evaluation.v1.EvaluationGroup";
 

@@ -27,6 +27,9 @@ async fn run(cli: Cli) -> CliResult {
         Command::Activities { command } => {
             records::activities(connect::registry(&cli.registry, timeout)?, cli.output, command).await
         }
+        Command::Agreements { command } => {
+            records::agreements(connect::registry(&cli.registry, timeout)?, cli.output, command).await
+        }
         Command::Import(args) => transfer::import_command(connect::registry(&cli.registry, timeout)?, args).await,
         Command::Export(args) => transfer::export_command(connect::registry(&cli.registry, timeout)?, args).await,
         Command::Evaluate(args) => {
@@ -64,6 +67,7 @@ fn target(cli: &Cli) -> Option<(String, &'static str)> {
         Command::Actors { .. }
         | Command::Pairings { .. }
         | Command::Activities { .. }
+        | Command::Agreements { .. }
         | Command::Import(_)
         | Command::Export(_) => Some((cli.registry.clone(), "--registry / EASTWEST_REGISTRY_URL")),
     }

@@ -1,4 +1,4 @@
-//! `actors`, `pairings` and `activities`: list, get, create, update, delete.
+//! `actors`, `pairings`, `activities` and `agreements`: list, get, create, update, delete.
 
 use std::io::Read as _;
 
@@ -7,8 +7,8 @@ use eastwest_proto::registry::v1::registry_service_client::RegistryServiceClient
 use tonic::transport::Channel;
 
 use crate::cli::{
-    ActivityCommand, ActorFilters, Category, LeadershipArg, Level, Output, Paging, PairingFilters, RecordCommand,
-    RecordJson, SideArg, State, UpdateArgs,
+    ActivityCommand, ActorFilters, AgreementCommand, Category, LeadershipArg, Level, Output, Paging, PairingFilters,
+    RecordCommand, RecordJson, SideArg, State, UpdateArgs,
 };
 use crate::connect::named;
 use crate::error::{CliError, CliResult};
@@ -191,6 +191,55 @@ fn activity_row(a: &pb::Activity) -> Vec<String> {
 
 const ACTIVITY_HEADERS: &[&str] = &["NAME", "DATE", "ACTOR", "FORM", "KIND", "DIRECTION", "YUAN", "PEOPLE"];
 
+fn agreement_row(a: &pb::Agreement) -> Vec<String> {
+    vec![a.name.clone(), a.year.to_string(), a.signed_date.clone(), a.targets.len().to_string(), a.description.clone()]
+}
+
+const AGREEMENT_HEADERS: &[&str] = &["NAME", "YEAR", "SIGNED", "TARGETS", "DESCRIPTION"];
+
+/// One agreement as a row, then (in a table) its targets, one per line.
+fn show_agreement(output: Output, agreement: &pb::Agreement) -> CliResult {
+    show_one(output, json::AGREEMENT, AGREEMENT_HEADERS, agreement, &agreement.etag, agreement_row)?;
+    if output == Output::Table && !agreement.targets.is_empty() {
+        let mut table = Table::new(&["INDICATOR", "SIDE", "VALUE"]);
+        for t in &agreement.targets {
+            let side =
+                if t.side == 0 { "PAIRING".to_string() } else { enum_name(t.side, pb::Side::as_str_name, "SIDE_") };
+            table.row(vec![
+                enum_name(t.indicator, pb::Indicator::as_str_name, "INDICATOR_"),
+                side,
+                t.value.to_string(),
+            ]);
+        }
+        crate::outln!();
+        table.print();
+    }
+    Ok(())
+}
+
+/// The year of an agreement to create: `--year`, else the JSON's `year` or the year in its `name`.
+fn agreement_year(flag: Option<String>, value: &serde_json::Value) -> CliResult<String> {
+    if let Some(year) = flag {
+        return Ok(year);
+    }
+    let from_year = match value.get("year") {
+        Some(serde_json::Value::Number(n)) => Some(n.to_string()),
+        Some(serde_json::Value::String(s)) if !s.is_empty() => Some(s.clone()),
+        _ => None,
+    };
+    let from_name = || {
+        value
+            .get("name")
+            .and_then(serde_json::Value::as_str)
+            .and_then(|n| n.rsplit_once("/agreements/"))
+            .map(|(_, y)| y.to_string())
+    };
+    from_year
+        .filter(|y| y != "0")
+        .or_else(from_name)
+        .ok_or_else(|| CliError::Usage("give the agreement's year with --year (e.g. --year 2022)".into()))
+}
+
 /// Prints records as a table or JSON lines.
 fn show<M: prost::Message>(
     output: Output,
@@ -372,6 +421,53 @@ pub async fn activities(mut client: Registry, output: Output, command: ActivityC
         }
         ActivityCommand::Delete { name, etag } => {
             client.delete_activity(pb::DeleteActivityRequest { name: name.clone(), etag }).await?;
+            eprintln!("deleted {name}");
+            Ok(())
+        }
+    }
+}
+
+pub async fn agreements(mut client: Registry, output: Output, command: AgreementCommand) -> CliResult {
+    match command {
+        AgreementCommand::List { pairing } => {
+            let parent = named("pairings", &pairing);
+            let paging = Paging { page_size: 1000, page_token: String::new(), all: true };
+            let agreements = paged(&paging, |page_size, page_token| {
+                let mut c = client.clone();
+                let request = pb::ListAgreementsRequest { parent: parent.clone(), page_size, page_token };
+                async move {
+                    c.list_agreements(request).await.map(|r| r.into_inner()).map(|r| (r.agreements, r.next_page_token))
+                }
+            })
+            .await?;
+            show(output, json::AGREEMENT, AGREEMENT_HEADERS, &agreements, agreement_row)
+        }
+        AgreementCommand::Get { name } => {
+            let a =
+                client.get_agreement(pb::GetAgreementRequest { name: named("pairings", &name) }).await?.into_inner();
+            show_agreement(output, &a)
+        }
+        AgreementCommand::Create { pairing, year, record } => {
+            let value = read_json(&record)?;
+            let year = agreement_year(year, &value)?;
+            let agreement: pb::Agreement = parse(json::AGREEMENT, value)?;
+            let request = pb::CreateAgreementRequest {
+                parent: named("pairings", &pairing),
+                agreement: Some(agreement),
+                agreement_id: year,
+            };
+            let created = client.create_agreement(request).await?.into_inner();
+            show_agreement(output, &created)
+        }
+        AgreementCommand::Update(args) => {
+            let (agreement, mask) = change::<pb::Agreement>(json::AGREEMENT, "pairings", &args)?;
+            let request = pb::UpdateAgreementRequest { agreement: Some(agreement), update_mask: Some(mask) };
+            let updated = client.update_agreement(request).await?.into_inner();
+            show_agreement(output, &updated)
+        }
+        AgreementCommand::Delete { name, etag } => {
+            let name = named("pairings", &name);
+            client.delete_agreement(pb::DeleteAgreementRequest { name: name.clone(), etag }).await?;
             eprintln!("deleted {name}");
             Ok(())
         }

@@ -1,9 +1,9 @@
 //! What a file says about a record, as opposed to what the server adds, and whether a stored
 //! record already says it.
 //!
-//! The server owns etags, times, an actor's credit code check, a pairing's copied region codes and
-//! the ids it generates for responsibilities and goals: export leaves them out and import ignores
-//! them. What the registry tidies on a write (trimming, forms once, roles sorted) is
+//! The server owns etags, times, an actor's credit code check, a pairing's copied region codes,
+//! the ids it generates for responsibilities and goals, and an agreement's year (its name's):
+//! export leaves them out and import ignores them. What the registry tidies on a write (trimming, forms once, roles sorted) is
 //! `eastwest_domain`'s canonical form, applied to both sides here rather than copied.
 
 use eastwest_domain::{Canonical, Stored};
@@ -48,6 +48,16 @@ impl ServerOwned for pb::Activity {
     }
 }
 
+impl ServerOwned for pb::Agreement {
+    fn clear_server_fields(&mut self) {
+        self.etag.clear();
+        self.create_time = None;
+        self.update_time = None;
+        // The year is the name's: a file need not repeat it.
+        self.year = 0;
+    }
+}
+
 /// Responsibilities and goals the file left without an id take the ids the registry gave the
 /// items at the same positions.
 fn take_generated_ids(file: &mut pb::Pairing, stored: &pb::Pairing) {
@@ -86,6 +96,10 @@ pub(super) fn pairing_unchanged(mut file: pb::Pairing, stored: pb::Pairing) -> b
 
 pub(super) fn activity_unchanged(file: pb::Activity, stored: pb::Activity) -> bool {
     unchanged(file, stored, convert::activity_in)
+}
+
+pub(super) fn agreement_unchanged(file: pb::Agreement, stored: pb::Agreement) -> bool {
+    unchanged(file, stored, convert::agreement_in)
 }
 
 #[cfg(test)]
@@ -146,6 +160,88 @@ mod tests {
         let mut file = stored_pairing();
         file.level = 0;
         assert!(!pairing_unchanged(file, stored_pairing()));
+    }
+
+    fn stored_activity() -> pb::Activity {
+        pb::Activity {
+            name: "pairings/js-sn/activities/2021-workshops".into(),
+            actor: "actors/sn".into(),
+            form: pb::CooperationForm::Employment as i32,
+            kind: pb::ActivityKind::Employment as i32,
+            direction: pb::FlowDirection::Joint as i32,
+            date: "2021-12-31".into(),
+            people: 4729,
+            measures: vec![
+                pb::Measure { indicator: pb::Indicator::Workshops as i32, value: 311 },
+                pb::Measure { indicator: pb::Indicator::ExPoorEmployed as i32, value: 4729 },
+            ],
+            verification: pb::Verification::Confirmed as i32,
+            etag: "5".into(),
+            create_time: Some(prost_types::Timestamp { seconds: 1, nanos: 0 }),
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn an_activity_compares_its_measures_and_verification() {
+        let mut file = stored_activity().without_server_fields();
+        file.measures.reverse();
+        assert!(activity_unchanged(file, stored_activity()), "measures are a set by indicator");
+        let mut file = stored_activity();
+        file.measures[0].value = 312;
+        assert!(!activity_unchanged(file, stored_activity()));
+        let mut file = stored_activity();
+        file.measures.pop();
+        assert!(!activity_unchanged(file, stored_activity()));
+        let mut file = stored_activity();
+        file.verification = pb::Verification::Audited as i32;
+        assert!(!activity_unchanged(file, stored_activity()));
+        let reported = pb::Activity { verification: pb::Verification::Reported as i32, ..stored_activity() };
+        let unspecified = pb::Activity { verification: 0, ..stored_activity() };
+        assert!(activity_unchanged(unspecified, reported), "UNSPECIFIED is stored as REPORTED");
+    }
+
+    fn stored_agreement() -> pb::Agreement {
+        let target = |indicator: pb::Indicator, side: pb::Side, value| pb::Target {
+            indicator: indicator as i32,
+            side: side as i32,
+            value,
+        };
+        pb::Agreement {
+            name: "pairings/gd-gx/agreements/2022".into(),
+            year: 2022,
+            signed_date: "2022-03-01".into(),
+            targets: vec![
+                target(pb::Indicator::FiscalAid, pb::Side::East, 175_800_000_000),
+                target(pb::Indicator::CadresExchanged, pb::Side::Unspecified, 267),
+                target(pb::Indicator::Workshops, pb::Side::West, 378),
+            ],
+            description: "2022年粤桂东西部协作协议".into(),
+            etag: "9".into(),
+            create_time: Some(prost_types::Timestamp { seconds: 1, nanos: 0 }),
+            update_time: Some(prost_types::Timestamp { seconds: 2, nanos: 0 }),
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn an_agreement_ignores_its_year_times_and_target_order() {
+        let mut file = stored_agreement().without_server_fields();
+        file.targets.reverse();
+        assert_eq!(file.year, 0);
+        assert!(agreement_unchanged(file, stored_agreement()));
+        let mut file = stored_agreement();
+        file.targets[1].side = pb::Side::West as i32;
+        assert!(!agreement_unchanged(file, stored_agreement()));
+        let mut file = stored_agreement();
+        file.signed_date = "2022-03-02".into();
+        assert!(!agreement_unchanged(file, stored_agreement()));
+        let mut file = stored_agreement();
+        file.name = "pairings/gd-gx/agreements/2023".into();
+        assert!(!agreement_unchanged(file, stored_agreement()), "another year is another agreement");
+        let mut file = stored_agreement();
+        file.targets[0].indicator = 0;
+        assert!(!agreement_unchanged(file, stored_agreement()), "unreadable: differs");
     }
 
     #[test]

@@ -53,8 +53,18 @@ fn parents_first<T>(items: Vec<T>, name: impl Fn(&T) -> &str, parent: impl Fn(&T
     out
 }
 
-/// Writes every actor, pairing and activity as JSON Lines, output-only fields left out.
-pub async fn export(client: &mut Registry, out: &mut dyn Write) -> CliResult<(usize, usize, usize)> {
+/// How many records of each kind an export wrote.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ExportCounts {
+    pub actors: usize,
+    pub pairings: usize,
+    pub activities: usize,
+    pub agreements: usize,
+}
+
+/// Writes every actor, pairing, activity and agreement as JSON Lines, output-only fields left out:
+/// actors, then pairings, then each pairing's activities followed by its agreements.
+pub async fn export(client: &mut Registry, out: &mut dyn Write) -> CliResult<ExportCounts> {
     let actors = list_all(|page_token| {
         let mut c = client.clone();
         async move {
@@ -82,7 +92,7 @@ pub async fn export(client: &mut Registry, out: &mut dyn Write) -> CliResult<(us
     for p in &pairings {
         writeln!(out, "{}", jsonl_line("pairing", json::PAIRING, &p.clone().without_server_fields())?)?;
     }
-    let mut activity_count = 0;
+    let mut counts = ExportCounts { actors: actors.len(), pairings: pairings.len(), ..ExportCounts::default() };
     for p in &pairings {
         let parent = p.name.clone();
         let activities = list_all(|page_token| {
@@ -97,10 +107,24 @@ pub async fn export(client: &mut Registry, out: &mut dyn Write) -> CliResult<(us
         .await?;
         for a in activities {
             writeln!(out, "{}", jsonl_line("activity", json::ACTIVITY, &a.without_server_fields())?)?;
-            activity_count += 1;
+            counts.activities += 1;
+        }
+        let agreements = list_all(|page_token| {
+            let mut c = client.clone();
+            let parent = parent.clone();
+            async move {
+                let r = c.list_agreements(pb::ListAgreementsRequest { parent, page_size: 1000, page_token }).await?;
+                let r = r.into_inner();
+                Ok((r.agreements, r.next_page_token))
+            }
+        })
+        .await?;
+        for a in agreements {
+            writeln!(out, "{}", jsonl_line("agreement", json::AGREEMENT, &a.without_server_fields())?)?;
+            counts.agreements += 1;
         }
     }
-    Ok((actors.len(), pairings.len(), activity_count))
+    Ok(counts)
 }
 
 #[cfg(test)]

@@ -102,6 +102,25 @@ pub async fn import_record(client: &mut Registry, record: Record) -> Outcome {
             )
             .await
         }
+        Record::Agreement(agreement) => {
+            let name = agreement.name.clone();
+            let Some((parent, year)) = name.split_once("/agreements/") else {
+                return Outcome::Failed(format!(
+                    "name {name:?} must be pairings/{{id}}/agreements/{{year}}: imported agreements need their year"
+                ));
+            };
+            let request = pb::CreateAgreementRequest {
+                parent: parent.to_string(),
+                agreement: Some(agreement.clone()),
+                agreement_id: year.to_string(),
+            };
+            create_or_compare(
+                client.create_agreement(request),
+                async move { reader.get_agreement(pb::GetAgreementRequest { name }).await },
+                |stored| compare::agreement_unchanged(agreement, stored),
+            )
+            .await
+        }
     }
 }
 

@@ -15,8 +15,10 @@ use tonic::transport::Channel;
 
 use crate::error::{CliError, CliResult};
 
-pub use export::export;
-pub use files::{ACTOR_COLUMNS, PAIRING_COLUMNS, Record, parse_line, read_csv, read_jsonl, read_utf8};
+pub use export::{ExportCounts, export};
+pub use files::{
+    ACTOR_COLUMNS, AGREEMENT_COLUMNS, PAIRING_COLUMNS, Record, parse_line, read_csv, read_jsonl, read_utf8,
+};
 pub use import::{ImportSummary, Outcome, import_all, import_record};
 
 type Registry = RegistryServiceClient<Channel>;
@@ -55,7 +57,7 @@ pub async fn import_command(mut client: Registry, args: crate::cli::ImportArgs) 
 
 /// `eastwest export`.
 pub async fn export_command(mut client: Registry, args: crate::cli::ExportArgs) -> CliResult {
-    let (actors, pairings, activities) = match &args.out {
+    let counts = match &args.out {
         Some(path) => {
             let file = std::fs::File::create(path)
                 .map_err(|e| CliError::Usage(format!("cannot write {}: {e}", path.display())))?;
@@ -79,6 +81,7 @@ pub async fn export_command(mut client: Registry, args: crate::cli::ExportArgs) 
             }
         }
     };
-    eprintln!("exported {actors} actors, {pairings} pairings, {activities} activities");
+    let ExportCounts { actors, pairings, activities, agreements } = counts;
+    eprintln!("exported {actors} actors, {pairings} pairings, {activities} activities, {agreements} agreements");
     Ok(())
 }
