@@ -148,6 +148,21 @@ def value_problems(where, items, what, indicators, key):
     return problems
 
 
+def actor_references(kind, value):
+    """Every actor name a record refers to."""
+    if kind == "actor":
+        return [value["parent"]] if value.get("parent") else []
+    if kind == "activity":
+        return [value["actor"]] if value.get("actor") else []
+    if kind != "pairing":
+        return []
+    refs = [value.get("east", ""), value.get("west", "")]
+    refs += [p.get("actor", "") for p in value.get("participants", [])]
+    refs += [r.get("party", "") for r in value.get("responsibilities", [])]
+    refs += [g.get("responsible", "") for g in value.get("goals", [])]
+    return [r for r in refs if r]
+
+
 def offline_problems(records, known_sources, proto=PROTO):
     """The format rules that the registry itself does not check."""
     problems, last_kind = [], 0
@@ -173,6 +188,9 @@ def offline_problems(records, known_sources, proto=PROTO):
         if kind in ("actor", "pairing") and parent and parent not in seen[kind]:
             problems.append(f"{where}: parent {parent} does not come earlier")
         labels = value.get("labels", {})
+        for ref in actor_references(kind, value):
+            if ref not in seen["actor"]:
+                problems.append(f"{where}: names {ref}, which no earlier actor line creates")
         if kind == "pairing" and labels.get("source") == "illustrative":
             illustrative_pairings.add(name)
         if kind in ("activity", "agreement"):
