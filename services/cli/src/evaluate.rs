@@ -523,3 +523,119 @@ pub async fn report(mut client: Evaluation, args: ReportArgs) -> CliResult {
     eprintln!("wrote {} ({} pairings)", args.out.display(), evaluations.len());
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn yearly() -> ev::Evaluation {
+        ev::Evaluation {
+            pairing: "pairings/js-sn".into(),
+            pairing_title: "江苏—陕西东西部协作".into(),
+            model_version: "2027.1".into(),
+            as_of: "2024-12-31".into(),
+            level: pb::PairingLevel::Province as i32,
+            year: 2024,
+            overall_score: 78.3,
+            grade: ev::Grade::FairlyGood as i32,
+            effectiveness_score: Some(80.0),
+            governance_score: 75.8,
+            sides: vec![
+                ev::SideAssessment { side: pb::Side::East as i32, score: 91.0, grade: ev::Grade::Good as i32 },
+                ev::SideAssessment { side: pb::Side::West as i32, score: 64.5, grade: ev::Grade::Average as i32 },
+            ],
+            results: vec![ev::IndicatorResult {
+                indicator: pb::Indicator::FiscalAid as i32,
+                side: pb::Side::East as i32,
+                target: 300_000_000_000,
+                actual: 269_000_000_000,
+                previous_actual: 250_000_000_000,
+                attainment: 269.0 / 300.0,
+                unconfirmed: 67_250_000_000,
+                records: vec![],
+            }],
+            improvements: vec![ev::Improvement {
+                text: "完成财政援助资金目标".into(),
+                text_en: "Meet the fiscal aid target".into(),
+                score_gain: 4.2,
+            }],
+            findings: vec![ev::Finding {
+                text: "东部财政援助资金未达协议目标".into(),
+                text_en: "The east's fiscal aid fell short of the agreement".into(),
+                records: vec!["pairings/js-sn/agreements/2024#targets/fiscal-aid-east".into()],
+            }],
+            criteria: vec![ev::CriterionScore {
+                criterion: ev::Criterion::BoundaryClarity as i32,
+                score: 91.6,
+                weight: 0.15,
+                ..Default::default()
+            }],
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn a_year_is_told_score_sides_results_improvements_then_criteria() {
+        let text = render_one(&yearly(), Some(10));
+        let order = [
+            "year 2024: overall 78.3  较好 fairly good  (as of 2024-12-31, model 2027.1)",
+            "effectiveness 80.0  governance 75.8",
+            "east 91.0 好 good  west 64.5 一般 average",
+            "10 county pairings below",
+            "RESULTS",
+            "INDICATOR",
+            "IMPROVEMENTS",
+            "+4.2  完成财政援助资金目标",
+            "FINDINGS OF 2024",
+            "CRITERION",
+            "BOUNDARY_CLARITY",
+        ];
+        let at: Vec<usize> = order.iter().map(|t| text.find(t).unwrap_or_else(|| panic!("{t} in\n{text}"))).collect();
+        assert!(at.is_sorted(), "{text}");
+        let row = text.lines().find(|l| l.starts_with("财政援助资金")).expect("a fiscal aid row");
+        let cells: Vec<&str> = row.split("  ").map(str::trim).filter(|c| !c.is_empty()).collect();
+        assert_eq!(
+            cells,
+            [
+                "财政援助资金 fiscal aid",
+                "东部 east",
+                "30.00 亿元",
+                "26.90 亿元",
+                "2.69 亿元",
+                "25.00 亿元",
+                "89.7%",
+                "25%"
+            ]
+        );
+    }
+
+    #[test]
+    fn without_a_year_the_output_is_as_before() {
+        let e = ev::Evaluation { year: 0, results: vec![], sides: vec![], effectiveness_score: None, ..yearly() };
+        let text = render_one(&e, None);
+        assert!(text.lines().nth(1).is_some_and(|l| l.starts_with("overall 78.3")), "{text}");
+        assert!(!text.contains("RESULTS") && !text.contains("effectiveness"), "{text}");
+    }
+
+    #[test]
+    fn the_ranking_is_one_table_per_level() {
+        let province = yearly();
+        let mut county = ev::Evaluation {
+            pairing: "pairings/kunshan-xunyang".into(),
+            level: pb::PairingLevel::County as i32,
+            overall_score: 99.0,
+            ..yearly()
+        };
+        county.results.clear();
+        let counties: BTreeMap<String, usize> = [("pairings/js-sn".to_owned(), 10)].into();
+        let text = ranking_text(&[county, province], &counties);
+        let blocks: Vec<&str> = text.split("\n\n").collect();
+        assert_eq!(blocks.len(), 2, "{text}");
+        assert!(blocks[0].starts_with("province · 1 pairing\n"), "{text}");
+        assert!(blocks[0].contains("PER COUNTY") && blocks[0].contains("2.69 亿元"), "{text}");
+        assert!(blocks[1].starts_with("county · 1 pairing\n"), "{text}");
+        assert!(!blocks[1].contains("PER COUNTY"), "only province pairings are divided by county");
+        let first_county = blocks[1].lines().nth(2).expect("a row");
+        assert!(first_county.starts_with("1 "), "ranked within its level: {first_county}");
+    }
+}

@@ -125,12 +125,15 @@ pub fn money(fen: i64) -> String {
     format!("{sign}{}.{:02} {unit}", grouped(hundredths / 100), hundredths % 100)
 }
 
-/// Digits with a comma every three, from the right.
-fn grouped(n: i128) -> String {
-    let digits = n.to_string();
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+/// An integer with a comma every three digits, from the right.
+pub(crate) fn grouped(n: i128) -> String {
+    let digits = n.unsigned_abs().to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3 + 1);
+    if n < 0 {
+        out.push('-');
+    }
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);

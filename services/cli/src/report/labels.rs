@@ -172,15 +172,7 @@ pub(crate) fn quantity_per(n: i32, value: i64, units: usize) -> String {
 }
 
 fn grouped(n: i64) -> String {
-    let digits = n.unsigned_abs().to_string();
-    let mut out = String::from(if n < 0 { "-" } else { "" });
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
+    crate::output::grouped(i128::from(n))
 }
 
 /// "东部 east", "西部 west", or "全结对 whole pairing" for UNSPECIFIED (and unknown numbers).
