@@ -362,7 +362,7 @@ async fn up_loads_the_sample_once_and_prints_the_ranking() {
     assert!(first.status.success(), "{}", stderr(&first));
     let table = String::from_utf8_lossy(&first.stdout);
     assert!(table.contains("pairings/js-sn") && table.contains("SCORE"), "{table}");
-    assert_eq!(table.lines().count(), 31, "a header and the thirty sample pairings");
+    assert_eq!(table.lines().count(), 44, "per level (5): a title and a header, then its pairings (30 in all)");
     assert!(stderr(&first).contains("sample data loaded"));
     let second = run(dir.path().to_path_buf(), bin).await.expect("join");
     assert!(second.status.success(), "{}", stderr(&second));

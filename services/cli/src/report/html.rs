@@ -236,7 +236,7 @@ fn level_ranking(s: &mut String, input: &ReportInput<'_>, p: &Prepared<'_>, g: &
     if input.year.is_some() {
         s.push_str(
             "<th class=\"num\">成效 <span class=\"en\">Effect.</span></th><th class=\"num\">治理 <span class=\"en\">Gov.</span></th>\
-             <th>东部 <span class=\"en\">East</span></th><th>西部 <span class=\"en\">West</span></th>",
+             <th>东部评级 <span class=\"en\">East graded</span></th><th>西部评级 <span class=\"en\">West graded</span></th>",
         );
     }
     if counties {
@@ -376,8 +376,8 @@ fn year(s: &mut String, input: &ReportInput<'_>, e: &Evaluation) {
         s,
         "<div><dt>成效 <span class=\"en\">Effectiveness</span></dt><dd>{}</dd></div>\
          <div><dt>治理 <span class=\"en\">Governance</span></dt><dd>{}</dd></div>\
-         <div><dt>东部 <span class=\"en\">East</span></dt><dd>{}</dd></div>\
-         <div><dt>西部 <span class=\"en\">West</span></dt><dd>{}</dd></div>",
+         <div><dt>东部评级 <span class=\"en\">East graded</span></dt><dd>{}</dd></div>\
+         <div><dt>西部评级 <span class=\"en\">West graded</span></dt><dd>{}</dd></div>",
         e.effectiveness_score
             .map_or_else(|| "— <span class=\"en\">nothing to measure against</span>".to_owned(), score),
         score(e.governance_score),

@@ -151,7 +151,7 @@ fn level_ranking(s: &mut String, input: &ReportInput<'_>, p: &Prepared<'_>, g: &
     s.push_str("| # | 结对 Pairing | 名称 Name | 西部省份 West | 等级 Grade | 总分 Score |");
     let mut align = String::from("| ---: | --- | --- | --- | --- | ---: |");
     if input.year.is_some() {
-        s.push_str(" 成效 Effectiveness | 治理 Governance | 东部 East | 西部 West |");
+        s.push_str(" 成效 Effectiveness | 治理 Governance | 东部评级 East graded | 西部评级 West graded |");
         align.push_str(" ---: | ---: | --- | --- |");
     }
     if counties {
@@ -243,7 +243,12 @@ fn year_block(s: &mut String, input: &ReportInput<'_>, e: &Evaluation) {
         e.effectiveness_score.map_or_else(|| "— (无协议或上年数据 nothing to measure against)".to_owned(), score),
         score(e.governance_score)
     );
-    w!(s, "- 东部 East: {} · 西部 West: {}\n", side_cell(e, Side::East), side_cell(e, Side::West));
+    w!(
+        s,
+        "- 东西部分别评级 Sides graded apart: 东部 East {} · 西部 West {}\n",
+        side_cell(e, Side::East),
+        side_cell(e, Side::West)
+    );
     let counties = input.counties.get(&e.pairing).copied();
     if let Some(n) = counties {
         w!(s, "- 下辖结对县 County pairings below: {n}\n");

@@ -247,7 +247,10 @@ fn a_year_shows_results_sides_improvements_and_the_trend() {
     );
     assert!(md.contains("2022 — → 2023 好 Good 91.0 → 2024 好 Good 95.0"), "a year without an evaluation shows a dash");
     assert!(md.contains("- 成效 Effectiveness: 80.0 · 治理 Governance: 75.8"));
-    assert!(md.contains("- 东部 East: 91.0 好 Good · 西部 West: 64.5 一般 Average"), "both sides graded apart");
+    assert!(
+        md.contains("- 东西部分别评级 Sides graded apart: 东部 East 91.0 好 Good · 西部 West 64.5 一般 Average"),
+        "both sides graded apart"
+    );
     assert!(md.contains("- 下辖结对县 County pairings below: 10"));
     assert!(
         md.contains(
