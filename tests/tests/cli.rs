@@ -473,3 +473,28 @@ async fn bench_prints_one_json_object_per_scenario_with_the_agreed_keys() {
     assert!(lines[0]["requests"].as_u64().is_some_and(|n| n > 0));
     assert!(lines[0]["records"].as_u64().is_some_and(|n| n >= 200));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn up_with_a_year_ranks_each_level_as_of_that_year() {
+    let bin = tokio::task::spawn_blocking(|| cargo_binary("eastwest-cli", "eastwest")).await.expect("build");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = tokio::task::spawn_blocking(move || {
+        std::process::Command::new(bin)
+            .args(["up", "--once", "--registry-listen", "127.0.0.1:0", "--evaluation-listen", "127.0.0.1:0"])
+            .args(["--year", "2024", "--data-dir"])
+            .arg(dir.path())
+            .output()
+            .expect("run up")
+    })
+    .await
+    .expect("join");
+    assert!(out.status.success(), "{}", stderr(&out));
+    let table = String::from_utf8_lossy(&out.stdout);
+    let blocks: Vec<&str> = table.split("\n\n").collect();
+    assert_eq!(blocks.len(), 5, "one table per level of the sample:\n{table}");
+    assert!(blocks[0].starts_with("province · 11 pairings\n"), "{table}");
+    for column in ["EFFECTIVENESS", "GOVERNANCE", "EAST", "WEST", "FISCAL AID", "COUNTIES", "PER COUNTY"] {
+        assert!(blocks[0].contains(column), "{column} missing from:\n{}", blocks[0]);
+    }
+    assert!(!blocks[1].contains("PER COUNTY"), "only province pairings are divided by county");
+}
