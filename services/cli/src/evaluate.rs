@@ -192,8 +192,12 @@ pub fn render_one(e: &ev::Evaluation, counties: Option<usize>) -> String {
         );
         let _ = writeln!(s, "effectiveness {effectiveness}  governance {:.1}", e.governance_score);
         let _ = writeln!(s, "east {}  west {}", side_label(e, pb::Side::East), side_label(e, pb::Side::West));
-        if let Some(n) = counties {
-            let _ = writeln!(s, "{} county pairings below (PER COUNTY: the actual divided among them)", n);
+        match counties {
+            Some(0) => s.push_str("no county pairings below it in the registry\n"),
+            Some(n) => {
+                let _ = writeln!(s, "{n} county pairings below (PER COUNTY: the actual divided among them)");
+            }
+            None => {}
         }
         let rows = result_rows(e, counties);
         s.push_str("\nRESULTS\n");
