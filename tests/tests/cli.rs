@@ -362,7 +362,7 @@ async fn up_loads_the_sample_once_and_prints_the_ranking() {
     assert!(first.status.success(), "{}", stderr(&first));
     let table = String::from_utf8_lossy(&first.stdout);
     assert!(table.contains("pairings/js-sn") && table.contains("SCORE"), "{table}");
-    assert_eq!(table.lines().count(), 31, "a header and the thirty sample pairings");
+    assert_eq!(table.lines().count(), 44, "per level (5): a title and a header, then its pairings (30 in all)");
     assert!(stderr(&first).contains("sample data loaded"));
     let second = run(dir.path().to_path_buf(), bin).await.expect("join");
     assert!(second.status.success(), "{}", stderr(&second));
@@ -706,4 +706,29 @@ async fn agreements_import_from_csv_one_row_per_target() {
     assert!(String::from_utf8_lossy(&again.stdout).contains("0 created, 2 unchanged, 2 failed"));
     evaluation.stop().await;
     registry.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn up_with_a_year_ranks_each_level_as_of_that_year() {
+    let bin = tokio::task::spawn_blocking(|| cargo_binary("eastwest-cli", "eastwest")).await.expect("build");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = tokio::task::spawn_blocking(move || {
+        std::process::Command::new(bin)
+            .args(["up", "--once", "--registry-listen", "127.0.0.1:0", "--evaluation-listen", "127.0.0.1:0"])
+            .args(["--year", "2024", "--data-dir"])
+            .arg(dir.path())
+            .output()
+            .expect("run up")
+    })
+    .await
+    .expect("join");
+    assert!(out.status.success(), "{}", stderr(&out));
+    let table = String::from_utf8_lossy(&out.stdout);
+    let blocks: Vec<&str> = table.split("\n\n").collect();
+    assert_eq!(blocks.len(), 5, "one table per level of the sample:\n{table}");
+    assert!(blocks[0].starts_with("province · 11 pairings\n"), "{table}");
+    for column in ["EFFECTIVENESS", "GOVERNANCE", "EAST", "WEST", "FISCAL AID", "COUNTIES", "PER COUNTY"] {
+        assert!(blocks[0].contains(column), "{column} missing from:\n{}", blocks[0]);
+    }
+    assert!(!blocks[1].contains("PER COUNTY"), "only province pairings are divided by county");
 }

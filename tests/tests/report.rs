@@ -19,6 +19,8 @@ use eastwest_tests::registry::TestRegistry;
 
 /// The date the example is evaluated as of, so that the committed example does not drift.
 const AS_OF: &str = "2024-12-31";
+/// The year assessed: the last of the sample data.
+const YEAR: i32 = 2024;
 
 fn workspace_path(var: &str) -> Option<PathBuf> {
     let value = std::env::var_os(var)?;
@@ -92,13 +94,30 @@ async fn the_report_of_the_sample_data_renders_in_headless_chromium() {
     assert!(loaded.failed.is_empty(), "{:?}", loaded.failed);
     let evaluation = TestEvaluation::start(&registry.url()).await;
     let mut e = evaluation.client().await;
-    let request = ev::EvaluatePairingsRequest { year: 0, filter: None, as_of: AS_OF.into() };
-    let mut stream = e.evaluate_pairings(request).await.expect("stream").into_inner();
+    // The year the sample data end in, with its trend: each year evaluated on its own.
+    let trend_years = report::trend_years(YEAR);
+    let mut trends = report::Trends::new();
     let mut evaluations = Vec::new();
-    while let Some(item) = stream.message().await.expect("evaluation") {
-        evaluations.push(item);
+    for &year in &trend_years {
+        let as_of = if year == YEAR { AS_OF.to_owned() } else { String::new() };
+        let request = ev::EvaluatePairingsRequest { year, filter: None, as_of };
+        let mut stream = e.evaluate_pairings(request).await.expect("stream").into_inner();
+        let mut of_year = Vec::new();
+        while let Some(item) = stream.message().await.expect("evaluation") {
+            of_year.push(item);
+        }
+        for item in &of_year {
+            trends.entry(item.pairing.clone()).or_default().push(report::YearGrade {
+                year,
+                score: item.overall_score,
+                grade: item.grade,
+            });
+        }
+        evaluations = of_year;
     }
     assert_eq!(evaluations.len(), 30);
+    let counties = eastwest_cli::evaluate::county_counts(&mut client, &evaluations).await.expect("counties");
+    assert_eq!(counties.len(), 11, "every province pairing is counted");
     let input = ReportInput {
         title: "东西部协作评估报告 · East-West Collaboration assessment",
         generated: AS_OF,
@@ -106,15 +125,31 @@ async fn the_report_of_the_sample_data_renders_in_headless_chromium() {
         model_version: &evaluations[0].model_version,
         filters: "全部结对 all pairings",
         evaluations: &evaluations,
+        year: Some(YEAR),
+        trend_years: &trend_years,
+        trends: &trends,
+        counties: &counties,
     };
     let html = report::html(&input);
     assert!(html.contains("<svg") && !html.contains("<script"));
     assert!(html.matches("<polygon").count() >= evaluations.len(), "a radar polygon per pairing");
+    assert_eq!(html.matches("<svg class=\"trend\"").count(), evaluations.len(), "a trend line per pairing");
     for e in &evaluations {
         assert!(html.contains(&e.pairing), "{} is in the report", e.pairing);
     }
     let markdown = report::markdown(&input);
     assert!(markdown.contains("pairings/js-sn"));
+    assert!(markdown.contains("- 等级趋势 Trend: 2022–2024"), "the header names the trend's years");
+    let province = markdown.find("### 省级 province (11)").expect("a province ranking");
+    let prefecture = markdown.find("### 市级 prefecture (11)").expect("a prefecture ranking");
+    let county = markdown.find("### 县级 county (5)").expect("a county ranking");
+    assert!(province < prefecture && prefecture < county, "ranked within each level, provinces first");
+    assert_eq!(markdown.matches("- 逐年等级 Grades by year: 2022 ").count(), 30, "a trend per pairing");
+    assert_eq!(
+        markdown.matches("- 东西部分别评级 Sides graded apart: 东部 East ").count(),
+        30,
+        "both sides' grades per pairing"
+    );
     if let Some(out) = workspace_path("EASTWEST_REPORT_EXAMPLE") {
         std::fs::write(&out, &html).expect("write the example");
     }

@@ -135,9 +135,15 @@ pub struct UpArgs {
     /// Do not load the bundled sample data, even into an empty registry.
     #[arg(long)]
     pub no_sample: bool,
-    /// Evaluate as of this date (YYYY-MM-DD); default today.
+    /// Evaluate as of this date (YYYY-MM-DD); default today (with --year: the year's last day).
     #[arg(long)]
     pub as_of: Option<String>,
+    /// Rank the pairings as of this calendar year (2000–2100): each is evaluated on that year's
+    /// activities against its annual agreement, and the ranking shows effectiveness, governance and
+    /// both sides' grades (province pairings also fiscal aid per county pairing below them). Without
+    /// it, `up` ranks as it always has: no year, every activity up to --as-of counts.
+    #[arg(long, value_parser = clap::value_parser!(i32).range(2000..=2100))]
+    pub year: Option<i32>,
     /// Load, evaluate and print, then stop instead of serving (for scripts and tests).
     #[arg(long)]
     pub once: bool,
@@ -407,6 +413,17 @@ pub struct EvaluateArgs {
     /// Evaluate as of this date (YYYY-MM-DD); default today.
     #[arg(long, default_value = "")]
     pub as_of: String,
+    /// Evaluate this calendar year (2000–2100) against its annual agreement: its activities are
+    /// the year's actuals, the year before gives the previous figures. With it, --as-of defaults to
+    /// the year's last day (today, for the current year) and must fall inside the year. Without it,
+    /// every activity up to --as-of counts and there is no effectiveness score.
+    #[arg(long, value_parser = clap::value_parser!(i32).range(2000..=2100))]
+    pub year: Option<i32>,
+    /// The registry, read for the county pairings below a province pairing (per-county figures).
+    #[arg(from_global)]
+    pub registry: String,
+    #[arg(from_global)]
+    pub timeout_secs: u64,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -425,6 +442,12 @@ pub struct SummaryArgs {
     pub filters: PairingFilters,
     #[arg(long, default_value = "")]
     pub as_of: String,
+    /// Evaluate this calendar year (2000–2100) against its annual agreement: its activities are
+    /// the year's actuals, the year before gives the previous figures. With it, --as-of defaults to
+    /// the year's last day (today, for the current year) and must fall inside the year. Without it,
+    /// every activity up to --as-of counts and there is no effectiveness score.
+    #[arg(long, value_parser = clap::value_parser!(i32).range(2000..=2100))]
+    pub year: Option<i32>,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -441,6 +464,17 @@ pub struct ReportArgs {
     pub out: PathBuf,
     #[command(flatten)]
     pub filters: PairingFilters,
+    /// The date of the year assessed (with --year: inside it); the trend's earlier years are
+    /// evaluated as of their last day.
     #[arg(long, default_value = "")]
     pub as_of: String,
+    /// Assess this calendar year (2000–2100): each pairing's results against its annual agreement,
+    /// both sides' grades, and its grade in each of the last three years ending at this one.
+    #[arg(long, value_parser = clap::value_parser!(i32).range(2000..=2100))]
+    pub year: Option<i32>,
+    /// The registry, read for the county pairings below a province pairing (per-county figures).
+    #[arg(from_global)]
+    pub registry: String,
+    #[arg(from_global)]
+    pub timeout_secs: u64,
 }

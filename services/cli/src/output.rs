@@ -112,6 +112,35 @@ pub fn yuan(fen: i64) -> String {
     format!("{sign}{grouped}.{cents:02}")
 }
 
+/// Money in fen as the official reports give it: 亿元 from one 亿 up, 万元 below, two decimals
+/// (rounded half away from zero), thousands separators in the whole part.
+pub fn money(fen: i64) -> String {
+    const YI: i128 = 10_000_000_000; // fen in one 亿元
+    const WAN: i128 = 1_000_000; // fen in one 万元
+    let fen = i128::from(fen);
+    let (unit, per) = if fen.abs() >= YI { ("亿元", YI) } else { ("万元", WAN) };
+    // Hundredths of the unit, rounded half away from zero.
+    let hundredths = (fen.abs() * 100 + per / 2) / per;
+    let sign = if fen < 0 && hundredths > 0 { "-" } else { "" };
+    format!("{sign}{}.{:02} {unit}", grouped(hundredths / 100), hundredths % 100)
+}
+
+/// An integer with a comma every three digits, from the right.
+pub(crate) fn grouped(n: i128) -> String {
+    let digits = n.unsigned_abs().to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3 + 1);
+    if n < 0 {
+        out.push('-');
+    }
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -129,5 +158,19 @@ mod tests {
         assert_eq!(yuan(269_000_000_000), "2,690,000,000.00");
         assert_eq!(yuan(5), "0.05");
         assert_eq!(yuan(-123_456), "-1,234.56");
+    }
+
+    #[test]
+    fn money_reads_as_yi_or_wan_yuan() {
+        assert_eq!(money(269_000_000_000), "26.90 亿元", "Jiangsu's 2021 fiscal aid");
+        assert_eq!(money(10_000_000_000), "1.00 亿元");
+        assert_eq!(money(9_999_999_999), "10,000.00 万元", "just under one 亿 stays in 万元");
+        assert_eq!(money(30_000_000), "30.00 万元");
+        assert_eq!(money(5_000), "0.01 万元", "half a hundredth rounds up");
+        assert_eq!(money(4_999), "0.00 万元");
+        assert_eq!(money(0), "0.00 万元");
+        assert_eq!(money(-269_000_000_000), "-26.90 亿元");
+        assert_eq!(money(12_345_678_900_000_000), "1,234,567.89 亿元");
+        assert_eq!(money(i64::MIN), "-922,337,203.69 亿元", "the extreme does not overflow");
     }
 }

@@ -61,7 +61,8 @@ pub async fn up(args: UpArgs, output: Output, timeout: Duration) -> CliResult {
     result
 }
 
-/// Loads the sample data into an empty registry and prints the ranked evaluations.
+/// Loads the sample data into an empty registry and prints the ranked evaluations: per level, as of
+/// `--year` when given.
 async fn present(
     args: &UpArgs,
     output: Output,
@@ -86,14 +87,17 @@ async fn present(
     }
     let mut evaluation = connect::evaluation(evaluation_url, timeout)?;
     let as_of = args.as_of.clone().unwrap_or_default();
-    let evaluations = evaluate::collect(&mut evaluation, &PairingFilters::default(), &as_of).await?;
+    let evaluations = evaluate::collect(&mut evaluation, &PairingFilters::default(), &as_of, args.year).await?;
     match output {
         Output::Json => {
             for e in &evaluations {
                 output::print_json(&json::to_value(json::EVALUATION, e, json::Fields::All)?);
             }
         }
-        Output::Table => evaluate::ranking_table(&evaluations).print(),
+        Output::Table => {
+            let counties = evaluate::county_counts(&mut registry, &evaluations).await?;
+            output::emit(&evaluate::ranking_text(&evaluations, &counties));
+        }
     }
     Ok(())
 }

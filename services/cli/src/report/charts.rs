@@ -1,5 +1,5 @@
-//! Inline SVG charts: the radar of one pairing's eight criteria, the grade bars of a province and the
-//! stacked overview of all provinces. Plain strings with fixed-precision coordinates, so the same
+//! Inline SVG charts: the radar of one pairing's eight criteria, its grade trend over the years, the
+//! grade bars of a province and the stacked overview of all provinces. Plain strings with fixed-precision coordinates, so the same
 //! input always gives the same bytes; values outside 0..=100 are clamped and a missing number is 0.
 
 use super::escape::{html, score};
@@ -117,6 +117,70 @@ pub(crate) fn radar(scores: &[f64; 8], colour: &str, label: &str) -> String {
         );
     }
     s.push_str("</g></svg>");
+    s
+}
+
+/// One year of a trend line: the year and, where it was evaluated, the score and the grade's index
+/// in [`super::labels::GRADES`].
+pub(crate) type TrendPoint = (i32, Option<(f64, usize)>);
+
+/// A small line of the overall score over the years, a dot per year in its grade's colour, the year
+/// and the grade written below; a year without an evaluation has no dot and breaks the line.
+pub(crate) fn trend(points: &[TrendPoint], label: &str) -> String {
+    const STEP: f64 = 78.0;
+    const LEFT: f64 = 34.0;
+    const TOP: f64 = 8.0;
+    const HEIGHT: f64 = 34.0;
+    let width = LEFT * 2.0 + STEP * points.len().saturating_sub(1) as f64;
+    let at = |i: usize, v: f64| (LEFT + STEP * i as f64, TOP + HEIGHT * (1.0 - clamp_score(v) / 100.0));
+    let mut s = String::with_capacity(600 + 300 * points.len());
+    w!(
+        s,
+        r#"<svg class="trend" viewBox="0 0 {} 78" role="img" aria-label="{l}"><title>{l}</title>"#,
+        c(width),
+        l = html(label)
+    );
+    // Consecutive evaluated years are joined; a gap breaks the line.
+    let mut run: Vec<String> = Vec::new();
+    let mut runs: Vec<Vec<String>> = Vec::new();
+    for (i, (_, p)) in points.iter().enumerate() {
+        match p {
+            Some((v, _)) => {
+                let (x, y) = at(i, *v);
+                run.push(format!("{},{}", c(x), c(y)));
+            }
+            None => runs.push(std::mem::take(&mut run)),
+        }
+    }
+    runs.push(run);
+    for r in runs.iter().filter(|r| r.len() > 1) {
+        w!(s, r##"<polyline points="{}" fill="none" stroke="#6b7785" stroke-width="1.5"/>"##, r.join(" "));
+    }
+    for (i, (year, p)) in points.iter().enumerate() {
+        let x = LEFT + STEP * i as f64;
+        match p {
+            Some((v, g)) => {
+                let (_, y) = at(i, *v);
+                let name = grade(*g);
+                w!(s, r#"<circle cx="{}" cy="{}" r="4" fill="{}"/>"#, c(x), c(y), name.colour);
+                w!(
+                    s,
+                    r#"<text class="cat" x="{}" y="60" text-anchor="middle">{year}</text><text x="{}" y="74" text-anchor="middle">{} {}</text>"#,
+                    c(x),
+                    c(x),
+                    name.zh,
+                    score(*v)
+                );
+            }
+            None => w!(
+                s,
+                r#"<text class="cat" x="{}" y="60" text-anchor="middle">{year}</text><text x="{}" y="74" text-anchor="middle">—</text>"#,
+                c(x),
+                c(x)
+            ),
+        }
+    }
+    s.push_str("</svg>");
     s
 }
 
@@ -303,6 +367,16 @@ mod tests {
             assert!(svg.contains(&format!(">{label}<")), "{label}");
         }
         assert_eq!(svg.matches("<polygon").count(), 6, "five gridlines and the scores");
+    }
+
+    #[test]
+    fn a_trend_joins_evaluated_years_and_breaks_at_a_gap() {
+        let svg = trend(&[(2022, Some((62.0, 2))), (2023, Some((76.1, 1))), (2024, None)], "t");
+        assert_eq!(svg.matches("<circle").count(), 2);
+        assert_eq!(svg.matches("<polyline").count(), 1);
+        assert!(svg.contains(">2024<") && svg.contains(">较好 76.1<") && svg.contains(">—<"));
+        let lone = trend(&[(2022, Some((62.0, 2))), (2023, None), (2024, Some((90.0, 0)))], "t");
+        assert_eq!(lone.matches("<polyline").count(), 0, "no line across a missing year");
     }
 
     #[test]

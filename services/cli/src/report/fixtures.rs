@@ -1,10 +1,14 @@
 //! Evaluations for the unit tests.
 
-use eastwest_proto::evaluation::v1::{CriterionScore, Evaluation, Finding, Grade, Recommendation};
-use eastwest_proto::registry::v1::{Leadership, PairingLevel};
+use std::collections::BTreeMap;
 
-use super::ReportInput;
+use eastwest_proto::evaluation::v1::{
+    CriterionScore, Evaluation, Finding, Grade, Improvement, IndicatorResult, Recommendation, SideAssessment,
+};
+use eastwest_proto::registry::v1::{Indicator, Leadership, PairingLevel, Side};
+
 use super::labels::CRITERIA;
+use super::{ReportInput, Trends, YearGrade};
 
 /// An evaluation whose eight criteria all score `score`, each with one finding and one recommendation.
 pub(crate) fn evaluation(name: &str, title: &str, score: f64, grade: Grade, west: &str) -> Evaluation {
@@ -78,6 +82,9 @@ pub(crate) fn sample() -> Vec<Evaluation> {
     ]
 }
 
+static NO_TRENDS: Trends = BTreeMap::new();
+static NO_COUNTIES: BTreeMap<String, usize> = BTreeMap::new();
+
 pub(crate) fn input<'a>(title: &'a str, evaluations: &'a [Evaluation]) -> ReportInput<'a> {
     ReportInput {
         title,
@@ -86,5 +93,83 @@ pub(crate) fn input<'a>(title: &'a str, evaluations: &'a [Evaluation]) -> Report
         model_version: "2026.1",
         filters: "all pairings",
         evaluations,
+        year: None,
+        trend_years: &[],
+        trends: &NO_TRENDS,
+        counties: &NO_COUNTIES,
     }
+}
+
+/// Jiangsu–Shaanxi assessed for 2024: fiscal aid of 26.9 亿元 against a target of 30 亿元 (a
+/// quarter of it confirmed), 4,729 ex-poor workers employed without a target, both sides graded,
+/// one improvement and one finding of the year; and a county pairing of the same year.
+pub(crate) fn yearly() -> Vec<Evaluation> {
+    let mut js = evaluation("pairings/js-sn", "江苏—陕西东西部协作", 78.3, Grade::FairlyGood, "610000");
+    js.year = 2024;
+    js.as_of = "2024-12-31".to_owned();
+    js.effectiveness_score = Some(80.0);
+    js.governance_score = 75.8;
+    js.sides = vec![
+        SideAssessment { side: Side::East as i32, score: 91.0, grade: Grade::Good as i32 },
+        SideAssessment { side: Side::West as i32, score: 64.5, grade: Grade::Average as i32 },
+    ];
+    js.results = vec![
+        IndicatorResult {
+            indicator: Indicator::FiscalAid as i32,
+            side: Side::East as i32,
+            target: 300_000_000_000,
+            actual: 269_000_000_000,
+            previous_actual: 250_000_000_000,
+            attainment: 269.0 / 300.0,
+            unconfirmed: 67_250_000_000,
+            records: vec!["pairings/js-sn/activities/2024-fiscal-aid".to_owned()],
+        },
+        IndicatorResult {
+            indicator: Indicator::ExPoorEmployed as i32,
+            side: Side::Unspecified as i32,
+            target: 0,
+            actual: 4_729,
+            previous_actual: 4_100,
+            attainment: 0.0,
+            unconfirmed: 0,
+            records: vec![],
+        },
+    ];
+    js.improvements = vec![Improvement {
+        text: "完成财政援助资金目标 30.00 亿元".to_owned(),
+        text_en: "Meet the fiscal aid target of 30.00 亿元".to_owned(),
+        score_gain: 4.2,
+    }];
+    js.findings = vec![Finding {
+        text: "东部财政援助资金完成 26.90 亿元,未达协议目标 30.00 亿元(89.7%)".to_owned(),
+        text_en: "The east fiscal aid: 26.90 亿元 of the agreed 30.00 亿元 (89.7%)".to_owned(),
+        records: vec!["pairings/js-sn/agreements/2024#targets/fiscal-aid-east".to_owned()],
+    }];
+    let mut county = evaluation("pairings/kunshan-xunyang", "昆山—旬阳", 95.0, Grade::Good, "610900");
+    county.level = PairingLevel::County as i32;
+    county.year = 2024;
+    county.as_of = "2024-12-31".to_owned();
+    county.governance_score = 95.0;
+    vec![js, county]
+}
+
+/// The trend of [`yearly`]: Jiangsu–Shaanxi rising from 一般 to 较好, the county missing in 2022.
+pub(crate) fn yearly_trends() -> Trends {
+    let mut t = Trends::new();
+    t.insert(
+        "pairings/js-sn".to_owned(),
+        vec![
+            YearGrade { year: 2022, score: 62.0, grade: Grade::Average as i32 },
+            YearGrade { year: 2023, score: 76.1, grade: Grade::FairlyGood as i32 },
+            YearGrade { year: 2024, score: 78.3, grade: Grade::FairlyGood as i32 },
+        ],
+    );
+    t.insert(
+        "pairings/kunshan-xunyang".to_owned(),
+        vec![
+            YearGrade { year: 2023, score: 91.0, grade: Grade::Good as i32 },
+            YearGrade { year: 2024, score: 95.0, grade: Grade::Good as i32 },
+        ],
+    );
+    t
 }

@@ -1,8 +1,9 @@
 //! Names for what the wire carries as enum numbers: criteria, grades, leadership types and levels,
 //! each in Chinese with an English twin. Unknown numbers get a visible placeholder, never a panic.
 
+use eastwest_domain::{Indicator, Unit};
 use eastwest_proto::evaluation::v1::{Criterion, Grade};
-use eastwest_proto::registry::v1::{Leadership, PairingLevel};
+use eastwest_proto::registry::v1::{Leadership, PairingLevel, Side};
 
 /// The eight criteria in enum order, which is the order of the radar's axes and of every table.
 pub(crate) const CRITERIA: [Criterion; 8] = [
@@ -111,6 +112,78 @@ pub(crate) fn level_text(n: i32) -> String {
     format!("{zh} {en}")
 }
 
+/// The order levels are listed in: the registry's, province first; an unknown or unstated level last.
+pub(crate) fn level_order(n: i32) -> i32 {
+    match PairingLevel::try_from(n) {
+        Ok(PairingLevel::Unspecified) | Err(_) => i32::MAX,
+        Ok(l) => l as i32,
+    }
+}
+
+/// An indicator's Chinese name, English name and unit word; `None` for UNSPECIFIED or a number
+/// this build does not know.
+pub(crate) fn indicator(n: i32) -> Option<(&'static str, &'static str, &'static str, Unit)> {
+    let i = eastwest_proto::convert::indicator_in(n).ok().flatten()?;
+    let (zh, en, unit) = match i {
+        Indicator::FiscalAid => ("财政援助资金", "fiscal aid", ""),
+        Indicator::CadresExchanged => ("互派党政挂职干部", "cadres exchanged", "人"),
+        Indicator::ProfessionalsExchanged => ("专业技术人才", "professionals exchanged", "人次"),
+        Indicator::EnterprisesLanded => ("引导落地投产企业", "enterprises landed", "家"),
+        Indicator::InvestmentArrived => ("实际到位投资", "investment arrived", ""),
+        Indicator::IndustrialParks => ("共建产业园区", "industrial parks", "个"),
+        Indicator::Workshops => ("帮扶车间", "assistance workshops", "个"),
+        Indicator::LabourEmployed => ("帮助农村劳动力就业", "rural workers employed", "人"),
+        Indicator::ExPoorEmployed => ("其中脱贫劳动力", "ex-poor workers employed", "人"),
+        Indicator::PeopleTrained => ("培训", "people trained", "人次"),
+        Indicator::Consumption => ("采购和帮助销售", "consumption assistance", ""),
+        Indicator::SocialDonations => ("社会力量投入帮扶款物", "social donations", ""),
+        Indicator::SchoolPairs => ("结对学校", "school pairs", "对"),
+        Indicator::HospitalPairs => ("结对医院", "hospital pairs", "对"),
+        Indicator::VillagePairs => ("村企/社会组织结对村", "villages paired", "个"),
+    };
+    Some((zh, en, unit, i.unit()))
+}
+
+/// "财政援助资金 fiscal aid"; a visible placeholder with the number for one this build does not know.
+pub(crate) fn indicator_text(n: i32) -> String {
+    match indicator(n) {
+        Some((zh, en, ..)) => format!("{zh} {en}"),
+        None => format!("未知指标 unknown indicator ({n})"),
+    }
+}
+
+/// A value in its indicator's unit: money in 亿元/万元, people and things with their unit word.
+pub(crate) fn quantity(n: i32, value: i64) -> String {
+    match indicator(n) {
+        Some((.., Unit::Fen)) => crate::output::money(value),
+        Some((_, _, unit, Unit::People | Unit::Count)) => format!("{} {unit}", grouped(value)),
+        None => grouped(value),
+    }
+}
+
+/// `value` shared among `units` (e.g. county pairings): money in 亿元/万元, counts to one decimal.
+pub(crate) fn quantity_per(n: i32, value: i64, units: usize) -> String {
+    let units_i64 = i64::try_from(units.max(1)).unwrap_or(i64::MAX);
+    match indicator(n) {
+        Some((.., Unit::Fen)) => crate::output::money(value / units_i64),
+        Some((_, _, unit, Unit::People | Unit::Count)) => format!("{:.1} {unit}", value as f64 / units_i64 as f64),
+        None => format!("{:.1}", value as f64 / units_i64 as f64),
+    }
+}
+
+fn grouped(n: i64) -> String {
+    crate::output::grouped(i128::from(n))
+}
+
+/// "东部 east", "西部 west", or "全结对 whole pairing" for UNSPECIFIED (and unknown numbers).
+pub(crate) fn side_text(n: i32) -> &'static str {
+    match Side::try_from(n) {
+        Ok(Side::East) => "东部 east",
+        Ok(Side::West) => "西部 west",
+        Ok(Side::Unspecified) | Err(_) => "全结对 whole pairing",
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -131,5 +204,20 @@ mod tests {
         assert_eq!(criterion_of(42), Criterion::Unspecified);
         assert_eq!(leadership(7), None);
         assert_eq!(level_text(-1), "未说明 not stated");
+        assert_eq!(indicator_text(99), "未知指标 unknown indicator (99)");
+        assert_eq!(side_text(7), "全结对 whole pairing");
+        assert_eq!(level_order(42), i32::MAX);
+    }
+
+    #[test]
+    fn quantities_carry_their_units() {
+        use eastwest_proto::registry::v1::Indicator as I;
+        assert_eq!(quantity(I::FiscalAid as i32, 269_000_000_000), "26.90 亿元");
+        assert_eq!(quantity(I::Consumption as i32, 300_000_000), "300.00 万元");
+        assert_eq!(quantity(I::ExPoorEmployed as i32, 4_729), "4,729 人");
+        assert_eq!(quantity(I::Workshops as i32, 311), "311 个");
+        assert_eq!(quantity_per(I::FiscalAid as i32, 269_000_000_000, 10), "2.69 亿元");
+        assert_eq!(quantity_per(I::Workshops as i32, 311, 4), "77.8 个");
+        assert_eq!(quantity_per(I::Workshops as i32, 311, 0), "311.0 个", "no county: the whole");
     }
 }

@@ -1,12 +1,15 @@
 //! The Markdown report: the same content as the HTML one, in GitHub-flavoured tables and lists.
 
 use eastwest_proto::evaluation::v1::Evaluation;
+use eastwest_proto::registry::v1::{Indicator, PairingLevel, Side};
 
 use super::ReportInput;
 use super::charts::w;
 use super::escape::{md, md_code, score, weight};
-use super::labels::{CRITERIA, GRADES, criterion, criterion_of, grade, grade_index, leadership_text, level_text};
-use super::prepare::{Prepared, find, prepare};
+use super::labels::{
+    CRITERIA, GRADES, criterion, criterion_of, grade, grade_index, leadership_text, level_text, quantity, quantity_per,
+};
+use super::prepare::{LevelGroup, Prepared, find, fiscal_aid, prepare, result_rows, side};
 use super::provinces::Province;
 
 pub(crate) fn render(input: &ReportInput<'_>) -> String {
@@ -16,14 +19,32 @@ pub(crate) fn render(input: &ReportInput<'_>) -> String {
     w!(s, "- 生成日期 Generated: {}\n", md(input.generated));
     w!(s, "- 评估基准日 As of: {}\n", md(input.as_of));
     w!(s, "- 模型版本 Model version: {}\n", md(input.model_version));
-    w!(s, "- 筛选条件 Filters: {}\n\n", md(input.filters));
+    w!(s, "- 筛选条件 Filters: {}\n", md(input.filters));
+    match input.year {
+        Some(year) => w!(s, "- 评估年度 Year: {year}, 对照当年年度协作协议 against its annual agreement\n"),
+        None => s.push_str(
+            "- 评估年度 Year: 未指定 none; 截至基准日的全部活动都计入 every activity up to the as-of date counts \
+             (--year gives the year's results and the trend)\n",
+        ),
+    }
+    if let (Some(first), Some(last)) = (input.trend_years.first(), input.trend_years.last()) {
+        w!(
+            s,
+            "- 等级趋势 Trend: {first}–{last}, 截至评估年度的最近三年, 每年单独评估 \
+             the last three years ending at the year assessed, each evaluated on its own\n"
+        );
+    }
+    s.push_str("- 排名 Ranking: 各层级分别排名 within each level, never across levels\n\n");
     summary(&mut s, &p);
     provinces(&mut s, &p);
-    ranking(&mut s, &p);
+    ranking(&mut s, input, &p);
     if !p.ranked.is_empty() {
         s.push_str("## 结对详情 Pairings in detail\n\n");
-        for (rank, e) in p.ranked.iter().enumerate() {
-            pairing(&mut s, input, rank, e);
+        for g in &p.levels {
+            w!(s, "### {} ({})\n\n", level_text(g.level), g.range.len());
+            for i in g.range.clone() {
+                pairing(&mut s, input, &p, i);
+            }
         }
     }
     s.push_str("---\n\n每个分数的定义见评分模型说明(docs/scoring.md)。 Every score is defined in docs/scoring.md.\n");
@@ -53,13 +74,16 @@ fn summary(s: &mut String, p: &Prepared<'_>) {
     }
     if !p.mismatches.is_empty() {
         s.push_str("### 主导类型不符 Inferred leadership differs from the declared\n\n");
-        s.push_str("| # | 结对 Pairing | 申报 Declared | 推断 Inferred |\n| ---: | --- | --- | --- |\n");
+        s.push_str(
+            "| 层级 Level | # | 结对 Pairing | 申报 Declared | 推断 Inferred |\n| --- | ---: | --- | --- | --- |\n",
+        );
         for &rank in &p.mismatches {
             let e = p.ranked[rank];
             w!(
                 s,
-                "| {} | {} | {} | {} |\n",
-                rank + 1,
+                "| {} | {} | {} | {} | {} |\n",
+                level_text(e.level),
+                p.rank(rank),
                 md(&e.pairing_title),
                 leadership_text(e.declared_leadership, "未申报 not declared"),
                 leadership_text(e.inferred_leadership, "无法判断 undetermined"),
@@ -95,32 +119,89 @@ fn provinces(s: &mut String, p: &Prepared<'_>) {
     s.push('\n');
 }
 
-fn ranking(s: &mut String, p: &Prepared<'_>) {
+fn ranking(s: &mut String, input: &ReportInput<'_>, p: &Prepared<'_>) {
     if p.ranked.is_empty() {
         return;
     }
-    s.push_str("## 结对排名 Ranking\n\n| # | 结对 Pairing | 名称 Name | 西部省份 West | 等级 Grade | 总分 Score |");
+    s.push_str("## 结对排名 Ranking\n\n");
+    for g in &p.levels {
+        level_ranking(s, input, p, g);
+    }
+}
+
+/// Whether a level's table shows fiscal aid per county pairing: province pairings of a year.
+fn shows_counties(input: &ReportInput<'_>, g: &LevelGroup) -> bool {
+    input.year.is_some() && g.level == PairingLevel::Province as i32
+}
+
+/// A side's score and grade in one cell, `—` where it is not graded.
+fn side_cell(e: &Evaluation, which: Side) -> String {
+    side(e, which).map_or_else(
+        || "—".to_owned(),
+        |a| {
+            let g = grade(grade_index(a.grade));
+            format!("{} {} {}", score(a.score), g.zh, g.en)
+        },
+    )
+}
+
+fn level_ranking(s: &mut String, input: &ReportInput<'_>, p: &Prepared<'_>, g: &LevelGroup) {
+    let counties = shows_counties(input, g);
+    w!(s, "### {} ({})\n\n", level_text(g.level), g.range.len());
+    s.push_str("| # | 结对 Pairing | 名称 Name | 西部省份 West | 等级 Grade | 总分 Score |");
+    let mut align = String::from("| ---: | --- | --- | --- | --- | ---: |");
+    if input.year.is_some() {
+        s.push_str(" 成效 Effectiveness | 治理 Governance | 东部评级 East graded | 西部评级 West graded |");
+        align.push_str(" ---: | ---: | --- | --- |");
+    }
+    if counties {
+        s.push_str(" 财政援助 Fiscal aid | 结对县 Counties | 每县 Per county |");
+        align.push_str(" ---: | ---: | ---: |");
+    }
     for c in CRITERIA {
         w!(s, " {} |", criterion(c).short);
+        align.push_str(" ---: |");
     }
-    s.push_str("\n| ---: | --- | --- | --- | --- | ---: |");
-    for _ in CRITERIA {
-        s.push_str(" ---: |");
-    }
-    s.push('\n');
-    for (rank, e) in p.ranked.iter().enumerate() {
-        let g = grade(grade_index(e.grade));
+    w!(s, "\n{align}\n");
+    for i in g.range.clone() {
+        let e = p.ranked[i];
+        let gr = grade(grade_index(e.grade));
         w!(
             s,
             "| {} | {} | {} | {} | {} {} | {} |",
-            rank + 1,
+            p.rank(i),
             md(&e.pairing_title),
             md(&e.pairing),
             Province::of(&e.west_region_code).name_zh(),
-            g.zh,
-            g.en,
+            gr.zh,
+            gr.en,
             score(e.overall_score)
         );
+        if input.year.is_some() {
+            w!(
+                s,
+                " {} | {} | {} | {} |",
+                e.effectiveness_score.map_or_else(|| "—".to_owned(), score),
+                score(e.governance_score),
+                side_cell(e, Side::East),
+                side_cell(e, Side::West)
+            );
+        }
+        if counties {
+            let n = input.counties.get(&e.pairing).copied();
+            let aid = fiscal_aid(e);
+            let fiscal = Indicator::FiscalAid as i32;
+            w!(
+                s,
+                " {} | {} | {} |",
+                aid.map_or_else(|| "—".to_owned(), |a| quantity(fiscal, a)),
+                n.map_or_else(|| "—".to_owned(), |n| n.to_string()),
+                match (aid, n) {
+                    (Some(a), Some(n)) if n > 0 => quantity_per(fiscal, a, n),
+                    _ => "—".to_owned(),
+                }
+            );
+        }
         for c in CRITERIA {
             w!(s, " {} |", find(e, c).map_or_else(|| "—".to_owned(), |cs| score(cs.score)));
         }
@@ -129,9 +210,107 @@ fn ranking(s: &mut String, p: &Prepared<'_>) {
     s.push('\n');
 }
 
-fn pairing(s: &mut String, input: &ReportInput<'_>, rank: usize, e: &Evaluation) {
+/// The grade in each year of the trend: `2022 一般 Average 62.0 → 2023 …`; `—` for a year without one.
+fn trend_text(input: &ReportInput<'_>, e: &Evaluation) -> String {
+    let years = input.trends.get(&e.pairing);
+    input
+        .trend_years
+        .iter()
+        .map(|&y| match years.and_then(|ys| ys.iter().find(|g| g.year == y)) {
+            Some(yg) => {
+                let g = grade(grade_index(yg.grade));
+                format!("{y} {} {} {}", g.zh, g.en, score(yg.score))
+            }
+            None => format!("{y} —"),
+        })
+        .collect::<Vec<_>>()
+        .join(" → ")
+}
+
+fn year_block(s: &mut String, input: &ReportInput<'_>, e: &Evaluation) {
+    if e.year == 0 && input.year.is_none() {
+        return;
+    }
+    if e.year != 0 && Some(e.year) != input.year {
+        w!(s, "- 评估年度 Year: {}\n", e.year);
+    }
+    if !input.trend_years.is_empty() {
+        w!(s, "- 逐年等级 Grades by year: {}\n", trend_text(input, e));
+    }
+    w!(
+        s,
+        "- 成效 Effectiveness: {} · 治理 Governance: {}\n",
+        e.effectiveness_score.map_or_else(|| "— (无协议或上年数据 nothing to measure against)".to_owned(), score),
+        score(e.governance_score)
+    );
+    w!(
+        s,
+        "- 东西部分别评级 Sides graded apart: 东部 East {} · 西部 West {}\n",
+        side_cell(e, Side::East),
+        side_cell(e, Side::West)
+    );
+    let counties = input.counties.get(&e.pairing).copied();
+    if let Some(n) = counties {
+        w!(s, "- 下辖结对县 County pairings below: {n}\n");
+    }
+}
+
+fn results(s: &mut String, input: &ReportInput<'_>, e: &Evaluation) {
+    if e.year == 0 && input.year.is_none() {
+        return;
+    }
+    let rows = result_rows(e, input.counties.get(&e.pairing).copied());
+    if rows.is_empty() {
+        s.push_str("本年度没有指标数据。 No indicator figures for the year.\n\n");
+    } else {
+        let per_county = rows.iter().any(|r| r.per_county.is_some());
+        s.push_str("| 指标 Indicator | 方 Side | 目标 Target | 实际 Actual |");
+        if per_county {
+            s.push_str(" 每县 Per county |");
+        }
+        s.push_str(" 上年 Previous | 完成率 Attainment | 未核实 Unconfirmed |\n| --- | --- | ---: | ---: |");
+        if per_county {
+            s.push_str(" ---: |");
+        }
+        s.push_str(" ---: | ---: | ---: |\n");
+        for r in &rows {
+            w!(s, "| {} | {} | {} | {} |", md(&r.indicator), r.side, md(&r.target), md(&r.actual));
+            if per_county {
+                w!(s, " {} |", r.per_county.as_deref().map_or_else(|| "—".to_owned(), md));
+            }
+            w!(s, " {} | {} | {} |\n", md(&r.previous), md(&r.attainment), md(&r.unconfirmed));
+        }
+        s.push('\n');
+    }
+    if !e.improvements.is_empty() {
+        s.push_str("提升空间 Improvements:\n\n");
+        for i in &e.improvements {
+            w!(s, "- +{}: {}  \n  {}\n", score(i.score_gain), md(&i.text), md(&i.text_en));
+        }
+        s.push('\n');
+    }
+    if !e.findings.is_empty() {
+        s.push_str("年度发现 Findings of the year:\n\n");
+        for f in &e.findings {
+            finding(s, f);
+        }
+        s.push('\n');
+    }
+}
+
+fn finding(s: &mut String, f: &eastwest_proto::evaluation::v1::Finding) {
+    w!(s, "- 发现 Finding: {}  \n  {}", md(&f.text), md(&f.text_en));
+    if !f.records.is_empty() {
+        let records: Vec<String> = f.records.iter().map(|r| md_code(r)).collect();
+        w!(s, "  \n  记录 Records: {}", records.join(", "));
+    }
+    s.push('\n');
+}
+
+fn pairing(s: &mut String, input: &ReportInput<'_>, p: &Prepared<'_>, i: usize) {
+    let e = p.ranked[i];
     let g = grade(grade_index(e.grade));
-    w!(s, "### {}. {}\n\n", rank + 1, md(&e.pairing_title));
+    w!(s, "#### {}. {}\n\n", p.rank(i), md(&e.pairing_title));
     w!(s, "{} · **{} {}** · 总分 Score **{}**\n\n", md_code(&e.pairing), g.zh, g.en, score(e.overall_score));
     w!(s, "- 层级 Level: {}\n", level_text(e.level));
     let east = Province::of(&e.east_region_code);
@@ -147,7 +326,10 @@ fn pairing(s: &mut String, input: &ReportInput<'_>, rank: usize, e: &Evaluation)
     if e.model_version != input.model_version {
         w!(s, "- 模型版本 Model version: {}\n", md(&e.model_version));
     }
-    s.push_str("\n| 指标 Criterion | 权重 Weight | 得分 Score |\n| --- | ---: | ---: |\n");
+    year_block(s, input, e);
+    s.push('\n');
+    results(s, input, e);
+    s.push_str("| 指标 Criterion | 权重 Weight | 得分 Score |\n| --- | ---: | ---: |\n");
     for cs in &e.criteria {
         w!(s, "| {} | {} | {} |\n", criterion_label(cs.criterion), weight(cs.weight), score(cs.score));
     }
@@ -155,14 +337,9 @@ fn pairing(s: &mut String, input: &ReportInput<'_>, rank: usize, e: &Evaluation)
     let mut any = false;
     for cs in e.criteria.iter().filter(|cs| !cs.findings.is_empty() || !cs.recommendations.is_empty()) {
         any = true;
-        w!(s, "#### {} ({})\n\n", criterion_label(cs.criterion), score(cs.score));
+        w!(s, "##### {} ({})\n\n", criterion_label(cs.criterion), score(cs.score));
         for f in &cs.findings {
-            w!(s, "- 发现 Finding: {}  \n  {}", md(&f.text), md(&f.text_en));
-            if !f.records.is_empty() {
-                let records: Vec<String> = f.records.iter().map(|r| md_code(r)).collect();
-                w!(s, "  \n  记录 Records: {}", records.join(", "));
-            }
-            s.push('\n');
+            finding(s, f);
         }
         for r in &cs.recommendations {
             w!(s, "- 建议 Recommendation: {}  \n  {}\n", md(&r.text), md(&r.text_en));

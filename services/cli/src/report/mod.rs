@@ -2,9 +2,16 @@
 //! network, no clock; the caller passes everything in, the generation date included.
 //!
 //! Both formats hold the same content: a summary (pairings, mean score, count per grade, leadership
-//! mismatches), the grade distribution per west province, a ranking, and per pairing its grade,
-//! overall score, the eight criteria with their weights, and the findings and recommendations with
-//! the records they cite. Pairings are ranked by overall score, best first, ties by pairing name.
+//! mismatches), the grade distribution per west province, a ranking per level, and per pairing its
+//! grade, overall score, the eight criteria with their weights, and the findings and recommendations
+//! with the records they cite. Like is compared with like: pairings are ranked within their level
+//! (province, prefecture, county, …), never in one mixed list, by overall score, best first, ties by
+//! pairing name.
+//!
+//! With a year (`--year`), each pairing also shows the year's effectiveness and governance scores,
+//! both sides' grades, the attainment of every indicator (per county pairing below it too, for a
+//! province pairing whose count is known), the improvements and the year's findings, and its grade
+//! in each year of the trend: the last three years ending at the year, each evaluated on its own.
 //!
 //! - `prepare.rs`: ranking, summary and provinces, computed once for both formats.
 //! - `markdown.rs`, `html.rs` (+ `report.css`): the two renderings; `charts.rs`: the inline SVG.
@@ -27,7 +34,32 @@ mod tests;
 #[cfg(test)]
 mod wellformed;
 
+use std::collections::BTreeMap;
+
 use eastwest_proto::evaluation::v1::Evaluation;
+
+pub(crate) use labels::{quantity, quantity_per};
+pub(crate) use prepare::{ResultRow, fiscal_aid, result_rows};
+
+/// How many years the trend shows: the year assessed and the two before it.
+pub const TREND_YEARS: i32 = 3;
+
+/// One pairing's overall score and grade in one year of the trend.
+#[derive(Debug, Clone, PartialEq)]
+pub struct YearGrade {
+    pub year: i32,
+    pub score: f64,
+    /// The wire grade number.
+    pub grade: i32,
+}
+
+/// Per pairing name, its grade in each year evaluated for the trend, in year order.
+pub type Trends = BTreeMap<String, Vec<YearGrade>>;
+
+/// The years of the trend that ends at `year`: the last [`TREND_YEARS`], none before 2000.
+pub fn trend_years(year: i32) -> Vec<i32> {
+    ((year - TREND_YEARS + 1).max(2000)..=year).collect()
+}
 
 /// Everything a report shows. Dates and descriptions are printed as given.
 #[derive(Debug, Clone, Copy)]
@@ -43,6 +75,14 @@ pub struct ReportInput<'a> {
     pub filters: &'a str,
     /// In any order; the report ranks them.
     pub evaluations: &'a [Evaluation],
+    /// The year assessed, if any: the evaluations are of that year.
+    pub year: Option<i32>,
+    /// The years of the trend line, in order (empty: no trend).
+    pub trend_years: &'a [i32],
+    /// Each pairing's grade in the years of the trend; a year it lacks shows as `—`.
+    pub trends: &'a Trends,
+    /// The county pairings below each province pairing (by name), for per-county intensity.
+    pub counties: &'a BTreeMap<String, usize>,
 }
 
 /// The report as GitHub-flavoured Markdown. Text from the data is escaped; table cells stay on one line.

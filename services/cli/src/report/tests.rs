@@ -2,7 +2,9 @@
 
 use eastwest_proto::evaluation::v1::{Evaluation, Grade};
 
-use super::fixtures::{evaluation, input, sample, with_scores};
+use std::collections::BTreeMap;
+
+use super::fixtures::{evaluation, input, sample, with_scores, yearly, yearly_trends};
 use super::wellformed::{Element, parse};
 use super::{html, markdown};
 
@@ -70,7 +72,7 @@ fn pairings_are_ranked_by_score_then_name() {
         .collect();
     assert!(order.is_sorted(), "{order:?}");
     let md = markdown(&input("t", &evaluations));
-    let order: Vec<usize> = ["### 1. 满分结对", "### 2. 江苏—陕西", "### 3. 广州—毕节", "### 4. 空白结对"]
+    let order: Vec<usize> = ["#### 1. 满分结对", "#### 2. 江苏—陕西", "#### 3. 广州—毕节", "#### 4. 空白结对"]
         .iter()
         .map(|t| md.find(t).unwrap())
         .collect();
@@ -200,4 +202,77 @@ fn markdown_tables_are_consistent_and_data_cannot_break_them() {
     assert!(md.contains("| 好 Good | 1 |") && md.contains("| 主导类型不符 Leadership mismatches | 1 |"));
     assert!(md.contains("| 帮扶边界清晰化 Clear boundaries of assistance | 15% | 81.4 |"));
     assert!(md.contains("记录 Records: `pairings/js-sn/activities/a1`, `pairings/js-sn#goals/g1`"));
+}
+
+#[test]
+fn levels_are_ranked_apart_never_in_one_list() {
+    use eastwest_proto::registry::v1::PairingLevel;
+    let mut evaluations = sample();
+    let mut county = evaluation("pairings/county-top", "最高分县级结对", 99.0, Grade::Good, "520000");
+    county.level = PairingLevel::County as i32;
+    evaluations.push(county);
+    let md = markdown(&input("t", &evaluations));
+    check_tables(&md);
+    let province = md.find("### 省级 province (4)").expect("a province ranking");
+    let county_at = md.find("### 县级 county (1)").expect("a county ranking");
+    assert!(province < county_at, "province first, whatever the scores");
+    let county_table = &md[county_at..];
+    assert!(county_table.contains("| 1 | 最高分县级结对 |"), "the county is first among counties, not fifth overall");
+    assert!(md.contains("| 1 | 满分结对 |"), "the best province is still first among provinces");
+    let doc = html(&input("t", &evaluations));
+    check_html(&doc, 5);
+    assert!(doc.contains("<h3 class=\"minor\">县级 county"));
+}
+
+#[test]
+fn a_year_shows_results_sides_improvements_and_the_trend() {
+    let evaluations = yearly();
+    let trends = yearly_trends();
+    let counties: BTreeMap<String, usize> = [("pairings/js-sn".to_owned(), 10)].into();
+    let years = [2022, 2023, 2024];
+    let input = super::ReportInput {
+        year: Some(2024),
+        trend_years: &years,
+        trends: &trends,
+        counties: &counties,
+        ..input("2024 年度", &evaluations)
+    };
+    let md = markdown(&input);
+    check_tables(&md);
+    assert!(md.contains("- 评估年度 Year: 2024, 对照当年年度协作协议 against its annual agreement"));
+    assert!(md.contains("- 等级趋势 Trend: 2022–2024"), "the header says which years the trend covers");
+    assert!(
+        md.contains("- 逐年等级 Grades by year: 2022 一般 Average 62.0 → 2023 较好 Fairly good 76.1 → 2024 较好 Fairly good 78.3"),
+        "{md}"
+    );
+    assert!(md.contains("2022 — → 2023 好 Good 91.0 → 2024 好 Good 95.0"), "a year without an evaluation shows a dash");
+    assert!(md.contains("- 成效 Effectiveness: 80.0 · 治理 Governance: 75.8"));
+    assert!(
+        md.contains("- 东西部分别评级 Sides graded apart: 东部 East 91.0 好 Good · 西部 West 64.5 一般 Average"),
+        "both sides graded apart"
+    );
+    assert!(md.contains("- 下辖结对县 County pairings below: 10"));
+    assert!(
+        md.contains(
+            "| 财政援助资金 fiscal aid | 东部 east | 30.00 亿元 | 26.90 亿元 | 2.69 亿元 | 25.00 亿元 | 89.7% | 25% |"
+        ),
+        "target, actual, per county, previous, attainment and the unconfirmed share:\n{md}"
+    );
+    assert!(md.contains("| 其中脱贫劳动力 ex-poor workers employed | 全结对 whole pairing | — | 4,729 人 | 472.9 人 | 4,100 人 | — | 0% |"));
+    assert!(md.contains("- +4.2: 完成财政援助资金目标 30.00 亿元"));
+    assert!(md.contains("年度发现 Findings of the year") && md.contains("未达协议目标 30.00 亿元"));
+    assert!(
+        md.contains("| 1 | 江苏—陕西东西部协作 | pairings/js-sn | 陕西省 | 较好 Fairly good | 78.3 | 80.0 | 75.8 | 91.0 好 Good | 64.5 一般 Average | 26.90 亿元 | 10 | 2.69 亿元 |"),
+        "the province ranking shows fiscal aid per county pairing"
+    );
+    let doc = html(&input);
+    let els = check_html(&doc, 2);
+    let trends: Vec<_> = els.iter().filter(|e| e.name == "svg" && e.attr("class") == Some("trend")).collect();
+    assert_eq!(trends.len(), 2, "a trend line per pairing");
+    assert_eq!(doc[trends[0].content.clone()].matches("<circle").count(), 3, "a dot per evaluated year");
+    for text in ["26.90 亿元", "2.69 亿元", "89.7%", "每县", "提升空间", "年度发现", "东部", "西部", "2022–2024"]
+    {
+        assert!(doc.contains(text), "{text}");
+    }
+    assert_eq!(html(&input), html(&input), "same input, same bytes");
 }
