@@ -18,9 +18,10 @@
 
 use std::collections::BTreeMap;
 
-use eastwest_domain::{Agreement, Indicator, Side};
+use eastwest_domain::{Agreement, Indicator, PairingLevel, Side};
 
 use super::ledger::{Cell, Ledger};
+use super::reach::family_reach;
 
 /// The families of the official assessment, as domain-notes §2.3 groups its indicators.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -231,6 +232,18 @@ pub(crate) fn effectiveness(posts: &[Goalpost], side: Option<Side>) -> Option<Ef
     let tw = weights(&targets, side);
     let met = tw.iter().any(|x| *x > 0.0).then(|| targets.iter().zip(&tw).map(|(p, w)| w * p.met()).sum::<f64>());
     Some(Effectiveness { score: 100.0 * score, met })
+}
+
+/// Effectiveness where the year has nothing to be measured against (no agreement target above 0
+/// and no figure of the year before): the size of the year's delivery, each family's reach against
+/// the national average for the level (`reach.rs`) weighted by the family weights, for one side
+/// (`None`: the pairing as a whole). A family with nothing delivered counts 0. No `met`: there
+/// are no targets to meet.
+pub(crate) fn size_effectiveness(ledger: &Ledger, side: Option<Side>, level: PairingLevel) -> Effectiveness {
+    let total: f64 = Family::ALL.iter().map(|f| f.weight()).sum();
+    let score: f64 =
+        Family::ALL.iter().map(|f| f.weight() * family_reach(ledger, *f, side, level)).sum::<f64>() / total;
+    Effectiveness { score: 100.0 * score, met: None }
 }
 
 /// With an agreement, a pairing meeting under 60 % of its targets (weighted) grades no better than

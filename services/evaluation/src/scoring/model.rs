@@ -13,7 +13,7 @@
 use eastwest_domain::{PairingSnapshot, Side};
 
 use super::criteria::{CriterionDef, Sheet};
-use super::effect::{Effectiveness, cap, effectiveness, goalposts};
+use super::effect::{Effectiveness, cap, effectiveness, goalposts, size_effectiveness};
 use super::facts::{Facts, Period};
 use super::grade::{grade_for, shown, snap};
 use super::ledger::Ledger;
@@ -268,12 +268,17 @@ impl ScoringModel {
                 }
             }
         };
-        let overall_eff = effectiveness(&posts, None);
+        // With a year but nothing to measure it against, the year is measured by its size.
+        let by_size = period.year.is_some() && posts.is_empty();
+        let eff = |side: Option<Side>| {
+            if by_size { Some(size_effectiveness(&f.ledger, side, f.level())) } else { effectiveness(&posts, side) }
+        };
+        let overall_eff = eff(None);
         let overall = combine(overall_eff);
         let sides = [Side::East, Side::West]
             .into_iter()
             .map(|side| {
-                let score = combine(effectiveness(&posts, Some(side)));
+                let score = combine(eff(Some(side)));
                 SideAssessment { side, score: shown(score), grade: grade_for(score) }
             })
             .collect();
@@ -424,10 +429,22 @@ mod tests {
         let want =
             snap(EFFECTIVENESS_WITHOUT_AGREEMENT * 90.0 + (1.0 - EFFECTIVENESS_WITHOUT_AGREEMENT) * e.governance_score);
         assert!((e.overall_score - want).abs() <= 0.2, "{} vs {want}", e.overall_score);
-        // Nothing last year and no agreement: governance alone.
+        // Nothing last year and no agreement: the year is measured by its size. Fiscal aid at the
+        // national average for the level is full reach in the funding family, 15 of the families'
+        // 75: 100 × 15 / 75 = 20.
         let mut bare = base();
-        bare.deliver("aid", "js", d(6), &[(FiscalAid, 1000)]);
+        let level = bare.s.pairing.record.level;
+        let average = crate::scoring::reach::reference(FiscalAid, level).ceil() as i64;
+        bare.deliver("aid", "js", d(6), &[(FiscalAid, average)]);
         let e = ScoringModel::standard().evaluate(&bare.s, year());
+        assert_eq!(e.effectiveness_score, Some(20.0));
+        let want =
+            snap(EFFECTIVENESS_WITHOUT_AGREEMENT * 20.0 + (1.0 - EFFECTIVENESS_WITHOUT_AGREEMENT) * e.governance_score);
+        assert!((e.overall_score - want).abs() <= 0.2, "{} vs {want}", e.overall_score);
+        // The east delivered it: the west's size is 0.
+        assert!(e.sides[0].score > e.sides[1].score, "{:?}", e.sides);
+        // Without a year there is no effectiveness layer: governance alone.
+        let e = ScoringModel::standard().evaluate(&bare.s, Period::as_of(d(12)));
         assert_eq!(e.effectiveness_score, None);
         assert_eq!(e.overall_score, e.governance_score);
     }
