@@ -246,7 +246,11 @@ async fn deleting_needs_the_current_etag_and_a_pairing_with_agreements_needs_for
         c.delete_pairing(pb::DeletePairingRequest { name: PAIRING.into(), etag: String::new(), force: false }).await,
         Code::FailedPrecondition,
     );
-    assert!(refused.message().contains("1 agreements") && refused.message().contains("force"), "{}", refused.message());
+    assert!(
+        refused.message().contains("holds 1 agreement;") && refused.message().contains("force"),
+        "{}",
+        refused.message()
+    );
     c.delete_pairing(pb::DeletePairingRequest { name: PAIRING.into(), etag: String::new(), force: true })
         .await
         .expect("force deletes the agreements with the pairing");

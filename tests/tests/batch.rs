@@ -3,6 +3,7 @@
 
 use eastwest_domain::model::Side;
 use eastwest_registry::ActorDraft;
+use eastwest_registry::AgreementDraft;
 use eastwest_registry::PairingDraft;
 use eastwest_registry::Registry;
 use eastwest_registry::RegistryError;
@@ -161,6 +162,66 @@ async fn a_child_created_during_a_forced_delete_stops_it_before_any_activity_goe
     assert!(registry.get_pairing("child").await.is_ok(), "the child was created mid-delete");
     let left = registry.get_pairing_snapshot("p").await.expect("p is still there").activities.len();
     assert_eq!(left, 20, "refused, so no activity may have gone");
+}
+
+/// A sled store whose transactions hold 16 operations, so that a forced delete goes in steps.
+struct SmallTxns(SledStore);
+
+impl Store for SmallTxns {
+    async fn get(&self, key: Vec<u8>) -> Result<Option<Versioned>, StoreError> {
+        self.0.get(key).await
+    }
+
+    async fn get_many(&self, keys: Vec<Vec<u8>>, revision: Option<u64>) -> Result<Vec<Option<Versioned>>, StoreError> {
+        self.0.get_many(keys, revision).await
+    }
+
+    async fn scan(&self, scan: Scan) -> Result<Scanned, StoreError> {
+        self.0.scan(scan).await
+    }
+
+    async fn commit(&self, txn: Txn) -> Result<Outcome, StoreError> {
+        self.0.commit(txn).await
+    }
+
+    async fn flush(&self) -> Result<(), StoreError> {
+        self.0.flush().await
+    }
+
+    fn limits(&self) -> TxnLimits {
+        TxnLimits { max_ops: 16, max_bytes: usize::MAX }
+    }
+}
+
+#[tokio::test]
+async fn a_forced_delete_takes_activities_then_agreements_in_steps_and_leaves_no_reference() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let config = SledConfig { path: dir.path().to_path_buf(), cache_capacity_bytes: 8 << 20 };
+    let registry = Registry::new(SmallTxns(SledStore::open(&config).expect("open")));
+    registry.create_actor(actor("east", Side::East), Some("e".into())).await.expect("east");
+    registry.create_actor(actor("west", Side::West), Some("w".into())).await.expect("west");
+    registry.create_pairing(pairing_of("e", "w"), Some("p".into())).await.expect("pairing");
+    for i in 0..20 {
+        registry.create_activity("p", activity("e"), Some(format!("a{i:02}"))).await.expect("activity");
+    }
+    // Twelve agreements alone do not fit beside the pairing in 16 operations: they go in a step.
+    for year in 2000..2012 {
+        registry.create_agreement("p", AgreementDraft::default(), &year.to_string()).await.expect("agreement");
+    }
+    let refused = registry.delete_pairing("p", "", false).await;
+    assert!(
+        matches!(&refused, Err(RegistryError::FailedPrecondition { description, .. })
+            if description.contains("20 activities and 12 agreements")),
+        "{refused:?}"
+    );
+    registry.delete_pairing("p", "", true).await.expect("forced delete in steps");
+    assert!(registry.get_pairing("p").await.is_err());
+    assert!(registry.get_agreement("p", 2005).await.is_err());
+    // Every reference went with them: the actors can go, and a new pairing of that id starts empty.
+    registry.create_pairing(pairing_of("e", "w"), Some("p".into())).await.expect("the id is free");
+    assert!(registry.list_agreements("p", 10, "").await.expect("list").items.is_empty());
+    registry.delete_pairing("p", "", false).await.expect("nothing left under it");
+    registry.delete_actor("e", "").await.expect("no reference left to the east");
 }
 
 eastwest_tests::on_every_engine!(

@@ -488,8 +488,11 @@ async fn a_year_is_scored_against_its_agreement_and_the_year_before() {
             (pb::Indicator::FiscalAid as i32, pb::Side::East as i32, 160_000_000_000, 175_800_000_000, 150_000_000_000),
             (pb::Indicator::Workshops as i32, pb::Side::West as i32, 400, 378, 0),
             (pb::Indicator::LabourEmployed as i32, 0, 700_000, 753_100, 0),
+            (pb::Indicator::FiscalAid as i32, 0, 0, 175_800_000_000, 150_000_000_000),
+            (pb::Indicator::Workshops as i32, 0, 0, 378, 0),
         ],
-        "one result per target, each actual the exact sum of that side's measures"
+        "one result per target, each actual the exact sum of that side's measures, then the pairing's \
+         totals of indicators only a side holds a target for"
     );
     assert!((got.results[1].attainment - 0.945).abs() < 1e-12);
     assert_eq!(got.results[0].unconfirmed, 175_800_000_000, "a REPORTED record is unconfirmed");

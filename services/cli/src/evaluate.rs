@@ -186,10 +186,7 @@ pub fn render_one(e: &ev::Evaluation, counties: Option<usize>) -> String {
         );
     }
     if e.year != 0 {
-        let effectiveness = e.effectiveness_score.map_or_else(
-            || "- (no agreement or last year's figures to measure against)".to_owned(),
-            |x| format!("{x:.1}"),
-        );
+        let effectiveness = e.effectiveness_score.map_or_else(|| "-".to_owned(), |x| format!("{x:.1}"));
         let _ = writeln!(s, "effectiveness {effectiveness}  governance {:.1}", e.governance_score);
         let _ = writeln!(s, "east {}  west {}", side_label(e, pb::Side::East), side_label(e, pb::Side::West));
         match counties {

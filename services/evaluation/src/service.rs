@@ -112,7 +112,9 @@ impl EvaluationApi {
                         Ok(s) => children.push(s),
                         // Deleted since the listing: not a child any more.
                         Err(EvaluationError::NotFound(_)) => {}
-                        Err(e) => return Err(e),
+                        // Children only feed a reconciliation finding: one that cannot be read
+                        // leaves that finding out, not the pairing's evaluation.
+                        Err(e) => tracing::warn!(child = %child.name, error = %e, "child pairing not compared"),
                     }
                 }
                 if page.next_page_token.is_empty() {

@@ -3,6 +3,8 @@
 
 use std::collections::BTreeMap;
 
+use chrono::Datelike;
+
 use eastwest_domain::names::activity_name;
 use eastwest_domain::{
     Activity, ActivityKind, CooperationForm, FlowDirection, Labels, Measure, PairingSnapshot, Side, Stored,
@@ -34,7 +36,7 @@ fn records(cell: &super::ledger::Cell) -> Vec<String> {
 }
 
 /// One result per target of the agreement, then one per indicator with an actual (or last year's
-/// figure) but no target, for the pairing as a whole.
+/// figure) but no target for the pairing as a whole, for the pairing as a whole.
 pub(crate) fn results(f: &Facts) -> Vec<IndicatorResult> {
     let mut out = Vec::new();
     let mut targets: Vec<_> = f.agreement.map_or(&[][..], |a| a.targets.as_slice()).to_vec();
@@ -58,7 +60,8 @@ pub(crate) fn results(f: &Facts) -> Vec<IndicatorResult> {
     untargeted.sort();
     untargeted.dedup();
     for i in untargeted {
-        if targets.iter().any(|t| t.indicator == i) {
+        // A side's target leaves the pairing's total to be shown on its own row.
+        if targets.iter().any(|t| t.indicator == i && t.side.is_none()) {
             continue;
         }
         let cell = f.ledger.cell(i, None);
@@ -111,6 +114,20 @@ pub(crate) fn findings(f: &Facts, posts: &[Goalpost], children: &[(String, Ledge
                 format!("{sz}{iz}完成 {az},未达协议目标 {tz}({})", pct(ratio(p.actual.total, p.target))),
                 format!("{} {ie}: {ae} of the agreed {te} ({})", capital(se), pct(ratio(p.actual.total, p.target))),
                 vec![format!("{}#targets/{}", f.agreement_record(), target_key(p.indicator, p.side))],
+            );
+        }
+    }
+    // An agreement changed after its year ended: its targets may not be the ones agreed.
+    if let Some(a) = f.agreement {
+        let changed = chrono::DateTime::from_timestamp_micros(a.update_time).map(|t| t.date_naive());
+        if let Some(day) = changed.filter(|day| day.year() > a.year) {
+            push(
+                format!("{} 年度协议在 {day} 修改过,晚于该年度结束:其目标可能不是当年商定的目标", a.year),
+                format!(
+                    "The {} agreement was changed on {day}, after its year ended: its targets may not be the ones agreed",
+                    a.year
+                ),
+                vec![f.agreement_record()],
             );
         }
     }

@@ -34,6 +34,8 @@ mod properties;
 
 pub use facts::Period;
 pub use grade::{AVERAGE_FROM, FAIRLY_GOOD_FROM, GOOD_FROM, grade_for};
-pub use model::{EFFECTIVENESS_WITH_AGREEMENT, EFFECTIVENESS_WITHOUT_AGREEMENT, ModelError, ScoringModel};
+pub use model::{
+    EFFECTIVENESS_WITH_AGREEMENT, EFFECTIVENESS_WITHOUT_AGREEMENT, ModelError, SIZE_CEILING, ScoringModel,
+};
 pub use summary::summarize;
 pub use types::*;

@@ -26,6 +26,9 @@ pub const EFFECTIVENESS_WITH_AGREEMENT: f64 = 0.6;
 /// Its share when only last year's figures give goalposts: they say whether delivery held up, not
 /// what was agreed, so they count for less.
 pub const EFFECTIVENESS_WITHOUT_AGREEMENT: f64 = 0.4;
+/// The highest overall score of a year measured by its size alone (no target above 0, no figure of
+/// the year before): the top of 一般, where a pairing meeting 60 % of its targets stands.
+pub const SIZE_CEILING: f64 = 74.9;
 
 /// The default model, `services/evaluation/weights.toml`.
 const STANDARD: &str = include_str!("../../weights.toml");
@@ -214,14 +217,14 @@ impl ScoringModel {
         period: Period,
         children: &[PairingSnapshot],
     ) -> Evaluation {
-        let (mut e, base) = self.score(snapshot, period, children);
+        let (mut e, base, _) = self.score(snapshot, period, children);
         let posts = {
             let f = Facts::new(snapshot, period);
             if period.year.is_some() { goalposts(f.agreement, &f.ledger, &f.last) } else { Vec::new() }
         };
         for p in assess::candidates(&posts) {
             let met = assess::with_met(snapshot, p, period);
-            let (_, reached) = self.score(&met, period, &[]);
+            let (_, reached, _) = self.score(&met, period, &[]);
             let gain = shown(reached) - shown(base);
             if gain > 0.0 {
                 e.improvements.push(Improvement {
@@ -237,14 +240,18 @@ impl ScoringModel {
     /// the property tests compare.
     #[cfg(test)]
     pub(crate) fn raw(&self, snapshot: &PairingSnapshot, period: Period) -> (f64, Option<f64>) {
-        let (_, overall) = self.score(snapshot, period, &[]);
-        let f = Facts::new(snapshot, period);
-        let posts = if period.year.is_some() { goalposts(f.agreement, &f.ledger, &f.last) } else { Vec::new() };
-        (overall, effectiveness(&posts, None).map(|x| snap(x.score)))
+        let (_, overall, effectiveness) = self.score(snapshot, period, &[]);
+        (overall, effectiveness)
     }
 
-    /// The evaluation without improvements, and its overall score before it is shown.
-    fn score(&self, snapshot: &PairingSnapshot, period: Period, children: &[PairingSnapshot]) -> (Evaluation, f64) {
+    /// The evaluation without improvements, and its overall and effectiveness scores before they
+    /// are shown.
+    fn score(
+        &self,
+        snapshot: &PairingSnapshot,
+        period: Period,
+        children: &[PairingSnapshot],
+    ) -> (Evaluation, f64, Option<f64>) {
         let f = Facts::new(snapshot, period);
         let mut governance = 0.0;
         let criteria = sheets(&f)
@@ -259,17 +266,23 @@ impl ScoringModel {
         let governance = snap(governance);
         let posts = if period.year.is_some() { goalposts(f.agreement, &f.ledger, &f.last) } else { Vec::new() };
         let share = if f.agreement.is_some() { EFFECTIVENESS_WITH_AGREEMENT } else { EFFECTIVENESS_WITHOUT_AGREEMENT };
+        // With a year but nothing to measure it against, the year is measured by its size, and
+        // grades no better than 一般: 较好 and 好 rest on targets met or last year bettered.
+        let by_size = period.year.is_some() && posts.is_empty();
         let combine = |eff: Option<Effectiveness>| -> f64 {
             match eff {
                 None => governance,
                 Some(e) => {
                     let raw = share * e.score + (1.0 - share) * governance;
-                    snap(e.met.map_or(raw, |met| raw.min(cap(met))))
+                    let ceiling = match e.met {
+                        _ if by_size => SIZE_CEILING,
+                        Some(met) => cap(met),
+                        None => 100.0,
+                    };
+                    snap(raw.min(ceiling))
                 }
             }
         };
-        // With a year but nothing to measure it against, the year is measured by its size.
-        let by_size = period.year.is_some() && posts.is_empty();
         let eff = |side: Option<Side>| {
             if by_size { Some(size_effectiveness(&f.ledger, side, f.level())) } else { effectiveness(&posts, side) }
         };
@@ -311,7 +324,7 @@ impl ScoringModel {
             improvements: Vec::new(),
             findings,
         };
-        (e, overall)
+        (e, overall, overall_eff.map(|x| snap(x.score)))
     }
 }
 
@@ -366,8 +379,10 @@ mod tests {
         let west = &e.sides[1];
         assert_eq!(east.side, EAST);
         assert!(west.score > east.score, "{:?}", e.sides);
-        // Results: one per target, in indicator order, with exact actuals and the records.
-        assert_eq!(e.results.len(), 2);
+        // Results: one per target, in indicator order, with exact actuals and the records, then
+        // the pairing's totals of the two indicators, which only sides hold targets for.
+        assert_eq!(e.results.len(), 4);
+        assert_eq!((e.results[2].indicator, e.results[2].side, e.results[2].actual), (FiscalAid, None, 100));
         assert_eq!(
             (e.results[0].indicator, e.results[0].side, e.results[0].target, e.results[0].actual),
             (FiscalAid, Some(EAST), 200, 100)
@@ -447,6 +462,47 @@ mod tests {
         let e = ScoringModel::standard().evaluate(&bare.s, Period::as_of(d(12)));
         assert_eq!(e.effectiveness_score, None);
         assert_eq!(e.overall_score, e.governance_score);
+    }
+
+    #[test]
+    fn zeroing_the_targets_measures_the_year_by_size_and_cannot_lift_it_above_average() {
+        let mut s = base();
+        let level = s.s.pairing.record.level;
+        // Twice the national average for the level in every family: full reach everywhere.
+        let families = [
+            Indicator::FiscalAid,
+            Indicator::ProfessionalsExchanged,
+            Indicator::InvestmentArrived,
+            Indicator::LabourEmployed,
+            Indicator::Consumption,
+            Indicator::SocialDonations,
+        ];
+        for (k, i) in families.iter().enumerate() {
+            let value = (crate::scoring::reach::reference(*i, level) * 2.0) as i64;
+            let actor = if *i == Indicator::LabourEmployed { "sn" } else { "js" };
+            s.deliver(&format!("d{k}"), actor, d(6), &[(*i, value)]);
+        }
+        // Against targets ten times higher: a fifth met, capped at 74.9 + 62.75 × (0.2 − 0.6).
+        let targets: Vec<_> =
+            families.iter().map(|i| (*i, None, (crate::scoring::reach::reference(*i, level) * 20.0) as i64)).collect();
+        s.agreement(YEAR, Some(d(1)), &targets);
+        let missed = ScoringModel::standard().evaluate(&s.s, year());
+        assert!(missed.overall_score <= 49.8, "{}", missed.overall_score);
+        // The same agreement with its targets zeroed: effectiveness by size is full, but the grade
+        // stays at 一般 or below.
+        let zeroed: Vec<_> = families.iter().map(|i| (*i, None, 0)).collect();
+        s.agreement(YEAR, Some(d(1)), &zeroed);
+        // Changed on 1 March of the year after (update_time in microseconds since the epoch).
+        let changed = date(YEAR + 1, 3, 1).and_hms_opt(0, 0, 0).map(|t| t.and_utc().timestamp_micros());
+        if let Some(a) = s.s.agreements.last_mut() {
+            a.record.update_time = changed.unwrap_or_default();
+        }
+        let by_size = ScoringModel::standard().evaluate(&s.s, year());
+        assert_eq!(by_size.effectiveness_score, Some(100.0));
+        assert!(by_size.overall_score <= SIZE_CEILING, "{}", by_size.overall_score);
+        assert!(matches!(by_size.grade, Grade::Average | Grade::Poor), "{:?}", by_size.grade);
+        // The change after the year began is a finding.
+        assert!(by_size.findings.iter().any(|f| f.text.en.contains("changed")), "{:?}", by_size.findings);
     }
 
     #[test]

@@ -280,10 +280,8 @@ impl<S: Store> Registry<S> {
                     return Err(RegistryError::precondition(
                         name.clone(),
                         format!(
-                            "{name} has {} activities and {} agreements; delete them first, or set force to \
-                             delete them with it",
-                            activities.len(),
-                            agreements.len()
+                            "{name} holds {}; delete them first, or set force to delete them with it",
+                            held(activities.len(), agreements.len())
                         ),
                     ));
                 }
@@ -349,6 +347,10 @@ impl<S: Store> Registry<S> {
                 // 101): a group of them goes first.
                 let step = limits.max_ops.saturating_sub(3).max(1);
                 let group: Vec<i32> = agreements.iter().take(step).map(|a| a.record.year).collect();
+                if group.is_empty() {
+                    // Nothing left to delete in steps: the final transaction reports what is wrong.
+                    return Ok(());
+                }
                 self.delete_agreement_group(id, rev, &group).await?;
                 continue;
             }
@@ -433,5 +435,15 @@ impl<S: Store> Registry<S> {
             (txn, true)
         });
         Ok(deleted)
+    }
+}
+
+/// "2 activities and 1 agreement", naming only what there is.
+fn held(activities: usize, agreements: usize) -> String {
+    let count = |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
+    match (activities, agreements) {
+        (a, 0) => count(a, "activity", "activities"),
+        (0, g) => count(g, "agreement", "agreements"),
+        (a, g) => format!("{} and {}", count(a, "activity", "activities"), count(g, "agreement", "agreements")),
     }
 }
