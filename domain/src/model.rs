@@ -485,4 +485,6 @@ pub struct PairingSnapshot {
     pub activities: Vec<Stored<Activity>>,
     /// The pairing's annual agreements, by year.
     pub agreements: Vec<Stored<Agreement>>,
+    /// The ids of the pairing's direct child pairings, in id order.
+    pub children: Vec<String>,
 }

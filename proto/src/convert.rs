@@ -340,12 +340,13 @@ pub fn agreement_out(stored: Stored<Agreement>) -> pb::Agreement {
 }
 
 pub fn snapshot_out(snapshot: PairingSnapshot) -> pb::PairingSnapshot {
-    let PairingSnapshot { pairing, actors, activities, agreements } = snapshot;
+    let PairingSnapshot { pairing, actors, activities, agreements, children } = snapshot;
     pb::PairingSnapshot {
         pairing: Some(pairing_out(pairing)),
         actors: actors.into_iter().map(actor_out).collect(),
         activities: activities.into_iter().map(activity_out).collect(),
         agreements: agreements.into_iter().map(agreement_out).collect(),
+        child_pairings: children.iter().map(|id| pairing_name(id)).collect(),
     }
 }
 
@@ -629,7 +630,7 @@ pub fn agreement_in(agreement: pb::Agreement) -> Result<Stored<Agreement>, Inval
 }
 
 pub fn snapshot_in(snapshot: pb::PairingSnapshot) -> Result<PairingSnapshot, InvalidRecord> {
-    let pb::PairingSnapshot { pairing, actors, activities, agreements } = snapshot;
+    let pb::PairingSnapshot { pairing, actors, activities, agreements, child_pairings } = snapshot;
     let pairing = pairing.ok_or_else(|| InvalidRecord {
         record: "snapshot".into(),
         field: "pairing".into(),
@@ -640,6 +641,16 @@ pub fn snapshot_in(snapshot: pb::PairingSnapshot) -> Result<PairingSnapshot, Inv
         actors: actors.into_iter().map(actor_in).collect::<Result<_, _>>()?,
         activities: activities.into_iter().map(activity_in).collect::<Result<_, _>>()?,
         agreements: agreements.into_iter().map(agreement_in).collect::<Result<_, _>>()?,
+        children: child_pairings
+            .iter()
+            .map(|name| {
+                eastwest_domain::names::parse_pairing_name(name).map(str::to_string).map_err(|problem| InvalidRecord {
+                    record: "snapshot".into(),
+                    field: "child_pairings".into(),
+                    problem,
+                })
+            })
+            .collect::<Result<_, _>>()?,
     })
 }
 
@@ -740,6 +751,7 @@ mod round_trip {
             actors: vec![Stored { record: actor, etag: "2".into() }],
             activities: vec![Stored { record: activity, etag: "3".into() }],
             agreements: vec![Stored { record: agreement, etag: "4".into() }],
+            children: vec!["js-sn-xa".into()],
         };
         let back = snapshot_in(snapshot_out(snapshot.clone())).expect("round trip");
         assert_eq!(format!("{back:?}"), format!("{snapshot:?}"));

@@ -578,6 +578,12 @@ async fn a_child_reporting_more_than_its_parent_is_a_finding_and_is_not_added() 
     create_pairing(&mut c, "sz-bs", child).await;
     create_activity(&mut c, "sz-bs", "f2022", measured("sz", "2022-12-31", pb::Indicator::FiscalAid, 200_000_000_000))
         .await;
+    let snapshot = c
+        .get_pairing_snapshot(pb::GetPairingSnapshotRequest { name: "pairings/gd-gx".into() })
+        .await
+        .expect("snapshot")
+        .into_inner();
+    assert_eq!(snapshot.child_pairings, ["pairings/sz-bs"], "the snapshot names the direct children");
     let evaluation = TestEvaluation::start(&registry.url()).await;
     let mut e = evaluation.client().await;
     let got = evaluate_year(&mut e, "pairings/gd-gx", 2022, "").await.expect("evaluate");

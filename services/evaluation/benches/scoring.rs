@@ -275,6 +275,7 @@ fn snapshot(activities: usize, seed: u64) -> PairingSnapshot {
             .into_iter()
             .map(|year| stored(agreement(&id, year), 900 + u64::try_from(year).unwrap_or(0)))
             .collect(),
+        children: Vec::new(),
     }
 }
 

@@ -99,28 +99,19 @@ impl EvaluationApi {
         let snapshot = self.reader.snapshot(name, deadline).await?;
         let facts = PairingFacts::of(&snapshot);
         let mut children = Vec::new();
+        // The snapshot names the direct children (read with it): most pairings have none, and
+        // then nothing more is read.
         if period.year.is_some() {
-            let mut listing = registry_pb::ListPairingsRequest {
-                page_size: LIST_PAGE,
-                parent: name.to_string(),
-                ..Default::default()
-            };
-            loop {
-                let page = self.reader.list_pairings(listing.clone(), deadline).await?;
-                for child in page.pairings {
-                    match self.reader.snapshot(&child.name, deadline).await {
-                        Ok(s) => children.push(s),
-                        // Deleted since the listing: not a child any more.
-                        Err(EvaluationError::NotFound(_)) => {}
-                        // Children only feed a reconciliation finding: one that cannot be read
-                        // leaves that finding out, not the pairing's evaluation.
-                        Err(e) => tracing::warn!(child = %child.name, error = %e, "child pairing not compared"),
-                    }
+            for child in &snapshot.children {
+                let child_name = eastwest_domain::names::pairing_name(child);
+                match self.reader.snapshot(&child_name, deadline).await {
+                    Ok(s) => children.push(s),
+                    // Deleted since the snapshot: not a child any more.
+                    Err(EvaluationError::NotFound(_)) => {}
+                    // Children only feed a reconciliation finding: one that cannot be read
+                    // leaves that finding out, not the pairing's evaluation.
+                    Err(e) => tracing::warn!(child = %child_name, error = %e, "child pairing not compared"),
                 }
-                if page.next_page_token.is_empty() {
-                    break;
-                }
-                listing.page_token = page.next_page_token;
             }
         }
         Ok((self.model.evaluate_with(&snapshot, period, &children), facts))

@@ -42,7 +42,7 @@ const REC: &str = "推进帮扶边界清晰化";
 const REC_EN: &str = "Clarify the boundaries of assistance";
 
 pub(crate) fn score(f: &Facts) -> Sheet {
-    let mut s = Sheet::new(&DEF);
+    let mut s = Sheet::new(&DEF, f.quiet);
     let p = f.p;
     let pairing = || vec![f.name.clone()];
 
@@ -50,11 +50,15 @@ pub(crate) fn score(f: &Facts) -> Sheet {
     let statement = !p.scope.statement.trim().is_empty();
     s.part("scope_statement", f64::from(u8::from(statement)), f64::from(u8::from(statement)));
     if !statement {
-        s.find("未填写帮扶范围说明", "No scope statement is written", pairing());
-        s.recommend(
-            format!("{REC}:写明帮扶范围说明,讲清帮什么、帮到什么程度"),
-            format!("{REC_EN}: write a scope statement saying what the assistance covers and how far"),
-        );
+        if s.loud() {
+            s.find("未填写帮扶范围说明", "No scope statement is written", pairing())
+        };
+        if s.loud() {
+            s.recommend(
+                format!("{REC}:写明帮扶范围说明,讲清帮什么、帮到什么程度"),
+                format!("{REC_EN}: write a scope statement saying what the assistance covers and how far"),
+            )
+        };
     }
     let has_in = p.scope.in_scope.iter().any(|x| !x.trim().is_empty());
     let has_out = p.scope.out_of_scope.iter().any(|x| !x.trim().is_empty());
@@ -63,17 +67,27 @@ pub(crate) fn score(f: &Facts) -> Sheet {
     match (has_in, has_out) {
         (true, true) => {}
         (false, false) => {
-            s.find("未列出范围内事项和范围外事项", "Neither in-scope nor out-of-scope items are listed", pairing())
+            if s.loud() {
+                s.find("未列出范围内事项和范围外事项", "Neither in-scope nor out-of-scope items are listed", pairing())
+            }
         }
-        (false, true) => s.find("未列出范围内事项", "No in-scope items are listed", pairing()),
-        (true, false) => s.find("未列出范围外事项", "No out-of-scope items are listed", pairing()),
+        (false, true) => {
+            if s.loud() {
+                s.find("未列出范围内事项", "No in-scope items are listed", pairing())
+            }
+        }
+        (true, false) => {
+            if s.loud() {
+                s.find("未列出范围外事项", "No out-of-scope items are listed", pairing())
+            }
+        }
     }
-    if !(has_in && has_out) {
+    if !(has_in && has_out) && s.loud() {
         s.recommend(
             format!("{REC}:分别列出范围内事项和不属于本结对的范围外事项"),
             format!("{REC_EN}: list the items in scope and the items this pairing leaves out"),
-        );
-    }
+        )
+    };
 
     // Every party taking part holds a role.
     let mut roleless = Sample::new();
@@ -86,21 +100,25 @@ pub(crate) fn score(f: &Facts) -> Sheet {
     let roles_held = share(held, f.parties.len());
     s.part("roles_held", roles_held, roles_held);
     if !roleless.is_empty() {
-        s.find_sample(
-            format!("{} 个参与方没有列明角色(出资、负责、执行或实施)", roleless.total()),
-            format!(
-                "Parties without a listed role (funding, accountable, extending or implementing): {}",
-                roleless.total()
-            ),
-            &roleless,
-            actor_record,
-        );
-        s.recommend(
+        if s.loud() {
+            s.find_sample(
+                format!("{} 个参与方没有列明角色(出资、负责、执行或实施)", roleless.total()),
+                format!(
+                    "Parties without a listed role (funding, accountable, extending or implementing): {}",
+                    roleless.total()
+                ),
+                &roleless,
+                actor_record,
+            )
+        };
+        if s.loud() {
+            s.recommend(
             format!("{REC}:把每个参与方列为参与者,并写明其出资、负责、执行或实施角色"),
             format!(
                 "{REC_EN}: list every party as a participant with its funding, accountable, extending or implementing role"
             ),
-        );
+        )
+        };
     }
 
     // Each side answers for its part: the official assessment holds the east and the west
@@ -120,17 +138,27 @@ pub(crate) fn score(f: &Facts) -> Sheet {
     match (east, west) {
         (true, true) => {}
         (false, false) => {
-            s.find("没有参与方承担负责(ACCOUNTABLE)角色", "No participant holds the ACCOUNTABLE role", pairing())
+            if s.loud() {
+                s.find("没有参与方承担负责(ACCOUNTABLE)角色", "No participant holds the ACCOUNTABLE role", pairing())
+            }
         }
-        (true, false) => s.find("西部没有承担负责角色的参与方", "No western participant is ACCOUNTABLE", pairing()),
-        (false, true) => s.find("东部没有承担负责角色的参与方", "No eastern participant is ACCOUNTABLE", pairing()),
+        (true, false) => {
+            if s.loud() {
+                s.find("西部没有承担负责角色的参与方", "No western participant is ACCOUNTABLE", pairing())
+            }
+        }
+        (false, true) => {
+            if s.loud() {
+                s.find("东部没有承担负责角色的参与方", "No eastern participant is ACCOUNTABLE", pairing())
+            }
+        }
     }
-    if !(east && west) {
+    if !(east && west) && s.loud() {
         s.recommend(
             format!("{REC}:东西两侧各明确一个负责方,分别对本侧的帮扶任务负责"),
             format!("{REC_EN}: name an accountable party on each side, answering for that side's tasks"),
-        );
-    }
+        )
+    };
 
     // Funding and accountability kept apart where government and social forces could split them.
     let categories: Vec<Sector> = f.roles.keys().filter_map(|a| f.category(a)).map(sector).collect();
@@ -148,8 +176,10 @@ pub(crate) fn score(f: &Facts) -> Sheet {
     let separated = share(holders - conflicted.total(), holders);
     s.part("funding_accountable_separated", separated, separated);
     if holders == 0 {
-        s.find("没有参与方承担出资或负责角色", "No participant holds a FUNDING or ACCOUNTABLE role", pairing());
-    } else if !conflicted.is_empty() {
+        if s.loud() {
+            s.find("没有参与方承担出资或负责角色", "No participant holds a FUNDING or ACCOUNTABLE role", pairing())
+        };
+    } else if !conflicted.is_empty() && s.loud() {
         s.find_sample(
             format!(
                 "{} 个主体既出资又负责,而参与方中既有政府机关也有其他主体,两者本可分开",
@@ -161,16 +191,16 @@ pub(crate) fn score(f: &Facts) -> Sheet {
             ),
             &conflicted,
             actor_record,
-        );
-    }
-    if separated < 1.0 {
+        )
+    };
+    if separated < 1.0 && s.loud() {
         s.recommend(
             format!("{REC}:出资与负责分属不同主体,划清政府与社会力量的边界"),
             format!(
                 "{REC_EN}: let different actors fund and answer for the work, separating government from social forces"
             ),
-        );
-    }
+        )
+    };
 
     // Every responsibility held by exactly one known party.
     let mut parties_of_duty: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
@@ -192,12 +222,14 @@ pub(crate) fn score(f: &Facts) -> Sheet {
     let single = share(total - unclear.total(), total);
     s.part("responsibilities_single_party", single, single);
     if total == 0 {
-        s.find(
-            "没有列出任何帮扶责任,无法确认责任归属",
-            "No responsibilities are listed, so no duty has an owner",
-            pairing(),
-        );
-    } else if !unclear.is_empty() {
+        if s.loud() {
+            s.find(
+                "没有列出任何帮扶责任,无法确认责任归属",
+                "No responsibilities are listed, so no duty has an owner",
+                pairing(),
+            )
+        };
+    } else if !unclear.is_empty() && s.loud() {
         s.find_sample(
             format!("{} 项责任的承担主体不明确,或同一事项分派给了多个主体", unclear.total()),
             format!(
@@ -206,36 +238,36 @@ pub(crate) fn score(f: &Facts) -> Sheet {
             ),
             &unclear,
             |id| f.responsibility_record(id),
-        );
-    }
-    if single < 1.0 {
+        )
+    };
+    if single < 1.0 && s.loud() {
         s.recommend(
             format!("{REC}:每项责任只落到一个主体,避免多头负责"),
             format!("{REC_EN}: give every duty to exactly one party"),
-        );
-    }
+        )
+    };
 
     // The agreement's targets, each held by a side.
     let (east_t, west_t, all_t) = f.targets_by_side();
     let sided = share(east_t + west_t, all_t);
     s.part("targets_sided", sided, sided);
     match (f.year, f.agreement) {
-        (Some(y), None) => {
+        (Some(y), None) if s.loud() => {
             s.find(format!("{y} 年没有年度协作协议"), format!("There is no annual agreement for {y}"), pairing())
         }
-        (_, Some(_)) if all_t > east_t + west_t => s.find(
+        (_, Some(_)) if all_t > east_t + west_t && s.loud() => s.find(
             format!("年度协议 {}/{all_t} 项目标未落到东部或西部", all_t - east_t - west_t),
             format!("{} of {all_t} agreement targets are held by neither side", all_t - east_t - west_t),
             vec![f.agreement_record()],
         ),
         _ => {}
     }
-    if sided < 1.0 {
+    if sided < 1.0 && s.loud() {
         s.recommend(
             format!("{REC}:签订年度协作协议,把每项目标分别落到东部或西部"),
             format!("{REC_EN}: sign an annual agreement and assign each of its targets to the east or the west"),
-        );
-    }
+        )
+    };
     s
 }
 

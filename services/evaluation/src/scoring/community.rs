@@ -39,7 +39,7 @@ const WEST_FAMILIES: [Family; 3] = [Family::Labour, Family::Talent, Family::Indu
 const PERSONNEL: [Indicator; 2] = [Indicator::CadresExchanged, Indicator::ProfessionalsExchanged];
 
 pub(crate) fn score(f: &Facts) -> Sheet {
-    let mut s = Sheet::new(&DEF);
+    let mut s = Sheet::new(&DEF, f.quiet);
     let level = f.level();
     let west = WEST_FAMILIES.iter().map(|x| family_reach(&f.ledger, *x, Some(Side::West), level)).sum::<f64>()
         / WEST_FAMILIES.len() as f64;
@@ -57,51 +57,57 @@ pub(crate) fn score(f: &Facts) -> Sheet {
     s.part("west_share_of_duties", ws, (ws / 0.5).clamp(0.0, 1.0));
 
     let pairing = || vec![f.name.clone()];
-    s.find(
-        format!("西部自身实绩规模 {};干部人才派出规模:东部 {},西部 {}", pct(west), pct(east_sent), pct(west_sent)),
-        format!(
-            "Reach of the west's own delivery {}; personnel sent: east {}, west {}",
-            pct(west),
-            pct(east_sent),
-            pct(west_sent)
-        ),
-        pairing(),
-    );
-    if west < 1.0 {
+    if s.loud() {
+        s.find(
+            format!("西部自身实绩规模 {};干部人才派出规模:东部 {},西部 {}", pct(west), pct(east_sent), pct(west_sent)),
+            format!(
+                "Reach of the west's own delivery {}; personnel sent: east {}, west {}",
+                pct(west),
+                pct(east_sent),
+                pct(west_sent)
+            ),
+            pairing(),
+        )
+    };
+    if west < 1.0 && s.loud() {
         s.recommend(
             format!("{REC}:西部主动组织劳务输出、培训和园区共建,把\"要我帮\"变为\"一起干\""),
             format!("{REC_EN}: let the west organise workers, training and co-built parks of its own, turning aid into joint work"),
-        );
-    }
-    if exchange < 1.0 {
+        )
+    };
+    if exchange < 1.0 && s.loud() {
         s.recommend(
             format!("{REC}:东西双方互派干部和专业技术人才,并分别记录各自派出的人数"),
             format!("{REC_EN}: exchange cadres and professionals both ways, each side recording whom it sends"),
-        );
-    }
+        )
+    };
     if held == 0 {
-        s.find(
-            "没有列出责任或协议目标,西部也就没有承担责任",
-            "No duties or agreement targets are listed, so none is held in the west",
-            pairing(),
-        );
+        if s.loud() {
+            s.find(
+                "没有列出责任或协议目标,西部也就没有承担责任",
+                "No duties or agreement targets are listed, so none is held in the west",
+                pairing(),
+            )
+        };
     } else {
-        s.find(
-            format!("西部承担 {}/{held} 项责任和协议目标({})", western_duties + west_t, pct(ws)),
-            format!(
-                "Western parties hold {} of {held} duties and agreement targets ({})",
-                western_duties + west_t,
-                pct(ws)
-            ),
-            pairing(),
-        );
+        if s.loud() {
+            s.find(
+                format!("西部承担 {}/{held} 项责任和协议目标({})", western_duties + west_t, pct(ws)),
+                format!(
+                    "Western parties hold {} of {held} duties and agreement targets ({})",
+                    western_duties + west_t,
+                    pct(ws)
+                ),
+                pairing(),
+            )
+        };
     }
-    if ws < 0.5 {
+    if ws < 0.5 && s.loud() {
         s.recommend(
             format!("{REC}:让西部承担更多责任和协议目标,共同对帮扶成效负责"),
             format!("{REC_EN}: let the west hold more of the duties and targets and share responsibility for results"),
-        );
-    }
+        )
+    };
     s
 }
 

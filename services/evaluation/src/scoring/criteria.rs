@@ -90,19 +90,29 @@ pub(crate) fn text(zh: impl Into<String>, en: impl Into<String>) -> Text {
 /// A criterion's working sheet: one (value, credit) per indicator, in table order.
 pub(crate) struct Sheet {
     def: &'static CriterionDef,
+    /// Findings and recommendations are not wanted: callers skip building them (`loud`).
+    quiet: bool,
     parts: Vec<(f64, f64)>,
     findings: Vec<Finding>,
     recommendations: Vec<Text>,
 }
 
 impl Sheet {
-    pub(super) fn new(def: &'static CriterionDef) -> Self {
+    /// A sheet for `def`; `quiet` leaves findings and recommendations out (a re-run of the model
+    /// that needs the score alone).
+    pub(super) fn new(def: &'static CriterionDef, quiet: bool) -> Self {
         Sheet {
             def,
+            quiet,
             parts: Vec::with_capacity(def.indicators.len()),
             findings: Vec::new(),
             recommendations: Vec::new(),
         }
+    }
+
+    /// Whether findings and recommendations are wanted; criteria build their texts only then.
+    pub(super) fn loud(&self) -> bool {
+        !self.quiet
     }
 
     /// Records the next indicator: its shown value and its credit (0..=1; ignored for context).

@@ -238,6 +238,8 @@ pub(crate) struct Facts<'a> {
     pub acts: Vec<Act<'a>>,
     /// Activities dated after `as_of`, ignored.
     pub later: usize,
+    /// Only the scores are wanted, not the findings' texts (a re-run of the model).
+    pub quiet: bool,
     pub core: BTreeSet<&'a str>,
     pub parties: BTreeSet<&'a str>,
     /// Roles of listed participants (merged if an actor is listed twice).
@@ -295,6 +297,7 @@ impl<'a> Facts<'a> {
             actors,
             acts,
             later,
+            quiet: false,
             core,
             parties,
             roles,

@@ -115,6 +115,7 @@ impl Snap {
                 ],
                 activities: vec![],
                 agreements: vec![],
+                children: vec![],
             },
         }
     }

@@ -224,7 +224,8 @@ impl ScoringModel {
         };
         for p in assess::candidates(&posts) {
             let met = assess::with_met(snapshot, p, period);
-            let (_, reached, _) = self.score(&met, period, &[]);
+            // The same model, run again: only its overall score is needed.
+            let reached = self.overall_only(&met, period);
             let gain = shown(reached) - shown(base);
             if gain > 0.0 {
                 e.improvements.push(Improvement {
@@ -242,6 +243,16 @@ impl ScoringModel {
     pub(crate) fn raw(&self, snapshot: &PairingSnapshot, period: Period) -> (f64, Option<f64>) {
         let (_, overall, effectiveness) = self.score(snapshot, period, &[]);
         (overall, effectiveness)
+    }
+
+    /// The overall score before it is shown, and nothing else: the model as `score` runs it,
+    /// without the findings, results and texts an evaluation carries.
+    pub(crate) fn overall_only(&self, snapshot: &PairingSnapshot, period: Period) -> f64 {
+        let mut f = Facts::new(snapshot, period);
+        f.quiet = true;
+        let governance: f64 = sheets(&f).iter().map(|sheet| self.weight(sheet.criterion()) * sheet.score()).sum();
+        let blend = Blend::new(&f, period, snap(governance));
+        blend.overall(blend.effectiveness(None))
     }
 
     /// The evaluation without improvements, and its overall and effectiveness scores before they
@@ -263,38 +274,17 @@ impl ScoringModel {
                 sheet.finish(weight, shown(score))
             })
             .collect();
-        let governance = snap(governance);
-        let posts = if period.year.is_some() { goalposts(f.agreement, &f.ledger, &f.last) } else { Vec::new() };
-        let share = if f.agreement.is_some() { EFFECTIVENESS_WITH_AGREEMENT } else { EFFECTIVENESS_WITHOUT_AGREEMENT };
-        // With a year but nothing to measure it against, the year is measured by its size, and
-        // grades no better than 一般: 较好 and 好 rest on targets met or last year bettered.
-        let by_size = period.year.is_some() && posts.is_empty();
-        let combine = |eff: Option<Effectiveness>| -> f64 {
-            match eff {
-                None => governance,
-                Some(e) => {
-                    let raw = share * e.score + (1.0 - share) * governance;
-                    let ceiling = match e.met {
-                        _ if by_size => SIZE_CEILING,
-                        Some(met) => cap(met),
-                        None => 100.0,
-                    };
-                    snap(raw.min(ceiling))
-                }
-            }
-        };
-        let eff = |side: Option<Side>| {
-            if by_size { Some(size_effectiveness(&f.ledger, side, f.level())) } else { effectiveness(&posts, side) }
-        };
-        let overall_eff = eff(None);
-        let overall = combine(overall_eff);
+        let blend = Blend::new(&f, period, snap(governance));
+        let overall_eff = blend.effectiveness(None);
+        let overall = blend.overall(overall_eff);
         let sides = [Side::East, Side::West]
             .into_iter()
             .map(|side| {
-                let score = combine(eff(Some(side)));
+                let score = blend.overall(blend.effectiveness(Some(side)));
                 SideAssessment { side, score: shown(score), grade: grade_for(score) }
             })
             .collect();
+        let (posts, governance) = (blend.posts, blend.governance);
         let child_ledgers: Vec<(String, Ledger)> = children
             .iter()
             .map(|c| {
@@ -325,6 +315,53 @@ impl ScoringModel {
             findings,
         };
         (e, overall, overall_eff.map(|x| snap(x.score)))
+    }
+}
+
+/// How effectiveness and governance combine for one period: the goalposts, whether the year is
+/// measured by its size, the share of effectiveness and the ceilings (docs/scoring.md, "The
+/// overall score and the two sides").
+struct Blend<'a> {
+    facts: &'a Facts<'a>,
+    posts: Vec<super::effect::Goalpost>,
+    /// With a year but nothing to measure it against, the year is measured by its size, and
+    /// grades no better than 一般: 较好 and 好 rest on targets met or last year bettered.
+    by_size: bool,
+    share: f64,
+    governance: f64,
+}
+
+impl<'a> Blend<'a> {
+    fn new(f: &'a Facts<'a>, period: Period, governance: f64) -> Self {
+        let posts = if period.year.is_some() { goalposts(f.agreement, &f.ledger, &f.last) } else { Vec::new() };
+        let by_size = period.year.is_some() && posts.is_empty();
+        let share = if f.agreement.is_some() { EFFECTIVENESS_WITH_AGREEMENT } else { EFFECTIVENESS_WITHOUT_AGREEMENT };
+        Blend { facts: f, posts, by_size, share, governance }
+    }
+
+    /// Effectiveness for one side (`None`: the pairing); `None` without a year.
+    fn effectiveness(&self, side: Option<Side>) -> Option<Effectiveness> {
+        if self.by_size {
+            Some(size_effectiveness(&self.facts.ledger, side, self.facts.level()))
+        } else {
+            effectiveness(&self.posts, side)
+        }
+    }
+
+    /// The overall score (or a side's) before it is shown.
+    fn overall(&self, eff: Option<Effectiveness>) -> f64 {
+        match eff {
+            None => self.governance,
+            Some(e) => {
+                let raw = self.share * e.score + (1.0 - self.share) * self.governance;
+                let ceiling = match e.met {
+                    _ if self.by_size => SIZE_CEILING,
+                    Some(met) => cap(met),
+                    None => 100.0,
+                };
+                snap(raw.min(ceiling))
+            }
+        }
     }
 }
 

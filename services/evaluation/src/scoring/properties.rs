@@ -406,6 +406,13 @@ proptest! {
         }
     }
 
+    /// The improvements' re-run of the model gives the overall score the full evaluation gives.
+    #[test]
+    fn the_overall_only_run_agrees_with_the_full_one((s, p) in snapshot()) {
+        let (full, _) = model().raw(&s, p);
+        prop_assert_eq!(model().overall_only(&s, p).to_bits(), full.to_bits());
+    }
+
     /// An actual is the exact sum of the year's measures of its indicator, of the target's side.
     #[test]
     fn actuals_are_exact_sums((s, p) in snapshot()) {

@@ -1,5 +1,5 @@
 //! The one-round-trip snapshot the evaluation service reads: a pairing, the actors it and its
-//! activities name, all its activities and its annual agreements.
+//! activities name, all its activities, its annual agreements and its direct children's ids.
 
 use eastwest_domain::model::{Pairing, PairingSnapshot, Stored};
 use eastwest_domain::names::pairing_name;
@@ -7,7 +7,7 @@ use eastwest_domain::names::pairing_name;
 use super::codec::{etag, from_json};
 use super::{Registry, keys};
 use crate::error::{RegistryError, Result};
-use crate::store::{Store, StoreError};
+use crate::store::{Scan, Store, StoreError};
 
 impl<S: Store> Registry<S> {
     /// The pairing, every actor it or its activities name (by name), all its activities and its
@@ -40,8 +40,25 @@ impl<S: Store> Registry<S> {
             }
         }
         let agreements = self.agreements_at(id, at).await.map_err(compacted_snapshot)?;
+        let children = self.children_at(id, at).await.map_err(compacted_snapshot)?;
         let activities = activities.into_iter().map(|(record, rev)| Stored { record, etag: etag(rev) }).collect();
-        Ok(PairingSnapshot { pairing, actors, activities, agreements })
+        Ok(PairingSnapshot { pairing, actors, activities, agreements, children })
+    }
+
+    /// The ids of a pairing's direct children, from the parent index, read at `at`.
+    async fn children_at(&self, id: &str, at: Option<u64>) -> Result<Vec<String>> {
+        let prefix = keys::pairings_by_parent(id);
+        let mut out = Vec::new();
+        let mut after = None;
+        loop {
+            let batch = self.store.scan(Scan::new(prefix.clone(), 1024).after(after.take()).at(at)).await?.entries;
+            let exhausted = batch.len() < 1024;
+            out.extend(batch.iter().map(|(k, _)| String::from_utf8_lossy(keys::last_segment(k)).into_owned()));
+            after = batch.last().map(|(k, _)| k.clone());
+            if exhausted {
+                return Ok(out);
+            }
+        }
     }
 }
 
