@@ -98,6 +98,13 @@ pub(crate) fn def(c: Criterion) -> &'static CriterionDef {
 }
 
 /// Every criterion's sheet, in [`Criterion::ALL`] order.
+/// The criteria that read the year's activities (through the ledger); the other three read the
+/// pairing, its agreement and last year only, so a re-run that adds an activity of the year
+/// leaves their scores as they were.
+fn activity_sheets(f: &Facts) -> [Sheet; 5] {
+    [paths::score(f), government::score(f), social::score(f), community::score(f), governance::score(f)]
+}
+
 pub(crate) fn sheets(f: &Facts) -> [Sheet; 8] {
     [
         boundary::score(f),
@@ -222,10 +229,13 @@ impl ScoringModel {
             let f = Facts::new(snapshot, period);
             if period.year.is_some() { goalposts(f.agreement, &f.ledger, &f.last) } else { Vec::new() }
         };
-        for p in assess::candidates(&posts) {
+        let candidates = assess::candidates(&posts);
+        let fixed = if candidates.is_empty() { 0.0 } else { self.activity_free(snapshot, period) };
+        for p in candidates {
             let met = assess::with_met(snapshot, p, period);
-            // The same model, run again: only its overall score is needed.
-            let reached = self.overall_only(&met, period);
+            // The same model, run again: only its overall score is needed, and the criteria that
+            // read no activity score as they did.
+            let reached = self.overall_with_activities(&met, period, fixed);
             let gain = shown(reached) - shown(base);
             if gain > 0.0 {
                 e.improvements.push(Improvement {
@@ -247,12 +257,36 @@ impl ScoringModel {
 
     /// The overall score before it is shown, and nothing else: the model as `score` runs it,
     /// without the findings, results and texts an evaluation carries.
+    #[cfg(test)]
     pub(crate) fn overall_only(&self, snapshot: &PairingSnapshot, period: Period) -> f64 {
         let mut f = Facts::new(snapshot, period);
         f.quiet = true;
         let governance: f64 = sheets(&f).iter().map(|sheet| self.weight(sheet.criterion()) * sheet.score()).sum();
         let blend = Blend::new(&f, period, snap(governance));
         blend.overall(blend.effectiveness(None))
+    }
+
+    /// As [`ScoringModel::overall_only`] for `snapshot` plus activities of the year, reusing the
+    /// weighted scores of the criteria that read no activity (`fixed`, from the run without them).
+    pub(crate) fn overall_with_activities(&self, snapshot: &PairingSnapshot, period: Period, fixed: f64) -> f64 {
+        let mut f = Facts::new(snapshot, period);
+        f.quiet = true;
+        // Added in criterion order after the fixed three, as a full run adds them, so that the
+        // sum is the same to the last bit.
+        let governance =
+            activity_sheets(&f).iter().fold(fixed, |sum, sheet| sum + self.weight(sheet.criterion()) * sheet.score());
+        let blend = Blend::new(&f, period, snap(governance));
+        blend.overall(blend.effectiveness(None))
+    }
+
+    /// The weighted scores of the criteria that read no activity, summed.
+    pub(crate) fn activity_free(&self, snapshot: &PairingSnapshot, period: Period) -> f64 {
+        let mut f = Facts::new(snapshot, period);
+        f.quiet = true;
+        [boundary::score(&f), responsibility::score(&f), goals::score(&f)]
+            .iter()
+            .map(|sheet| self.weight(sheet.criterion()) * sheet.score())
+            .sum()
     }
 
     /// The evaluation without improvements, and its overall and effectiveness scores before they

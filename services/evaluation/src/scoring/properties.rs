@@ -413,6 +413,24 @@ proptest! {
         prop_assert_eq!(model().overall_only(&s, p).to_bits(), full.to_bits());
     }
 
+    /// An improvement's re-run, reusing the criteria that read no activity, gives what a full
+    /// evaluation of the snapshot with the improvement's activity gives.
+    #[test]
+    fn improvement_re_runs_agree_with_full_evaluations((s, p) in snapshot()) {
+        let f = crate::scoring::facts::Facts::new(&s, p);
+        let posts = if p.year.is_some() {
+            crate::scoring::effect::goalposts(f.agreement, &f.ledger, &f.last)
+        } else {
+            Vec::new()
+        };
+        let fixed = model().activity_free(&s, p);
+        for post in crate::scoring::assess::candidates(&posts) {
+            let met = crate::scoring::assess::with_met(&s, post, p);
+            let (full, _) = model().raw(&met, p);
+            prop_assert_eq!(model().overall_with_activities(&met, p, fixed).to_bits(), full.to_bits());
+        }
+    }
+
     /// An actual is the exact sum of the year's measures of its indicator, of the target's side.
     #[test]
     fn actuals_are_exact_sums((s, p) in snapshot()) {
