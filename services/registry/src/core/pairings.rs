@@ -366,24 +366,34 @@ impl<S: Store> Registry<S> {
         }
     }
 
+    /// Whether the pairing is still at `pairing_rev` and has no child, with `txn` expecting both:
+    /// a step of a forced delete goes only then. A child pairing created since the delete began
+    /// would make its last step fail after the step's records were gone. Creating one moves the
+    /// pairing's reference count: it is read before looking for children and its revision
+    /// compared, so that a child created after the look fails the transaction (adjust_refs
+    /// compares a later read as well).
+    async fn still_childless(&self, txn: &mut Txn, pairing: &str, pairing_rev: u64) -> Result<bool> {
+        match self.store.get(keys::pairing(pairing)).await? {
+            Some(p) if p.revision == pairing_rev => txn.expect(keys::pairing(pairing), Expect::Revision(pairing_rev)),
+            _ => return Ok(false),
+        }
+        let (_, count_before) = self.ref_count(keys::pairing_refs(pairing)).await?;
+        if !self.store.scan(Scan::new(keys::pairings_by_parent(pairing), 1)).await?.entries.is_empty() {
+            return Ok(false);
+        }
+        txn.expect(keys::pairing_refs(pairing), count_before);
+        Ok(true)
+    }
+
     /// Deletes the given agreements of a pairing, if the pairing is still at `pairing_rev` with no
     /// child, in one transaction. False if the pairing has changed or has a child.
     async fn delete_agreement_group(&self, pairing: &str, pairing_rev: u64, years: &[i32]) -> Result<bool> {
         let name = pairing_name(pairing);
         let (deleted, _) = with_retry!(self, &name, {
             let mut txn = Txn::default();
-            match self.store.get(keys::pairing(pairing)).await? {
-                Some(p) if p.revision == pairing_rev => {
-                    txn.expect(keys::pairing(pairing), Expect::Revision(pairing_rev))
-                }
-                _ => return Ok(false),
-            }
-            // As in delete_activity_group: a child created after the look fails the transaction.
-            let (_, count_before) = self.ref_count(keys::pairing_refs(pairing)).await?;
-            if !self.store.scan(Scan::new(keys::pairings_by_parent(pairing), 1)).await?.entries.is_empty() {
+            if !self.still_childless(&mut txn, pairing, pairing_rev).await? {
                 return Ok(false);
             }
-            txn.expect(keys::pairing_refs(pairing), count_before);
             let mut removed = Vec::with_capacity(years.len());
             for &year in years {
                 let key = keys::agreement(pairing, year);
@@ -405,21 +415,9 @@ impl<S: Store> Registry<S> {
         let name = pairing_name(pairing);
         let (deleted, _) = with_retry!(self, &name, {
             let mut txn = Txn::default();
-            match self.store.get(keys::pairing(pairing)).await? {
-                Some(p) if p.revision == pairing_rev => {
-                    txn.expect(keys::pairing(pairing), Expect::Revision(pairing_rev))
-                }
-                _ => return Ok(false),
-            }
-            // A child pairing created since the delete began would make its last step fail after
-            // the activities were gone. Creating one moves the pairing's reference count: read it
-            // before looking for children and compare that revision, so that a child created
-            // after the look fails the transaction (adjust_refs compares a later read as well).
-            let (_, count_before) = self.ref_count(keys::pairing_refs(pairing)).await?;
-            if !self.store.scan(Scan::new(keys::pairings_by_parent(pairing), 1)).await?.entries.is_empty() {
+            if !self.still_childless(&mut txn, pairing, pairing_rev).await? {
                 return Ok(false);
             }
-            txn.expect(keys::pairing_refs(pairing), count_before);
             let mut removed = Vec::with_capacity(group.len() * 2);
             for (activity, _) in group {
                 let key = keys::activity(pairing, &activity.id);
