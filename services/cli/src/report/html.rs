@@ -2,16 +2,14 @@
 //! readable on screen and on paper.
 
 use eastwest_proto::evaluation::v1::{CriterionScore, Evaluation, Finding};
-use eastwest_proto::registry::v1::{Indicator, PairingLevel, Side};
+use eastwest_proto::registry::v1::{PairingLevel, Side};
 
 use super::ReportInput;
 use super::charts::{OverviewRow, TrendPoint, grade_bars, overview, radar, trend, w};
 use super::escape::{html as esc, score, weight};
-use super::labels::{
-    CRITERIA, GRADES, criterion, criterion_of, grade, grade_index, leadership_text, level_text, quantity, quantity_per,
-};
+use super::labels::{CRITERIA, GRADES, criterion, criterion_of, grade, grade_index, leadership_text, level_text};
 use super::prepare::{
-    LevelGroup, Prepared, ProvinceGroup, criterion_scores, find, fiscal_aid, pairing_id, prepare, result_rows, side,
+    LevelGroup, Prepared, ProvinceGroup, county_cells, criterion_scores, find, pairing_id, prepare, result_rows, side,
 };
 use super::provinces::Province;
 
@@ -276,19 +274,8 @@ fn level_ranking(s: &mut String, input: &ReportInput<'_>, p: &Prepared<'_>, g: &
             );
         }
         if counties {
-            let n = input.counties.get(&e.pairing).copied();
-            let aid = fiscal_aid(e);
-            let fiscal = Indicator::FiscalAid as i32;
-            w!(
-                s,
-                "<td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td>",
-                aid.map_or_else(|| "—".to_owned(), |a| quantity(fiscal, a)),
-                n.map_or_else(|| "—".to_owned(), |n| n.to_string()),
-                match (aid, n) {
-                    (Some(a), Some(n)) if n > 0 => quantity_per(fiscal, a, n),
-                    _ => "—".to_owned(),
-                }
-            );
+            let [aid, n, per] = county_cells(input, e);
+            w!(s, "<td class=\"num\">{aid}</td><td class=\"num\">{n}</td><td class=\"num\">{per}</td>");
         }
         for c in CRITERIA {
             match find(e, c) {

@@ -1,15 +1,13 @@
 //! The Markdown report: the same content as the HTML one, in GitHub-flavoured tables and lists.
 
 use eastwest_proto::evaluation::v1::Evaluation;
-use eastwest_proto::registry::v1::{Indicator, PairingLevel, Side};
+use eastwest_proto::registry::v1::{PairingLevel, Side};
 
 use super::ReportInput;
 use super::charts::w;
 use super::escape::{md, md_code, score, weight};
-use super::labels::{
-    CRITERIA, GRADES, criterion, criterion_of, grade, grade_index, leadership_text, level_text, quantity, quantity_per,
-};
-use super::prepare::{LevelGroup, Prepared, find, fiscal_aid, prepare, result_rows, side};
+use super::labels::{CRITERIA, GRADES, criterion, criterion_of, grade, grade_index, leadership_text, level_text};
+use super::prepare::{LevelGroup, Prepared, county_cells, find, prepare, result_rows, side};
 use super::provinces::Province;
 
 pub(crate) fn render(input: &ReportInput<'_>) -> String {
@@ -188,19 +186,8 @@ fn level_ranking(s: &mut String, input: &ReportInput<'_>, p: &Prepared<'_>, g: &
             );
         }
         if counties {
-            let n = input.counties.get(&e.pairing).copied();
-            let aid = fiscal_aid(e);
-            let fiscal = Indicator::FiscalAid as i32;
-            w!(
-                s,
-                " {} | {} | {} |",
-                aid.map_or_else(|| "—".to_owned(), |a| quantity(fiscal, a)),
-                n.map_or_else(|| "—".to_owned(), |n| n.to_string()),
-                match (aid, n) {
-                    (Some(a), Some(n)) if n > 0 => quantity_per(fiscal, a, n),
-                    _ => "—".to_owned(),
-                }
-            );
+            let [aid, n, per] = county_cells(input, e);
+            w!(s, " {aid} | {n} | {per} |");
         }
         for c in CRITERIA {
             w!(s, " {} |", find(e, c).map_or_else(|| "—".to_owned(), |cs| score(cs.score)));

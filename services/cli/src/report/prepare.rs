@@ -139,6 +139,22 @@ pub(crate) fn result_rows(e: &Evaluation, counties: Option<usize>) -> Vec<Result
         .collect()
 }
 
+/// A province pairing's fiscal aid, its county pairings and the aid per county, as table cells
+/// (`—` where unknown).
+pub(crate) fn county_cells(input: &super::ReportInput<'_>, e: &Evaluation) -> [String; 3] {
+    let n = input.counties.get(&e.pairing).copied();
+    let aid = fiscal_aid(e);
+    let fiscal = Indicator::FiscalAid as i32;
+    [
+        aid.map_or_else(|| "—".to_owned(), |a| super::labels::quantity(fiscal, a)),
+        n.map_or_else(|| "—".to_owned(), |n| n.to_string()),
+        match (aid, n) {
+            (Some(a), Some(n)) if n > 0 => super::labels::quantity_per(fiscal, a, n),
+            _ => "—".to_owned(),
+        },
+    ]
+}
+
 /// The year's fiscal aid of the pairing as a whole: its own row, else the sum of its sides' rows.
 pub(crate) fn fiscal_aid(e: &Evaluation) -> Option<i64> {
     let rows: Vec<_> = e.results.iter().filter(|r| r.indicator == Indicator::FiscalAid as i32).collect();
