@@ -236,16 +236,24 @@ pub(crate) fn candidates(posts: &[Goalpost]) -> Vec<&Goalpost> {
 }
 
 /// The snapshot with one more activity that meets the goalpost exactly, dated `as_of`.
+#[cfg(test)]
 pub(crate) fn with_met(snapshot: &PairingSnapshot, p: &Goalpost, period: Period) -> PairingSnapshot {
+    let mut out = snapshot.clone();
+    out.activities.push(Stored { record: met_activity(snapshot, p, period), etag: String::new() });
+    out
+}
+
+/// The one activity that meets the goalpost exactly, dated `as_of`, by the pairing's western party
+/// for a western goalpost, else its eastern party.
+pub(crate) fn met_activity(snapshot: &PairingSnapshot, p: &Goalpost, period: Period) -> Activity {
     let pairing = &snapshot.pairing.record;
     let actor = match p.side {
         Some(Side::West) => pairing.west.clone(),
         Some(Side::East) | None => pairing.east.clone(),
     };
     let missing = i64::try_from(p.bar - p.actual.total).unwrap_or(i64::MAX);
-    let mut out = snapshot.clone();
-    out.activities.push(Stored {
-        record: Activity {
+    {
+        Activity {
             pairing: pairing.id.clone(),
             id: "improvement".into(),
             actor,
@@ -260,10 +268,8 @@ pub(crate) fn with_met(snapshot: &PairingSnapshot, p: &Goalpost, period: Period)
             description: String::new(),
             labels: Labels::new(),
             create_time: 0,
-        },
-        etag: String::new(),
-    });
-    out
+        }
+    }
 }
 
 /// The improvement text for a goalpost, given the score it would reach.

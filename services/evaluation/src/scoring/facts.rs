@@ -248,6 +248,12 @@ pub(crate) struct Facts<'a> {
 
 impl<'a> Facts<'a> {
     pub(super) fn new(s: &'a PairingSnapshot, period: Period) -> Self {
+        Self::with_extra(s, period, None)
+    }
+
+    /// As [`Facts::new`] for the snapshot with one more activity (an improvement's re-run),
+    /// without copying the snapshot.
+    pub(super) fn with_extra(s: &'a PairingSnapshot, period: Period, extra: Option<&'a Activity>) -> Self {
         let p = &s.pairing.record;
         let as_of = period.as_of;
         let actors: BTreeMap<&str, (ActorCategory, Side)> =
@@ -255,8 +261,7 @@ impl<'a> Facts<'a> {
         let mut acts = Vec::with_capacity(s.activities.len());
         let mut last_year = Vec::new();
         let mut later = 0;
-        for a in &s.activities {
-            let a = &a.record;
+        for a in s.activities.iter().map(|x| &x.record).chain(extra) {
             if period.last_year(a.date) {
                 last_year.push(a);
             }

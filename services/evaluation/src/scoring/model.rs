@@ -98,9 +98,13 @@ pub(crate) fn def(c: Criterion) -> &'static CriterionDef {
 }
 
 /// Every criterion's sheet, in [`Criterion::ALL`] order.
-/// The criteria that read the year's activities (through the ledger); the other three read the
-/// pairing, its agreement and last year only, so a re-run that adds an activity of the year
-/// leaves their scores as they were.
+/// How many criteria, first in `sheets`' order, read no activity of the year: boundaries,
+/// responsibilities and goals read the pairing, its agreement and last year only, so a re-run that
+/// adds an activity of the year leaves their scores as they were.
+const ACTIVITY_FREE: usize = 3;
+
+/// The criteria that read the year's activities (through the ledger): `sheets` after the first
+/// [`ACTIVITY_FREE`].
 fn activity_sheets(f: &Facts) -> [Sheet; 5] {
     [paths::score(f), government::score(f), social::score(f), community::score(f), governance::score(f)]
 }
@@ -224,18 +228,12 @@ impl ScoringModel {
         period: Period,
         children: &[PairingSnapshot],
     ) -> Evaluation {
-        let (mut e, base, _) = self.score(snapshot, period, children);
-        let posts = {
-            let f = Facts::new(snapshot, period);
-            if period.year.is_some() { goalposts(f.agreement, &f.ledger, &f.last) } else { Vec::new() }
-        };
-        let candidates = assess::candidates(&posts);
-        let fixed = if candidates.is_empty() { 0.0 } else { self.activity_free(snapshot, period) };
-        for p in candidates {
-            let met = assess::with_met(snapshot, p, period);
+        let Run { evaluation: mut e, overall: base, posts, fixed, .. } = self.score(snapshot, period, children);
+        for p in assess::candidates(&posts) {
+            let met = assess::met_activity(snapshot, p, period);
             // The same model, run again: only its overall score is needed, and the criteria that
             // read no activity score as they did.
-            let reached = self.overall_with_activities(&met, period, fixed);
+            let reached = self.overall_with_activity(snapshot, &met, period, fixed);
             let gain = shown(reached) - shown(base);
             if gain > 0.0 {
                 e.improvements.push(Improvement {
@@ -247,12 +245,18 @@ impl ScoringModel {
         e
     }
 
+    /// The weighted sum of the criteria that read no activity, as a full run computes it.
+    #[cfg(test)]
+    pub(crate) fn fixed_of(&self, snapshot: &PairingSnapshot, period: Period) -> f64 {
+        self.score(snapshot, period, &[]).fixed
+    }
+
     /// The overall and effectiveness scores before they are shown (snapped, not truncated): what
     /// the property tests compare.
     #[cfg(test)]
     pub(crate) fn raw(&self, snapshot: &PairingSnapshot, period: Period) -> (f64, Option<f64>) {
-        let (_, overall, effectiveness) = self.score(snapshot, period, &[]);
-        (overall, effectiveness)
+        let run = self.score(snapshot, period, &[]);
+        (run.overall, run.effectiveness)
     }
 
     /// The overall score before it is shown, and nothing else: the model as `score` runs it,
@@ -266,10 +270,16 @@ impl ScoringModel {
         blend.overall(blend.effectiveness(None))
     }
 
-    /// As [`ScoringModel::overall_only`] for `snapshot` plus activities of the year, reusing the
-    /// weighted scores of the criteria that read no activity (`fixed`, from the run without them).
-    pub(crate) fn overall_with_activities(&self, snapshot: &PairingSnapshot, period: Period, fixed: f64) -> f64 {
-        let mut f = Facts::new(snapshot, period);
+    /// The overall score of `snapshot` with one more activity of the year, reusing the weighted
+    /// scores of the criteria that read no activity (`fixed`, from the run without it).
+    pub(crate) fn overall_with_activity(
+        &self,
+        snapshot: &PairingSnapshot,
+        extra: &eastwest_domain::Activity,
+        period: Period,
+        fixed: f64,
+    ) -> f64 {
+        let mut f = Facts::with_extra(snapshot, period, Some(extra));
         f.quiet = true;
         // Added in criterion order after the fixed three, as a full run adds them, so that the
         // sum is the same to the last bit.
@@ -279,32 +289,22 @@ impl ScoringModel {
         blend.overall(blend.effectiveness(None))
     }
 
-    /// The weighted scores of the criteria that read no activity, summed.
-    pub(crate) fn activity_free(&self, snapshot: &PairingSnapshot, period: Period) -> f64 {
-        let mut f = Facts::new(snapshot, period);
-        f.quiet = true;
-        [boundary::score(&f), responsibility::score(&f), goals::score(&f)]
-            .iter()
-            .map(|sheet| self.weight(sheet.criterion()) * sheet.score())
-            .sum()
-    }
-
     /// The evaluation without improvements, and its overall and effectiveness scores before they
     /// are shown.
-    fn score(
-        &self,
-        snapshot: &PairingSnapshot,
-        period: Period,
-        children: &[PairingSnapshot],
-    ) -> (Evaluation, f64, Option<f64>) {
+    fn score(&self, snapshot: &PairingSnapshot, period: Period, children: &[PairingSnapshot]) -> Run {
         let f = Facts::new(snapshot, period);
         let mut governance = 0.0;
+        let mut fixed = 0.0;
         let criteria = sheets(&f)
             .into_iter()
-            .map(|sheet| {
+            .enumerate()
+            .map(|(k, sheet)| {
                 let weight = self.weight(sheet.criterion());
                 let score = sheet.score();
                 governance += weight * score;
+                if k + 1 == ACTIVITY_FREE {
+                    fixed = governance;
+                }
                 sheet.finish(weight, shown(score))
             })
             .collect();
@@ -348,8 +348,19 @@ impl ScoringModel {
             improvements: Vec::new(),
             findings,
         };
-        (e, overall, overall_eff.map(|x| snap(x.score)))
+        Run { evaluation: e, overall, effectiveness: overall_eff.map(|x| snap(x.score)), posts, fixed }
     }
+}
+
+/// One run of the model: the evaluation without improvements, its overall and effectiveness
+/// scores before they are shown, its goalposts, and the weighted sum of the criteria that read no
+/// activity (for the improvements' re-runs).
+struct Run {
+    evaluation: Evaluation,
+    overall: f64,
+    effectiveness: Option<f64>,
+    posts: Vec<super::effect::Goalpost>,
+    fixed: f64,
 }
 
 /// How effectiveness and governance combine for one period: the goalposts, whether the year is

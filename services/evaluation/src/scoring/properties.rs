@@ -423,11 +423,12 @@ proptest! {
         } else {
             Vec::new()
         };
-        let fixed = model().activity_free(&s, p);
+        let fixed = model().fixed_of(&s, p);
         for post in crate::scoring::assess::candidates(&posts) {
             let met = crate::scoring::assess::with_met(&s, post, p);
             let (full, _) = model().raw(&met, p);
-            prop_assert_eq!(model().overall_with_activities(&met, p, fixed).to_bits(), full.to_bits());
+            let extra = crate::scoring::assess::met_activity(&s, post, p);
+            prop_assert_eq!(model().overall_with_activity(&s, &extra, p, fixed).to_bits(), full.to_bits());
         }
     }
 
