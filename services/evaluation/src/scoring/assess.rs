@@ -7,8 +7,7 @@ use chrono::Datelike;
 
 use eastwest_domain::names::activity_name;
 use eastwest_domain::{
-    Activity, ActivityKind, CooperationForm, FlowDirection, Labels, Measure, PairingSnapshot, Side, Stored,
-    Verification,
+    Activity, ActivityKind, CooperationForm, FlowDirection, Labels, Measure, PairingSnapshot, Side, Verification,
 };
 
 use super::criteria::{MAX_RECORDS, pct, text};
@@ -239,7 +238,7 @@ pub(crate) fn candidates(posts: &[Goalpost]) -> Vec<&Goalpost> {
 #[cfg(test)]
 pub(crate) fn with_met(snapshot: &PairingSnapshot, p: &Goalpost, period: Period) -> PairingSnapshot {
     let mut out = snapshot.clone();
-    out.activities.push(Stored { record: met_activity(snapshot, p, period), etag: String::new() });
+    out.activities.push(eastwest_domain::Stored { record: met_activity(snapshot, p, period), etag: String::new() });
     out
 }
 

@@ -358,6 +358,7 @@ impl ScoringModel {
 struct Run {
     evaluation: Evaluation,
     overall: f64,
+    #[cfg_attr(not(test), expect(dead_code, reason = "the property tests read it through raw()"))]
     effectiveness: Option<f64>,
     posts: Vec<super::effect::Goalpost>,
     fixed: f64,
