@@ -92,7 +92,7 @@ pub(crate) fn score(f: &Facts) -> Sheet {
                 pairing(),
             )
         };
-    } else {
+    } else if s.loud() {
         let (zh, en): (Vec<String>, Vec<String>) = reaches
             .iter()
             .map(|(x, r)| {
@@ -124,7 +124,7 @@ pub(crate) fn score(f: &Facts) -> Sheet {
         )
     };
     let weak: Vec<(&str, &str)> = reaches.iter().filter(|(_, r)| *r < 0.5).map(|(x, _)| x.names()).collect();
-    if !weak.is_empty() {
+    if !weak.is_empty() && s.loud() {
         let (zh, en): (Vec<&str>, Vec<&str>) = weak.into_iter().unzip();
         if s.loud() {
             s.recommend(
@@ -133,8 +133,8 @@ pub(crate) fn score(f: &Facts) -> Sheet {
             )
         };
     }
-    let (zh, en) = tally(&categories, &CATEGORIES);
     if s.loud() {
+        let (zh, en) = tally(&categories, &CATEGORIES);
         s.find(format!("参与主体按类别:{zh}"), format!("Parties by category: {en}"), pairing())
     };
     if cat_div < 1.0 && s.loud() {
@@ -145,7 +145,7 @@ pub(crate) fn score(f: &Facts) -> Sheet {
     };
     let idle: Vec<usize> =
         f.p.forms.iter().map(|x| form_index(*x)).filter(|k| forms.get(*k).copied().unwrap_or(0) == 0).collect();
-    if !idle.is_empty() {
+    if !idle.is_empty() && s.loud() {
         let zh: Vec<&str> = idle.iter().filter_map(|k| FORMS.get(*k)).map(|x| x.1).collect();
         let en: Vec<&str> = idle.iter().filter_map(|k| FORMS.get(*k)).map(|x| x.2).collect();
         if s.loud() {

@@ -67,8 +67,8 @@ pub(crate) fn score(f: &Facts) -> Sheet {
     s.part("social_actors", social as f64, 0.0);
 
     let pairing = || vec![f.name.clone()];
-    let (zh, en) = amount(Indicator::SocialDonations, donations);
     if s.loud() {
+        let (zh, en) = amount(Indicator::SocialDonations, donations);
         s.find(
             format!("社会力量投入帮扶款物 {zh}(规模 {}),结对村 {villages} 个(规模 {})", pct(d), pct(v)),
             format!("Social donations {en} (reach {}); villages paired {villages} (reach {})", pct(d), pct(v)),
