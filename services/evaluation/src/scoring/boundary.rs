@@ -51,14 +51,14 @@ pub(crate) fn score(f: &Facts) -> Sheet {
     s.part("scope_statement", f64::from(u8::from(statement)), f64::from(u8::from(statement)));
     if !statement {
         if s.loud() {
-            s.find("未填写帮扶范围说明", "No scope statement is written", pairing())
-        };
+            s.find("未填写帮扶范围说明", "No scope statement is written", pairing());
+        }
         if s.loud() {
             s.recommend(
                 format!("{REC}:写明帮扶范围说明,讲清帮什么、帮到什么程度"),
                 format!("{REC_EN}: write a scope statement saying what the assistance covers and how far"),
-            )
-        };
+            );
+        }
     }
     let has_in = p.scope.in_scope.iter().any(|x| !x.trim().is_empty());
     let has_out = p.scope.out_of_scope.iter().any(|x| !x.trim().is_empty());
@@ -86,8 +86,8 @@ pub(crate) fn score(f: &Facts) -> Sheet {
         s.recommend(
             format!("{REC}:分别列出范围内事项和不属于本结对的范围外事项"),
             format!("{REC_EN}: list the items in scope and the items this pairing leaves out"),
-        )
-    };
+        );
+    }
 
     // Every party taking part holds a role.
     let mut roleless = Sample::new();
@@ -109,16 +109,16 @@ pub(crate) fn score(f: &Facts) -> Sheet {
                 ),
                 &roleless,
                 actor_record,
-            )
-        };
+            );
+        }
         if s.loud() {
             s.recommend(
             format!("{REC}:把每个参与方列为参与者,并写明其出资、负责、执行或实施角色"),
             format!(
                 "{REC_EN}: list every party as a participant with its funding, accountable, extending or implementing role"
             ),
-        )
-        };
+        );
+        }
     }
 
     // Each side answers for its part: the official assessment holds the east and the west
@@ -157,8 +157,8 @@ pub(crate) fn score(f: &Facts) -> Sheet {
         s.recommend(
             format!("{REC}:东西两侧各明确一个负责方,分别对本侧的帮扶任务负责"),
             format!("{REC_EN}: name an accountable party on each side, answering for that side's tasks"),
-        )
-    };
+        );
+    }
 
     // Funding and accountability kept apart where government and social forces could split them.
     let categories: Vec<Sector> = f.roles.keys().filter_map(|a| f.category(a)).map(sector).collect();
@@ -177,8 +177,8 @@ pub(crate) fn score(f: &Facts) -> Sheet {
     s.part("funding_accountable_separated", separated, separated);
     if holders == 0 {
         if s.loud() {
-            s.find("没有参与方承担出资或负责角色", "No participant holds a FUNDING or ACCOUNTABLE role", pairing())
-        };
+            s.find("没有参与方承担出资或负责角色", "No participant holds a FUNDING or ACCOUNTABLE role", pairing());
+        }
     } else if !conflicted.is_empty() && s.loud() {
         s.find_sample(
             format!(
@@ -191,16 +191,16 @@ pub(crate) fn score(f: &Facts) -> Sheet {
             ),
             &conflicted,
             actor_record,
-        )
-    };
+        );
+    }
     if separated < 1.0 && s.loud() {
         s.recommend(
             format!("{REC}:出资与负责分属不同主体,划清政府与社会力量的边界"),
             format!(
                 "{REC_EN}: let different actors fund and answer for the work, separating government from social forces"
             ),
-        )
-    };
+        );
+    }
 
     // Every responsibility held by exactly one known party.
     let mut parties_of_duty: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
@@ -227,8 +227,8 @@ pub(crate) fn score(f: &Facts) -> Sheet {
                 "没有列出任何帮扶责任,无法确认责任归属",
                 "No responsibilities are listed, so no duty has an owner",
                 pairing(),
-            )
-        };
+            );
+        }
     } else if !unclear.is_empty() && s.loud() {
         s.find_sample(
             format!("{} 项责任的承担主体不明确,或同一事项分派给了多个主体", unclear.total()),
@@ -238,14 +238,14 @@ pub(crate) fn score(f: &Facts) -> Sheet {
             ),
             &unclear,
             |id| f.responsibility_record(id),
-        )
-    };
+        );
+    }
     if single < 1.0 && s.loud() {
         s.recommend(
             format!("{REC}:每项责任只落到一个主体,避免多头负责"),
             format!("{REC_EN}: give every duty to exactly one party"),
-        )
-    };
+        );
+    }
 
     // The agreement's targets, each held by a side.
     let (east_t, west_t, all_t) = f.targets_by_side();
@@ -266,8 +266,8 @@ pub(crate) fn score(f: &Facts) -> Sheet {
         s.recommend(
             format!("{REC}:签订年度协作协议,把每项目标分别落到东部或西部"),
             format!("{REC_EN}: sign an annual agreement and assign each of its targets to the east or the west"),
-        )
-    };
+        );
+    }
     s
 }
 

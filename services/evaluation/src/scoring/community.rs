@@ -67,28 +67,28 @@ pub(crate) fn score(f: &Facts) -> Sheet {
                 pct(west_sent)
             ),
             pairing(),
-        )
-    };
+        );
+    }
     if west < 1.0 && s.loud() {
         s.recommend(
             format!("{REC}:西部主动组织劳务输出、培训和园区共建,把\"要我帮\"变为\"一起干\""),
             format!("{REC_EN}: let the west organise workers, training and co-built parks of its own, turning aid into joint work"),
-        )
-    };
+        );
+    }
     if exchange < 1.0 && s.loud() {
         s.recommend(
             format!("{REC}:东西双方互派干部和专业技术人才,并分别记录各自派出的人数"),
             format!("{REC_EN}: exchange cadres and professionals both ways, each side recording whom it sends"),
-        )
-    };
+        );
+    }
     if held == 0 {
         if s.loud() {
             s.find(
                 "没有列出责任或协议目标,西部也就没有承担责任",
                 "No duties or agreement targets are listed, so none is held in the west",
                 pairing(),
-            )
-        };
+            );
+        }
     } else {
         if s.loud() {
             s.find(
@@ -99,15 +99,15 @@ pub(crate) fn score(f: &Facts) -> Sheet {
                     pct(ws)
                 ),
                 pairing(),
-            )
-        };
+            );
+        }
     }
     if ws < 0.5 && s.loud() {
         s.recommend(
             format!("{REC}:让西部承担更多责任和协议目标,共同对帮扶成效负责"),
             format!("{REC_EN}: let the west hold more of the duties and targets and share responsibility for results"),
-        )
-    };
+        );
+    }
     s
 }
 

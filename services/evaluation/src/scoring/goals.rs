@@ -151,20 +151,20 @@ pub(crate) fn score(f: &Facts) -> Sheet {
             format!("Goals reported met with no activity of their form in the period behind them: {}", claimed.total()),
             &claimed,
             record,
-        )
-    };
+        );
+    }
     if n == 0 {
         if s.loud() {
-            s.find("没有设定任何帮扶目标", "No goals are set", vec![f.name.clone()])
-        };
+            s.find("没有设定任何帮扶目标", "No goals are set", vec![f.name.clone()]);
+        }
         if s.loud() {
             s.recommend(
             format!("{REC}:按帮扶形式设定可量化的目标,写明指标、单位、基线、目标值、时限和受益对象"),
             format!(
                 "{REC_EN}: set measurable goals per form of cooperation, each with indicator, unit, baseline, target, due date and beneficiary group"
             ),
-        )
-        };
+        );
+        }
         return s;
     }
     for ((zh, en), sample) in FIELDS.iter().zip(&missing) {
@@ -174,15 +174,15 @@ pub(crate) fn score(f: &Facts) -> Sheet {
                 format!("Goals missing the {en}: {}", sample.total()),
                 sample,
                 record,
-            )
-        };
+            );
+        }
     }
     if full < n && s.loud() {
         s.recommend(
             format!("{REC}:补齐每个目标的指标、单位、基线、目标值、完成时限和受益对象"),
             format!("{REC_EN}: give every goal its indicator, unit, baseline, target, due date and beneficiary group"),
-        )
-    };
+        );
+    }
     if measured > 0 && s.loud() {
         s.find(
             format!("{measured} 个目标可计算完成度,平均完成度 {}(单个目标封顶 120%,不计分)", pct(mean_attainment)),
@@ -191,16 +191,16 @@ pub(crate) fn score(f: &Facts) -> Sheet {
                 pct(mean_attainment)
             ),
             vec![f.name.clone()],
-        )
-    };
+        );
+    }
     if !missed.is_empty() && s.loud() {
         s.find_sample(
             format!("{} 个已到期目标未达成", missed.total()),
             format!("Goals past their due date that fell short: {}", missed.total()),
             &missed,
             record,
-        )
-    };
+        );
+    }
     if !unreported.is_empty() {
         if s.loud() {
             s.find_sample(
@@ -208,14 +208,14 @@ pub(crate) fn score(f: &Facts) -> Sheet {
                 format!("Goals past their due date without an actual value: {}", unreported.total()),
                 &unreported,
                 record,
-            )
-        };
+            );
+        }
         if s.loud() {
             s.recommend(
                 format!("{REC}:到期目标及时填报实际值,便于对照目标精准考核"),
                 format!("{REC_EN}: report the actual value of every goal that has come due"),
-            )
-        };
+            );
+        }
     }
     s
 }
@@ -248,8 +248,8 @@ fn agreement_targets(f: &Facts, s: &mut Sheet) {
 
     let agreement = || vec![f.agreement_record()];
     if f.agreement.is_some() && targets.is_empty() && s.loud() {
-        s.find("年度协议没有设定大于 0 的目标", "The year's agreement sets no target above 0", agreement())
-    };
+        s.find("年度协议没有设定大于 0 的目标", "The year's agreement sets no target above 0", agreement());
+    }
     if !targets.is_empty() && families.len() < 4 {
         let (zh, en): (Vec<&str>, Vec<&str>) = families.iter().map(|x| x.names()).unzip();
         if s.loud() {
@@ -257,8 +257,8 @@ fn agreement_targets(f: &Facts, s: &mut Sheet) {
                 format!("年度协议只在 {} 个考核领域设定目标:{}", families.len(), zh.join("、")),
                 format!("The agreement sets targets in {} families only: {}", families.len(), en.join(", ")),
                 agreement(),
-            )
-        };
+            );
+        }
     }
     if !low.is_empty() {
         if s.loud() {
@@ -267,21 +267,21 @@ fn agreement_targets(f: &Facts, s: &mut Sheet) {
                 format!("Agreement targets below last year's actual: {}", low.total()),
                 &low,
                 |(i, side)| format!("{}#targets/{}", f.agreement_record(), super::ledger::target_key(i, side)),
-            )
-        };
+            );
+        }
         if s.loud() {
             s.recommend(
                 format!("{REC}:协议目标不低于上年实际完成数,体现\"只增不减\""),
                 format!("{REC_EN}: set targets no lower than last year's actuals"),
-            )
-        };
+            );
+        }
     }
     if !ex_poor && s.loud() {
         s.recommend(
             format!("{REC}:在年度协议中设定帮助脱贫劳动力就业的目标,把帮扶精准到人"),
             format!("{REC_EN}: set a target for ex-poor workers employed, so that help reaches the people it is for"),
-        )
-    };
+        );
+    }
 }
 
 #[cfg(test)]

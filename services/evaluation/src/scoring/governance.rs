@@ -86,51 +86,51 @@ pub(crate) fn score(f: &Facts) -> Sheet {
             format!("参与主体覆盖 {breadth} 种东西部×类别组合(东部 {east_n} 种,西部 {} 种)", breadth - east_n),
             format!("Parties cover {breadth} side × category combinations ({east_n} east, {} west)", breadth - east_n),
             pairing(),
-        )
-    };
+        );
+    }
     if breadth < 4 && s.loud() {
         s.recommend(
             format!("{REC}:东西两侧都吸纳政府以外的多类主体,形成多元协作网络"),
             format!("{REC_EN}: bring several kinds of actors beyond government into the pairing on both sides"),
-        )
-    };
+        );
+    }
     if both < 1.0 && s.loud() {
         s.recommend(
             format!("{REC}:东西双方共同商定年度协作协议,各自承担量化目标"),
             format!("{REC_EN}: agree the year's agreement together, with quantified targets for each side"),
-        )
-    };
+        );
+    }
     if s.loud() {
         s.find(
             format!("实绩规模:东部 {},西部 {}", pct(east), pct(west)),
             format!("Reach of delivery: east {}, west {}", pct(east), pct(west)),
             pairing(),
-        )
-    };
+        );
+    }
     if !meetings.is_empty() && s.loud() {
         s.find_sample(
             format!("评价期内召开 {} 次联席会议(列示,不计分)", meetings.total()),
             format!("Joint meetings in the period (shown, not scored): {}", meetings.total()),
             &meetings,
             activity_record,
-        )
-    };
+        );
+    }
     if goals.is_empty() {
         if s.loud() {
             s.find(
                 "没有设定目标,也就没有共同目标的责任主体",
                 "No goals are set, so no shared goal has a responsible party",
                 pairing(),
-            )
-        };
+            );
+        }
     } else if !unowned.is_empty() && s.loud() {
         s.find_sample(
             format!("{} 个目标没有明确的责任主体", unowned.total()),
             format!("Goals without a known responsible party: {}", unowned.total()),
             &unowned,
             |id| f.goal_record(id),
-        )
-    };
+        );
+    }
     if !goals.is_empty() && sides < 2 {
         let (zh, en) = match (goal_east, goal_west) {
             (true, false) => ("目标责任只由东部主体承担", "Only eastern parties answer for goals"),
@@ -138,15 +138,15 @@ pub(crate) fn score(f: &Facts) -> Sheet {
             _ => ("没有主体对目标负责", "No party answers for any goal"),
         };
         if s.loud() {
-            s.find(zh, en, pairing())
-        };
+            s.find(zh, en, pairing());
+        }
     }
     if (owned < 1.0 || sides < 2) && s.loud() {
         s.recommend(
             format!("{REC}:每个目标明确责任主体,东西双方共同承担目标责任"),
             format!("{REC_EN}: give every goal a responsible party, with both sides answering for goals"),
-        )
-    };
+        );
+    }
     s
 }
 

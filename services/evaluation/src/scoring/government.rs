@@ -103,26 +103,26 @@ pub(crate) fn score(f: &Facts) -> Sheet {
             _ => ("没有政府机关承担负责(ACCOUNTABLE)角色", "No government body holds the ACCOUNTABLE role"),
         };
         if s.loud() {
-            s.find(zh, en, pairing())
-        };
+            s.find(zh, en, pairing());
+        }
         if s.loud() {
             s.recommend(
             format!("{REC}:东西两侧政府机关各自承担负责角色,统筹规划、监督和考核"),
             format!("{REC_EN}: let a government body on each side be accountable, steering planning, oversight and assessment"),
-        )
-        };
+        );
+        }
     }
     match (f.year, f.agreement) {
         (Some(y), None) => {
             if s.loud() {
-                s.find(format!("{y} 年没有年度协作协议"), format!("No annual agreement for {y}"), pairing())
-            };
+                s.find(format!("{y} 年没有年度协作协议"), format!("No annual agreement for {y}"), pairing());
+            }
             if s.loud() {
                 s.recommend(
                     format!("{REC}:由东西双方政府签订年度协作协议,明确目标任务"),
                     format!("{REC_EN}: have the two governments sign an annual agreement setting the year's targets"),
-                )
-            };
+                );
+            }
         }
         (_, Some(_)) if signed < 1.0 && s.loud() => s.find(
             "年度协作协议没有签订日期,或签订日期晚于评价日",
@@ -133,8 +133,8 @@ pub(crate) fn score(f: &Facts) -> Sheet {
     }
     if bodies == 0 {
         if s.loud() {
-            s.find("参与方中没有政府机关", "No government body is a participant", pairing())
-        };
+            s.find("参与方中没有政府机关", "No government body is a participant", pairing());
+        }
     } else if !unfocused.is_empty() {
         if s.loud() {
             s.find_sample(
@@ -145,28 +145,28 @@ pub(crate) fn score(f: &Facts) -> Sheet {
                 ),
                 &unfocused,
                 actor_record,
-            )
-        };
+            );
+        }
         if s.loud() {
             s.recommend(
             format!("{REC}:政府机关侧重出资和负责,把具体实施交给企业、社会组织和事业单位"),
             format!("{REC_EN}: keep government bodies to funding and accountability and hand implementation to enterprises, social organizations and public institutions"),
-        )
-        };
+        );
+        }
     }
     if s.loud() {
         s.find(
         format!("政府以外投入(投资、消费、捐赠、结对村)的规模 {},财政援助资金规模 {}", pct(mobilised), pct(fiscal)),
         format!("Reach of market and social delivery (investment, consumption, donations, villages paired) {}; of fiscal aid {}", pct(mobilised), pct(fiscal)),
         pairing(),
-    )
-    };
+    );
+    }
     if mobilised < 1.0 && s.loud() {
         s.recommend(
             format!("{REC}:用财政资金撬动企业投资、消费帮扶和社会捐赠"),
             format!("{REC_EN}: use fiscal money to draw in enterprise investment, consumption assistance and social donations"),
-        )
-    };
+        );
+    }
     s
 }
 

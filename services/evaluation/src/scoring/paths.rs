@@ -90,8 +90,8 @@ pub(crate) fn score(f: &Facts) -> Sheet {
                 format!("评价期内(截至 {})没有任何活动记录", f.as_of),
                 format!("No activities are recorded in the period (up to {})", f.as_of),
                 pairing(),
-            )
-        };
+            );
+        }
     } else if s.loud() {
         let (zh, en): (Vec<String>, Vec<String>) = reaches
             .iter()
@@ -105,24 +105,24 @@ pub(crate) fn score(f: &Facts) -> Sheet {
                 format!("各考核领域规模(对照同级全国平均):{}", zh.join("、")),
                 format!("Reach per family against the national average for the level: {}", en.join(", ")),
                 pairing(),
-            )
-        };
+            );
+        }
         let (zh, en) = tally(&forms, &FORMS);
         if s.loud() {
             s.find(
                 format!("活动按协作形式分布:{zh}(不计分)"),
                 format!("Activities by form (not scored): {en}"),
                 pairing(),
-            )
-        };
+            );
+        }
     }
     if f.later > 0 && s.loud() {
         s.find(
             format!("另有 {} 项活动日期晚于 {},未计入", f.later, f.as_of),
             format!("Activities dated after {} and not counted: {}", f.as_of, f.later),
             pairing(),
-        )
-    };
+        );
+    }
     let weak: Vec<(&str, &str)> = reaches.iter().filter(|(_, r)| *r < 0.5).map(|(x, _)| x.names()).collect();
     if !weak.is_empty() && s.loud() {
         let (zh, en): (Vec<&str>, Vec<&str>) = weak.into_iter().unzip();
@@ -130,19 +130,19 @@ pub(crate) fn score(f: &Facts) -> Sheet {
             s.recommend(
                 format!("{REC}:在{}等领域形成规模,而不是只在一两个领域用力", zh.join("、")),
                 format!("{REC_EN}: build up {} rather than relying on one or two families", en.join(", ")),
-            )
-        };
+            );
+        }
     }
     if s.loud() {
         let (zh, en) = tally(&categories, &CATEGORIES);
-        s.find(format!("参与主体按类别:{zh}"), format!("Parties by category: {en}"), pairing())
-    };
+        s.find(format!("参与主体按类别:{zh}"), format!("Parties by category: {en}"), pairing());
+    }
     if cat_div < 1.0 && s.loud() {
         s.recommend(
             format!("{REC}:吸纳人民团体、社会组织、民营企业和爱心人士参与结对"),
             format!("{REC_EN}: bring people's organizations, social organizations, private enterprises and caring individuals into the pairing"),
-        )
-    };
+        );
+    }
     let idle: Vec<usize> =
         f.p.forms.iter().map(|x| form_index(*x)).filter(|k| forms.get(*k).copied().unwrap_or(0) == 0).collect();
     if !idle.is_empty() && s.loud() {
@@ -153,8 +153,8 @@ pub(crate) fn score(f: &Facts) -> Sheet {
                 format!("已申报但尚无活动的协作形式:{}", zh.join("、")),
                 format!("Declared forms without any activity: {}", en.join(", ")),
                 pairing(),
-            )
-        };
+            );
+        }
     }
     s
 }

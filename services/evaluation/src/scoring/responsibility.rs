@@ -58,14 +58,14 @@ pub(crate) fn score(f: &Facts) -> Sheet {
             _ => ("年度协议没有落到东部或西部的目标", "The agreement sets no target held by either side"),
         };
         if s.loud() {
-            s.find(zh, en, vec![f.agreement_record()])
-        };
+            s.find(zh, en, vec![f.agreement_record()]);
+        }
         if s.loud() {
             s.recommend(
                 format!("{REC}:年度协议分别给东部和西部定出量化目标,形成东西双方的责任清单"),
                 format!("{REC_EN}: let the annual agreement set quantified targets for both the east and the west"),
-            )
-        };
+            );
+        }
     }
     let list = &f.p.responsibilities;
     let total = list.len();
@@ -106,14 +106,14 @@ pub(crate) fn score(f: &Facts) -> Sheet {
     let record = |id: &str| f.responsibility_record(id);
     if total == 0 {
         if s.loud() {
-            s.find("没有列出任何帮扶责任", "No responsibilities are listed", vec![f.name.clone()])
-        };
+            s.find("没有列出任何帮扶责任", "No responsibilities are listed", vec![f.name.clone()]);
+        }
         if s.loud() {
             s.recommend(
                 format!("{REC}:为东西双方和每个参与方列出责任清单,写明事项和完成时限"),
                 format!("{REC_EN}: list duties with due dates for the east, the west and every participant"),
-            )
-        };
+            );
+        }
         return s;
     }
     if !without.is_empty() {
@@ -123,14 +123,14 @@ pub(crate) fn score(f: &Facts) -> Sheet {
                 format!("Core parties without a listed responsibility: {}", without.total()),
                 &without,
                 actor_record,
-            )
-        };
+            );
+        }
         if s.loud() {
             s.recommend(
                 format!("{REC}:为每个参与方至少列出一项本方承担的责任"),
                 format!("{REC_EN}: give every participant at least one duty of its own"),
-            )
-        };
+            );
+        }
     }
     if !incomplete.is_empty() {
         if s.loud() {
@@ -139,22 +139,22 @@ pub(crate) fn score(f: &Facts) -> Sheet {
                 format!("Responsibilities lacking a party, a duty or a due date: {}", incomplete.total()),
                 &incomplete,
                 record,
-            )
-        };
+            );
+        }
         if s.loud() {
             s.recommend(
                 format!("{REC}:每项责任写明承担主体、具体事项和完成时限"),
                 format!("{REC_EN}: give every responsibility its party, duty and due date"),
-            )
-        };
+            );
+        }
     }
     if s.loud() {
         s.find(
             format!("已完成 {done}/{total} 项责任({})", pct(done_share)),
             format!("Responsibilities done: {done} of {total} ({})", pct(done_share)),
             vec![f.name.clone()],
-        )
-    };
+        );
+    }
     if !overdue.is_empty() {
         if s.loud() {
             s.find_sample(
@@ -162,14 +162,14 @@ pub(crate) fn score(f: &Facts) -> Sheet {
                 format!("Responsibilities past due and not done as of {}: {}", f.as_of, overdue.total()),
                 &overdue,
                 record,
-            )
-        };
+            );
+        }
         if s.loud() {
             s.recommend(
                 format!("{REC}:督促逾期责任按期办结,并如实更新完成状态"),
                 format!("{REC_EN}: close the overdue duties and keep their status up to date"),
-            )
-        };
+            );
+        }
     }
     s
 }

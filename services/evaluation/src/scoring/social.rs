@@ -73,32 +73,32 @@ pub(crate) fn score(f: &Facts) -> Sheet {
             format!("社会力量投入帮扶款物 {zh}(规模 {}),结对村 {villages} 个(规模 {})", pct(d), pct(v)),
             format!("Social donations {en} (reach {}); villages paired {villages} (reach {})", pct(d), pct(v)),
             pairing(),
-        )
-    };
+        );
+    }
     if (d < 1.0 || v < 1.0) && s.loud() {
         s.recommend(
             format!("{REC}:动员人民团体、社会组织、民营企业和爱心人士投入款物、结对帮扶村"),
             format!("{REC_EN}: mobilise people's organizations, social organizations, private enterprises and caring individuals to donate and to pair with villages"),
-        )
-    };
+        );
+    }
     if social == 0 {
         if s.loud() {
-            s.find("没有社会力量参与", "No social force takes part", pairing())
-        };
+            s.find("没有社会力量参与", "No social force takes part", pairing());
+        }
     } else if !passive.is_empty() && s.loud() {
         s.find_sample(
             format!("{} 个社会主体没有执行或实施角色", passive.total()),
             format!("Social actors without an extending or implementing role: {}", passive.total()),
             &passive,
             actor_record,
-        )
-    };
+        );
+    }
     if acting < 1.0 && s.loud() {
         s.recommend(
             format!("{REC}:让社会主体以执行或实施角色自主开展帮扶"),
             format!("{REC_EN}: let social actors take extending or implementing roles of their own"),
-        )
-    };
+        );
+    }
     s
 }
 
