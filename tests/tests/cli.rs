@@ -3,35 +3,10 @@
 use std::path::{Path, PathBuf};
 use std::process::Output;
 
+use eastwest_tests::cli::Cli;
 use eastwest_tests::evaluation::TestEvaluation;
 use eastwest_tests::process::cargo_binary;
 use eastwest_tests::registry::TestRegistry;
-
-struct Cli {
-    bin: PathBuf,
-    registry: String,
-    evaluation: String,
-}
-
-impl Cli {
-    async fn new(registry: &TestRegistry, evaluation: &TestEvaluation) -> Self {
-        let bin = tokio::task::spawn_blocking(|| cargo_binary("eastwest-cli", "eastwest")).await.expect("build");
-        Self { bin, registry: registry.url(), evaluation: evaluation.url() }
-    }
-
-    /// Runs the binary with `args` (off the async runtime: the servers live on it).
-    async fn run(&self, args: &[&str]) -> Output {
-        let mut command = std::process::Command::new(&self.bin);
-        command.args(["--registry", &self.registry, "--evaluation", &self.evaluation]).args(args);
-        tokio::task::spawn_blocking(move || command.output().expect("run eastwest")).await.expect("join")
-    }
-
-    async fn ok(&self, args: &[&str]) -> String {
-        let out = self.run(args).await;
-        assert!(out.status.success(), "eastwest {args:?} failed: {}", String::from_utf8_lossy(&out.stderr));
-        String::from_utf8(out.stdout).expect("utf8")
-    }
-}
 
 fn stderr(out: &Output) -> String {
     String::from_utf8_lossy(&out.stderr).into_owned()

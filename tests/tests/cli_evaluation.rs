@@ -2,35 +2,12 @@
 //! agreement, measured activities over two years, and a prefecture and two county pairings below
 //! it; what `evaluate`, `evaluate --all`, `summary` and `report` print for `--year`.
 
-use std::path::PathBuf;
-use std::process::Output;
-
 use eastwest_proto::registry::v1 as pb;
+use eastwest_tests::cli::Cli;
 use eastwest_tests::evaluation::TestEvaluation;
 use eastwest_tests::grpc::Client;
-use eastwest_tests::process::cargo_binary;
 use eastwest_tests::records::{activity, create_activity, create_actor, create_pairing, east, pairing, west};
 use eastwest_tests::registry::TestRegistry;
-
-struct Cli {
-    bin: PathBuf,
-    registry: String,
-    evaluation: String,
-}
-
-impl Cli {
-    async fn run(&self, args: &[&str]) -> Output {
-        let mut command = std::process::Command::new(&self.bin);
-        command.args(["--registry", &self.registry, "--evaluation", &self.evaluation]).args(args);
-        tokio::task::spawn_blocking(move || command.output().expect("run eastwest")).await.expect("join")
-    }
-
-    async fn ok(&self, args: &[&str]) -> String {
-        let out = self.run(args).await;
-        assert!(out.status.success(), "eastwest {args:?} failed: {}", String::from_utf8_lossy(&out.stderr));
-        String::from_utf8(out.stdout).expect("utf8")
-    }
-}
 
 /// 亿元 in fen.
 const YI: i64 = 10_000_000_000;
@@ -94,8 +71,7 @@ async fn a_year_is_evaluated_against_its_agreement_and_ranked_within_its_level()
     let mut client = registry.client().await;
     seed(&mut client).await;
     let evaluation = TestEvaluation::start(&registry.url()).await;
-    let bin = tokio::task::spawn_blocking(|| cargo_binary("eastwest-cli", "eastwest")).await.expect("build");
-    let cli = Cli { bin, registry: registry.url(), evaluation: evaluation.url() };
+    let cli = Cli::new(&registry, &evaluation).await;
 
     let one = cli.ok(&["evaluate", "js-sn", "--year", "2024"]).await;
     for expected in [

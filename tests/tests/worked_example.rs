@@ -2,8 +2,8 @@
 //! real `eastwest` binary, Guangdong–Guangxi evaluated for 2022 over gRPC.
 
 use eastwest_proto::evaluation::v1 as ev;
+use eastwest_tests::cli::Cli;
 use eastwest_tests::evaluation::TestEvaluation;
-use eastwest_tests::process::cargo_binary;
 use eastwest_tests::registry::TestRegistry;
 
 fn indicator(e: &ev::Evaluation, criterion: ev::Criterion, key: &str) -> f64 {
@@ -19,15 +19,8 @@ fn score(e: &ev::Evaluation, criterion: ev::Criterion) -> f64 {
 async fn guangdong_guangxi_2022_scores_as_the_worked_example_says() {
     let registry = TestRegistry::start().await;
     let evaluation = TestEvaluation::start(&registry.url()).await;
-    let bin = tokio::task::spawn_blocking(|| cargo_binary("eastwest-cli", "eastwest")).await.expect("build");
     let sample = concat!(env!("CARGO_MANIFEST_DIR"), "/../data/sample/registry.jsonl");
-    let url = registry.url();
-    let out = tokio::task::spawn_blocking(move || {
-        std::process::Command::new(bin).args(["--registry", &url, "import", sample]).output().expect("import")
-    })
-    .await
-    .expect("join");
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    Cli::new(&registry, &evaluation).await.ok(&["import", sample]).await;
 
     let mut e = evaluation.client().await;
     let got = e

@@ -109,17 +109,10 @@ fn activity_sheets(f: &Facts) -> [Sheet; 5] {
     [paths::score(f), government::score(f), social::score(f), community::score(f), governance::score(f)]
 }
 
+/// The eight criteria in enum order: the [`ACTIVITY_FREE`] first, then [`activity_sheets`].
 pub(crate) fn sheets(f: &Facts) -> [Sheet; 8] {
-    [
-        boundary::score(f),
-        responsibility::score(f),
-        goals::score(f),
-        paths::score(f),
-        government::score(f),
-        social::score(f),
-        community::score(f),
-        governance::score(f),
-    ]
+    let [paths, government, social, community, governance] = activity_sheets(f);
+    [boundary::score(f), responsibility::score(f), goals::score(f), paths, government, social, community, governance]
 }
 
 impl ScoringModel {
