@@ -15,7 +15,7 @@ use crate::error::{CliError, CliResult};
 use crate::json::{self, Fields};
 use crate::output::{Table, print_json, short};
 use crate::records::pairing_listing;
-use crate::report::{ResultRow, fiscal_aid, quantity, quantity_per, result_rows};
+use crate::report::{ResultRow, fiscal_aid, level_order, quantity, quantity_per, result_rows};
 
 type Evaluation = EvaluationServiceClient<Channel>;
 type Registry = RegistryServiceClient<Channel>;
@@ -62,14 +62,6 @@ fn level_label(raw: i32) -> String {
         .filter(|l| *l != pb::PairingLevel::Unspecified)
         .map(|l| short(l.as_str_name(), "PAIRING_LEVEL_").to_lowercase().replace('_', "-"))
         .unwrap_or_else(|| "level not stated".into())
-}
-
-/// Unknown or unstated levels sort after the known ones, which keep the registry's order.
-fn level_order(raw: i32) -> i32 {
-    match pb::PairingLevel::try_from(raw) {
-        Ok(pb::PairingLevel::Unspecified) | Err(_) => i32::MAX,
-        Ok(l) => l as i32,
-    }
 }
 
 fn criterion_label(raw: i32) -> String {

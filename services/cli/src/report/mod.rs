@@ -38,7 +38,7 @@ use std::collections::BTreeMap;
 
 use eastwest_proto::evaluation::v1::Evaluation;
 
-pub(crate) use labels::{quantity, quantity_per};
+pub(crate) use labels::{level_order, quantity, quantity_per};
 pub(crate) use prepare::{ResultRow, fiscal_aid, result_rows};
 
 /// How many years the trend shows: the year assessed and the two before it.
